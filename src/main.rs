@@ -1,0 +1,372 @@
+//! The `hipaa-scan` command line. Exit codes: 0 clean, 1 findings at or above `--fail-on`,
+//! 2 usage or input error, 3 scan incomplete with no such findings.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use hipaa_scan::config::FailOn;
+use hipaa_scan::error::Error as LibError;
+use hipaa_scan::model::{load_snapshot, merge, Inventory};
+use hipaa_scan::output::write_atomic;
+use hipaa_scan::report;
+use hipaa_scan::scan::{Outcome, Setup};
+
+/// Usage or input error.
+const EXIT_INPUT: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "hipaa-scan", version, about = "Scan cloud estates against the HIPAA Security Rule")]
+#[command(after_help = "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 scan incomplete (and no such findings).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate the policies over an estate and report.
+    Scan(ScanArgs),
+    /// Validate and merge inventory snapshots into one snapshot document.
+    Inventory(InventoryArgs),
+    /// List, show or validate policies.
+    #[command(subcommand)]
+    Policies(PoliciesCommand),
+    /// Write the physical-safeguard (164.310) inheritance map of an estate.
+    Map(MapArgs),
+    /// Regenerate docs/policies.md and docs/resource-kinds.md from the code.
+    Docs(DocsArgs),
+}
+
+#[derive(Args)]
+struct SourceArgs {
+    /// An inventory snapshot to scan; repeat to merge several (e.g. one per cloud).
+    #[arg(long, value_name = "FILE", required = true)]
+    snapshot: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct PolicyArgs {
+    /// Extra policy folder; its policies add to or replace the built-in ones by id. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    policies: Vec<PathBuf>,
+    /// Config file: ePHI scope, fail-on, policy overrides and parameters.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+    /// The inheritance map as Markdown.
+    Map,
+    /// The inheritance map as JSON.
+    MapJson,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Format printed on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Also write FORMAT to PATH, e.g. `sarif=results.sarif`. Repeatable.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    output: Vec<(Format, PathBuf)>,
+    /// Fail (exit 1) on findings at or above this severity: critical, high, medium, low or none.
+    /// Default: the config's `fail_on`, else high.
+    #[arg(long, value_name = "SEVERITY", value_parser = |s: &str| s.parse::<FailOn>())]
+    fail_on: Option<FailOn>,
+    /// Colour the text summary.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Args)]
+struct InventoryArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Write the snapshot to PATH instead of stdout.
+    #[arg(long, short, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum PoliciesCommand {
+    /// List the policies (built-in and from --policies).
+    List {
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Show one policy in full.
+    Show {
+        id: String,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Validate a folder of policy files; reports every problem with file and line.
+    Validate { dir: PathBuf },
+}
+
+#[derive(Args)]
+struct MapArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// `markdown` or `json`.
+    #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+    format: String,
+}
+
+#[derive(Args)]
+struct DocsArgs {
+    /// Folder to write into.
+    #[arg(long, default_value = "docs")]
+    out: PathBuf,
+    /// Do not write: fail (exit 2) when the files differ from what would be generated.
+    #[arg(long)]
+    check: bool,
+}
+
+fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+    let (fmt, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH, found `{s}`"))?;
+    let fmt = Format::from_str(fmt, true).map_err(|_| {
+        format!("unknown format `{fmt}` (text, json, sarif, markdown, map, map-json)")
+    })?;
+    if path.is_empty() {
+        return Err("the path is empty".into());
+    }
+    Ok((fmt, PathBuf::from(path)))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_INPUT } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let lib = e.downcast_ref::<LibError>();
+            let mut stderr = std::io::stderr().lock();
+            match lib {
+                Some(LibError::Input(errors)) => {
+                    let _ = writeln!(stderr, "error: {}", e.chain().next().map(|c| c.to_string()).unwrap_or_default());
+                    for err in errors {
+                        let _ = writeln!(stderr, "  {err}");
+                    }
+                }
+                _ => {
+                    let _ = writeln!(stderr, "error: {e:#}");
+                }
+            }
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+/// Wraps a library error so the CLI can print every input problem on its own line.
+fn input<T>(r: hipaa_scan::error::Result<T>, what: &str) -> Result<T> {
+    r.map_err(|e| match e {
+        LibError::Input(_) => anyhow::Error::new(e).context(what.to_string()),
+        other => anyhow::Error::new(other),
+    })
+}
+
+fn load_inventory(paths: &[PathBuf]) -> Result<Inventory> {
+    let mut all = Vec::new();
+    for p in paths {
+        all.push(input(load_snapshot(p), &format!("invalid snapshot {}", p.display()))?);
+    }
+    merge(all).context("no snapshot given")
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    format!("snapshot {}", names.join(", "))
+}
+
+fn print_stdout(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Inventory(args) => {
+            let inv = load_inventory(&args.source.snapshot)?;
+            let mut text = serde_json::to_string_pretty(&inv)?;
+            text.push('\n');
+            match args.output {
+                Some(path) => write_atomic(&path, &text)?,
+                None => print_stdout(&text)?,
+            }
+            Ok(0)
+        }
+        Command::Policies(cmd) => policies(cmd),
+        Command::Map(args) => {
+            let setup = input(Setup::load(&args.policy.policies, args.policy.config.as_deref()), "invalid policies or config")?;
+            let outcome = Outcome::run(&setup, load_inventory(&args.source.snapshot)?);
+            let text = if args.format == "json" {
+                report::map::render_json(&outcome.map)
+            } else {
+                report::map::render_markdown(&outcome.map)
+            };
+            print_stdout(&text)?;
+            Ok(0)
+        }
+        Command::Docs(args) => docs(&args.out, args.check),
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<u8> {
+    let setup = input(
+        Setup::load(&args.policy.policies, args.policy.config.as_deref()),
+        "invalid policies or config",
+    )?;
+    let inventory = load_inventory(&args.source.snapshot)?;
+    let fail_on = args.fail_on.or(setup.config.fail_on).unwrap_or_default();
+    let outcome = Outcome::run(&setup, inventory);
+    let scan = outcome.scan(&setup, fail_on, describe(&args.source.snapshot));
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+    };
+    let render = |f: Format, color: bool| match f {
+        Format::Text => report::text::render(&scan, color),
+        Format::Json => report::json::render(&scan),
+        Format::Sarif => report::sarif::render(&scan),
+        Format::Markdown => report::markdown::render(&scan),
+        Format::Map => report::map::render_markdown(&outcome.map),
+        Format::MapJson => report::map::render_json(&outcome.map),
+    };
+    for (fmt, path) in &args.output {
+        write_atomic(path, &render(*fmt, false))?;
+    }
+    print_stdout(&render(args.format, color))?;
+    if args.format != Format::Text {
+        // Keep the verdict visible to a person even when stdout is a machine format.
+        let gate = scan.gate();
+        eprintln!("hipaa-scan: {} (exit {})", gate.as_str(), gate.exit_code());
+    }
+    Ok(scan.gate().exit_code())
+}
+
+fn policies(cmd: PoliciesCommand) -> Result<u8> {
+    match cmd {
+        PoliciesCommand::List { policy, format } => {
+            let setup = input(Setup::load(&policy.policies, policy.config.as_deref()), "invalid policies or config")?;
+            let text = if format == "json" {
+                let list: Vec<_> = setup
+                    .policies
+                    .policies
+                    .iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "id": p.id, "title": p.title, "severity": p.severity, "citations": p.citations,
+                            "kinds": p.kinds, "scope": p.scope, "params": p.params, "origin": p.origin,
+                        })
+                    })
+                    .collect();
+                serde_json::to_string_pretty(&list)? + "\n"
+            } else {
+                setup
+                    .policies
+                    .policies
+                    .iter()
+                    .map(|p| format!("{:<40} {:<9} {:<28} {}\n", p.id, p.severity.as_str(), p.citations.join(","), p.title))
+                    .collect()
+            };
+            print_stdout(&text)?;
+            Ok(0)
+        }
+        PoliciesCommand::Show { id, policy } => {
+            let setup = input(Setup::load(&policy.policies, policy.config.as_deref()), "invalid policies or config")?;
+            let Some(p) = setup.policies.get(&id) else {
+                bail!("no policy has the id `{id}` (see `hipaa-scan policies list`)");
+            };
+            let params: Vec<String> = p.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            let text = format!(
+                "{}\n  {}\n\n{}\n\nseverity:    {}{}\ncitations:   {}\nkinds:       {}\nscope:       {:?}\nparams:      {}\ncondition:   {}\nremediation: {}\norigin:      {}\n",
+                p.id,
+                p.title,
+                p.description,
+                p.severity,
+                p.in_scope_severity.map(|s| format!(" ({s} in ePHI scope)")).unwrap_or_default(),
+                p.citations.join(", "),
+                p.kinds.join(", "),
+                p.scope,
+                if params.is_empty() { "none".into() } else { params.join(", ") },
+                p.condition.source.trim(),
+                p.remediation,
+                p.origin
+            );
+            print_stdout(&text)?;
+            Ok(0)
+        }
+        PoliciesCommand::Validate { dir } => {
+            let files = input(hipaa_scan::policy::load_dir(&dir), "cannot read policies")?;
+            let set = input(
+                hipaa_scan::policy::load_files(&[], &files, &Default::default(), "<none>"),
+                &format!("invalid policies in {}", dir.display()),
+            )?;
+            print_stdout(&format!("{} policies in {} files are valid\n", set.len(), files.len()))?;
+            Ok(0)
+        }
+    }
+}
+
+fn docs(out: &Path, check: bool) -> Result<u8> {
+    let setup = input(Setup::load(&[], None), "invalid built-in policies")?;
+    let files = [
+        ("policies.md", hipaa_scan::docs::policies_markdown(&setup.policies)),
+        ("resource-kinds.md", hipaa_scan::docs::resource_kinds_markdown()),
+    ];
+    let mut stale = Vec::new();
+    for (name, text) in &files {
+        let path = out.join(name);
+        if check {
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        } else {
+            std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+            write_atomic(&path, text)?;
+        }
+    }
+    if !stale.is_empty() {
+        eprintln!("error: generated docs are stale: {} (run `hipaa-scan docs`)", stale.join(", "));
+        return Ok(EXIT_INPUT);
+    }
+    Ok(0)
+}

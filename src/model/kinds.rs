@@ -1,0 +1,431 @@
+//! The typed property schema of every resource kind the scanner knows.
+//!
+//! Adapters fill these properties; policies read them; `hipaa-scan docs` renders them into
+//! `docs/resource-kinds.md`, so the documentation cannot drift from the code.
+
+use super::Provider;
+
+/// The type of one property value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropType {
+    Bool,
+    Int,
+    String,
+    /// An RFC 3339 timestamp; policies compare it with `now` and `duration(...)`.
+    Timestamp,
+    /// A list of values of one type.
+    List(&'static PropType),
+    /// A nested object with its own typed fields.
+    Object(&'static [PropSpec]),
+}
+
+impl PropType {
+    /// A short human name, used in docs and error messages.
+    pub fn describe(&self) -> String {
+        match self {
+            PropType::Bool => "bool".into(),
+            PropType::Int => "int".into(),
+            PropType::String => "string".into(),
+            PropType::Timestamp => "timestamp".into(),
+            PropType::List(inner) => format!("list<{}>", inner.describe()),
+            PropType::Object(fields) => {
+                let names: Vec<_> = fields.iter().map(|f| f.name).collect();
+                format!("object{{{}}}", names.join(", "))
+            }
+        }
+    }
+}
+
+/// One property of a resource kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PropSpec {
+    pub name: &'static str,
+    pub ty: PropType,
+    /// `null` is a meaningful value (e.g. "no KMS key configured"), distinct from unknown.
+    pub nullable: bool,
+    /// The value may carry secrets or PHI; reports redact it in evidence.
+    pub sensitive: bool,
+    pub doc: &'static str,
+}
+
+const fn p(name: &'static str, ty: PropType, doc: &'static str) -> PropSpec {
+    PropSpec {
+        name,
+        ty,
+        nullable: false,
+        sensitive: false,
+        doc,
+    }
+}
+
+const fn opt(name: &'static str, ty: PropType, doc: &'static str) -> PropSpec {
+    PropSpec {
+        name,
+        ty,
+        nullable: true,
+        sensitive: false,
+        doc,
+    }
+}
+
+/// A resource kind: `<provider>.<service>.<type>`, with its properties.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    pub kind: &'static str,
+    pub provider: Provider,
+    pub doc: &'static str,
+    /// What the resource's native `id` is (ARN, full resource name, resource ID).
+    pub native_id: &'static str,
+    pub props: &'static [PropSpec],
+}
+
+impl KindSpec {
+    pub fn prop(&self, name: &str) -> Option<&'static PropSpec> {
+        self.props.iter().find(|p| p.name == name)
+    }
+
+    /// The service segment of the kind (`s3` in `aws.s3.bucket`).
+    pub fn service(&self) -> &'static str {
+        self.kind.split('.').nth(1).unwrap_or("")
+    }
+}
+
+/// Fields every resource exposes to conditions, whatever its kind.
+pub const COMMON_FIELDS: &[PropSpec] = &[
+    p("id", PropType::String, "Native identifier: ARN, full resource name or Azure resource ID."),
+    p("name", PropType::String, "Display name of the resource."),
+    p("kind", PropType::String, "Resource kind, e.g. `aws.s3.bucket`."),
+    p("provider", PropType::String, "`aws`, `gcp` or `azure`."),
+    p("service", PropType::String, "Service segment of the kind, e.g. `s3`."),
+    p("account", PropType::String, "AWS account ID, GCP project ID or Azure subscription ID."),
+    p("region", PropType::String, "Region or location; `global` for global resources."),
+    PropSpec {
+        name: "tags",
+        ty: PropType::Object(&[]),
+        nullable: false,
+        sensitive: true,
+        doc: "Tags or labels as a map of string to string. Values are redacted in reports.",
+    },
+    p("in_scope", PropType::Bool, "Whether the resource is in ePHI scope (see the scope configuration)."),
+    p(
+        "hipaa_eligible",
+        PropType::Bool,
+        "Whether the resource's service is covered by the provider's BAA, per `policies/baa/`.",
+    ),
+];
+
+const STR: PropType = PropType::String;
+const BOOL: PropType = PropType::Bool;
+const INT: PropType = PropType::Int;
+const TS: PropType = PropType::Timestamp;
+const STR_LIST: PropType = PropType::List(&PropType::String);
+
+const PUBLIC_ACCESS_BLOCK: PropType = PropType::Object(&[
+    p("block_public_acls", BOOL, "BlockPublicAcls."),
+    p("ignore_public_acls", BOOL, "IgnorePublicAcls."),
+    p("block_public_policy", BOOL, "BlockPublicPolicy."),
+    p("restrict_public_buckets", BOOL, "RestrictPublicBuckets."),
+]);
+
+const ACCESS_KEY: PropType = PropType::Object(&[
+    p("id", STR, "Access key ID."),
+    p("active", BOOL, "Whether the key is Active."),
+    p("created", TS, "When the key was created."),
+    opt("last_used", TS, "When the key was last used; null if never."),
+]);
+
+const AUDIT_CONFIG: PropType = PropType::Object(&[
+    p("service", STR, "Service the audit config applies to, e.g. `allServices`."),
+    p(
+        "log_types",
+        STR_LIST,
+        "Enabled log types: `ADMIN_READ`, `DATA_READ`, `DATA_WRITE`.",
+    ),
+]);
+
+/// Every kind with a typed schema. Resources of other `<provider>.<service>.<type>` kinds are
+/// accepted without properties: they take part in the HIPAA-eligibility check and the
+/// inheritance map only.
+pub const KINDS: &[KindSpec] = &[
+    KindSpec {
+        kind: "aws.account",
+        provider: Provider::Aws,
+        doc: "An AWS account: root-user and account-wide settings.",
+        native_id: "account ID",
+        props: &[
+            p("root_mfa_enabled", BOOL, "The root user has an MFA device (credential report / GetAccountSummary AccountMFAEnabled)."),
+            p("root_access_keys_present", BOOL, "The root user has at least one access key."),
+            p(
+                "multi_region_trail_logging",
+                BOOL,
+                "At least one multi-region CloudTrail trail is logging and records management events.",
+            ),
+            opt(
+                "public_access_block",
+                PUBLIC_ACCESS_BLOCK,
+                "Account-level S3 Block Public Access settings; null if none is configured.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.s3.bucket",
+        provider: Provider::Aws,
+        doc: "An S3 bucket.",
+        native_id: "bucket ARN",
+        props: &[
+            opt(
+                "default_encryption",
+                STR,
+                "Default encryption algorithm: `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or `aws:kms:dsse` (DSSE-KMS); null if none is configured.",
+            ),
+            opt("kms_key_id", STR, "KMS key of the default encryption; null for SSE-S3."),
+            p(
+                "policy_denies_insecure_transport",
+                BOOL,
+                "The bucket policy denies requests where `aws:SecureTransport` is false.",
+            ),
+            opt(
+                "public_access_block",
+                PUBLIC_ACCESS_BLOCK,
+                "Bucket-level Block Public Access settings; null if none is configured.",
+            ),
+            p("versioning", STR, "`Enabled`, `Suspended` or `Disabled` (never enabled)."),
+            p("access_logging_enabled", BOOL, "Server access logging is on."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.instance",
+        provider: Provider::Aws,
+        doc: "An RDS DB instance.",
+        native_id: "DB instance ARN",
+        props: &[
+            p("engine", STR, "Database engine, e.g. `postgres`."),
+            p("storage_encrypted", BOOL, "Storage is encrypted at rest."),
+            opt("kms_key_id", STR, "KMS key of the storage encryption."),
+            p("backup_retention_days", INT, "Automated backup retention period in days (0 = off)."),
+            p("publicly_accessible", BOOL, "The instance has a publicly resolvable endpoint."),
+            p("multi_az", BOOL, "The instance is Multi-AZ."),
+            p("deletion_protection", BOOL, "Deletion protection is on."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.cluster",
+        provider: Provider::Aws,
+        doc: "An Aurora or Multi-AZ DB cluster.",
+        native_id: "DB cluster ARN",
+        props: &[
+            p("engine", STR, "Database engine, e.g. `aurora-postgresql`."),
+            p("storage_encrypted", BOOL, "Storage is encrypted at rest."),
+            opt("kms_key_id", STR, "KMS key of the storage encryption."),
+            p("backup_retention_days", INT, "Automated backup retention period in days."),
+            p("deletion_protection", BOOL, "Deletion protection is on."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.iam.user",
+        provider: Provider::Aws,
+        doc: "An IAM user.",
+        native_id: "user ARN",
+        props: &[
+            p("password_enabled", BOOL, "The user has a console password."),
+            opt("password_last_used", TS, "When the password was last used; null if never."),
+            p("mfa_devices", INT, "Number of MFA devices (virtual, hardware or passkey)."),
+            PropSpec {
+                name: "access_keys",
+                ty: PropType::List(&ACCESS_KEY),
+                nullable: false,
+                sensitive: false,
+                doc: "The user's access keys.",
+            },
+            p(
+                "attached_policies",
+                STR_LIST,
+                "ARNs of managed policies attached directly to the user.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.cloudtrail.trail",
+        provider: Provider::Aws,
+        doc: "A CloudTrail trail.",
+        native_id: "trail ARN",
+        props: &[
+            p("multi_region", BOOL, "The trail records events in every region."),
+            p("is_logging", BOOL, "The trail is logging (GetTrailStatus)."),
+            p("management_events", BOOL, "The trail records management events."),
+            p("log_file_validation", BOOL, "Log file integrity validation is on."),
+            opt("kms_key_id", STR, "KMS key that encrypts the log files; null for SSE-S3."),
+        ],
+    },
+    KindSpec {
+        kind: "gcp.project",
+        provider: Provider::Gcp,
+        doc: "A Google Cloud project: project-wide settings.",
+        native_id: "full resource name `//cloudresourcemanager.googleapis.com/projects/NUMBER`",
+        props: &[PropSpec {
+            name: "audit_configs",
+            ty: PropType::List(&AUDIT_CONFIG),
+            nullable: false,
+            sensitive: false,
+            doc: "The IAM policy's audit configs (getIamPolicy `auditConfigs`).",
+        }],
+    },
+    KindSpec {
+        kind: "gcp.storage.bucket",
+        provider: Provider::Gcp,
+        doc: "A Cloud Storage bucket.",
+        native_id: "full resource name `//storage.googleapis.com/projects/_/buckets/NAME`",
+        props: &[
+            opt("default_kms_key", STR, "Default Cloud KMS key (`encryption.defaultKmsKeyName`); null if Google-managed."),
+            p("uniform_bucket_level_access", BOOL, "Uniform bucket-level access is on."),
+            p(
+                "public_access_prevention",
+                STR,
+                "`enforced` or `inherited` (`iamConfiguration.publicAccessPrevention`).",
+            ),
+            p("public_members", STR_LIST, "IAM members `allUsers` / `allAuthenticatedUsers` granted any role."),
+            p("versioning_enabled", BOOL, "Object versioning is on."),
+            opt("retention_period_seconds", INT, "Retention policy period; null if none."),
+            p("logging_enabled", BOOL, "Usage logging is on."),
+        ],
+    },
+    KindSpec {
+        kind: "gcp.sql.instance",
+        provider: Provider::Gcp,
+        doc: "A Cloud SQL instance.",
+        native_id: "full resource name `//sqladmin.googleapis.com/projects/P/instances/NAME`",
+        props: &[
+            p("database_version", STR, "e.g. `POSTGRES_16`."),
+            p(
+                "ssl_mode",
+                STR,
+                "`ALLOW_UNENCRYPTED_AND_ENCRYPTED`, `ENCRYPTED_ONLY` or `TRUSTED_CLIENT_CERTIFICATE_REQUIRED`.",
+            ),
+            p("backups_enabled", BOOL, "Automated backups are on."),
+            p("point_in_time_recovery", BOOL, "Point-in-time recovery (binary log / WAL archiving) is on."),
+            p("ipv4_enabled", BOOL, "The instance has a public IPv4 address."),
+            p("authorized_networks", STR_LIST, "CIDR ranges authorized to connect to the public IP."),
+            opt("kms_key", STR, "Customer-managed encryption key; null if Google-managed."),
+        ],
+    },
+    KindSpec {
+        kind: "gcp.identity.user",
+        provider: Provider::Gcp,
+        doc: "A Cloud Identity / Google Workspace user with access to the organization.",
+        native_id: "Directory API user ID",
+        props: &[
+            p("suspended", BOOL, "The account is suspended."),
+            p("enrolled_in_2sv", BOOL, "The user is enrolled in 2-Step Verification (`isEnrolledIn2Sv`)."),
+            p("enforced_in_2sv", BOOL, "2-Step Verification is enforced for the user (`isEnforcedIn2Sv`)."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.subscription",
+        provider: Provider::Azure,
+        doc: "An Azure subscription: subscription-wide settings.",
+        native_id: "`/subscriptions/ID`",
+        props: &[p(
+            "activity_log_destinations",
+            STR_LIST,
+            "Destinations of diagnostic settings that export the activity log: `workspace`, `storage`, `eventhub`, `partner`.",
+        )],
+    },
+    KindSpec {
+        kind: "azure.storage.account",
+        provider: Provider::Azure,
+        doc: "A storage account.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("https_only", BOOL, "`supportsHttpsTrafficOnly`."),
+            p("minimum_tls_version", STR, "`TLS1_0`, `TLS1_1`, `TLS1_2` or `TLS1_3`."),
+            p("allow_blob_public_access", BOOL, "`allowBlobPublicAccess`."),
+            p("key_source", STR, "`Microsoft.Storage` (platform key) or `Microsoft.Keyvault` (customer-managed key)."),
+            p("infrastructure_encryption", BOOL, "`requireInfrastructureEncryption`."),
+            opt(
+                "blob_soft_delete_days",
+                INT,
+                "Blob soft-delete retention in days; null when soft delete is off.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "azure.entra.user",
+        provider: Provider::Azure,
+        doc: "A Microsoft Entra ID user.",
+        native_id: "object ID",
+        props: &[
+            p("user_type", STR, "`Member` or `Guest`."),
+            p("account_enabled", BOOL, "The account can sign in."),
+            p("mfa_registered", BOOL, "Registered for MFA (Graph `userRegistrationDetails.isMfaRegistered`)."),
+        ],
+    },
+];
+
+/// The schema of a kind, if it has one.
+pub fn kind_spec(kind: &str) -> Option<&'static KindSpec> {
+    KINDS.iter().find(|k| k.kind == kind)
+}
+
+/// Splits `<provider>.<service>.<type>` (the type may itself contain dots), or `<provider>.<type>`
+/// for provider-wide kinds such as `aws.account`.
+pub fn parse_kind(kind: &str) -> Option<(Provider, &str)> {
+    let mut parts = kind.splitn(3, '.');
+    let provider = match parts.next()? {
+        "aws" => Provider::Aws,
+        "gcp" => Provider::Gcp,
+        "azure" => Provider::Azure,
+        _ => return None,
+    };
+    let second = parts.next()?;
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || c == '.')
+    };
+    if !valid(second) {
+        return None;
+    }
+    match parts.next() {
+        Some(rest) if valid(rest) && !rest.starts_with('.') && !rest.ends_with('.') => {
+            Some((provider, second))
+        }
+        Some(_) => None,
+        // `aws.account`: the account itself; its "service" is the provider's account.
+        None => Some((provider, second)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_unique_well_formed_and_do_not_shadow_common_fields() {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in KINDS {
+            assert!(seen.insert(k.kind), "duplicate kind {}", k.kind);
+            let (provider, _) = parse_kind(k.kind).expect("well-formed kind");
+            assert_eq!(provider, k.provider, "{}", k.kind);
+            let mut names = std::collections::BTreeSet::new();
+            for prop in k.props {
+                assert!(names.insert(prop.name), "{} repeats {}", k.kind, prop.name);
+                assert!(
+                    COMMON_FIELDS.iter().all(|c| c.name != prop.name),
+                    "{}.{} shadows a common field",
+                    k.kind,
+                    prop.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parse_kind_rejects_malformed_kinds() {
+        assert_eq!(parse_kind("aws.s3.bucket"), Some((Provider::Aws, "s3")));
+        assert_eq!(parse_kind("aws.account"), Some((Provider::Aws, "account")));
+        assert_eq!(parse_kind("azure.entra.user"), Some((Provider::Azure, "entra")));
+        for bad in ["", "aws", "oci.s3.bucket", "aws..bucket", "aws.S3.bucket", "aws.s3.", "aws.s3.bucket."] {
+            assert_eq!(parse_kind(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Declarative policies: metadata, HIPAA citations and a CEL condition, loaded from YAML.
+
+pub mod condition;
+mod load;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use condition::Condition;
+pub use load::{builtin_policy_files, load_builtin_data, load_dir, load_files, PolicyFile};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL_DESC: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// GitHub code scanning's `security-severity` (CVSS-like score) for this severity.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "3.0",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(format!("`{s}` is not a severity (critical, high, medium, low)")),
+        }
+    }
+}
+
+/// Which resources a policy evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Every resource of the policy's kinds.
+    #[default]
+    All,
+    /// Only resources in ePHI scope.
+    Ephi,
+}
+
+/// A loaded, validated policy.
+#[derive(Debug)]
+pub struct Policy {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub citations: Vec<String>,
+    pub severity: Severity,
+    /// Severity for resources in ePHI scope, when it differs.
+    pub in_scope_severity: Option<Severity>,
+    /// Kinds or kind patterns (`aws.*`).
+    pub kinds: Vec<String>,
+    pub scope: Scope,
+    pub remediation: String,
+    pub references: Vec<String>,
+    /// Parameters with their values (defaults, after config overrides).
+    pub params: BTreeMap<String, serde_json::Value>,
+    pub condition: Condition,
+    /// Where the policy was loaded from, for messages.
+    pub origin: String,
+}
+
+impl Policy {
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| crate::model::kind_matches(k, kind))
+    }
+
+    /// The severity of a finding on a resource.
+    pub fn severity_for(&self, in_scope: bool) -> Severity {
+        match (in_scope, self.in_scope_severity) {
+            (true, Some(s)) => s,
+            _ => self.severity,
+        }
+    }
+
+    /// The highest severity this policy can report.
+    pub fn max_severity(&self) -> Severity {
+        self.in_scope_severity.map_or(self.severity, |s| s.max(self.severity))
+    }
+
+    pub fn provider(&self) -> &str {
+        self.id.split('-').next().unwrap_or("")
+    }
+}
+
+/// The policies of one scan, sorted by id.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    pub policies: Vec<Policy>,
+}
+
+impl PolicySet {
+    pub fn get(&self, id: &str) -> Option<&Policy> {
+        self.policies
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.policies[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.policies.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty()
+    }
+}

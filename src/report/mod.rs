@@ -1,0 +1,339 @@
+//! Renders a scan: terminal text, JSON, SARIF 2.1.0, Markdown, and the inheritance map.
+
+pub mod json;
+pub mod map;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::{Map, Value as Json};
+
+use crate::baa::InheritanceMap;
+use crate::config::FailOn;
+use crate::engine::{Evaluation, Outcome, Target, Verdict};
+use crate::hipaa;
+use crate::model::{Inventory, Provider, COMMON_FIELDS};
+use crate::policy::{Policy, PolicySet, Severity};
+
+/// Placeholder for values that may carry secrets or PHI.
+pub const REDACTED: &str = "<redacted>";
+
+/// Everything a report needs about one scan.
+pub struct Scan<'a> {
+    pub inventory: &'a Inventory,
+    pub policies: &'a PolicySet,
+    pub evaluation: &'a Evaluation,
+    pub map: &'a InheritanceMap,
+    pub fail_on: FailOn,
+    /// What was scanned, e.g. `snapshot fixtures/demo/estate.json`.
+    pub source: String,
+}
+
+/// The run's verdict for CI: the exit-code contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Exit 0: no finding at or above fail-on, and every check ran.
+    Passed,
+    /// Exit 1: findings at or above fail-on (whether or not the scan was complete).
+    Failed,
+    /// Exit 3: no such findings, but some checks could not run.
+    Incomplete,
+}
+
+impl Gate {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Gate::Passed => 0,
+            Gate::Failed => 1,
+            Gate::Incomplete => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gate::Passed => "passed",
+            Gate::Failed => "failed",
+            Gate::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// Verdict counts.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    pub pass: usize,
+    pub fail: usize,
+    pub not_evaluated: usize,
+    pub fail_by_severity: BTreeMap<Severity, usize>,
+    /// Failures per Security Rule standard (a finding counts once per standard it cites).
+    pub fail_by_standard: BTreeMap<&'static str, usize>,
+    /// Failures at or above fail-on.
+    pub gating: usize,
+}
+
+/// Where a verdict points, flattened for reports.
+#[derive(Debug, Clone)]
+pub struct TargetInfo {
+    pub provider: Provider,
+    pub account: String,
+    pub region: String,
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    pub in_scope: bool,
+    /// A relative, scheme-less path: `aws/<account>/<region>/<service>/<name>`.
+    pub uri: String,
+}
+
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+fn segment(s: &str) -> String {
+    let enc = utf8_percent_encode(s, SEGMENT).to_string();
+    if enc.is_empty() || enc == "." || enc == ".." {
+        "_".to_string()
+    } else {
+        enc
+    }
+}
+
+impl<'a> Scan<'a> {
+    pub fn policy(&self, v: &Verdict) -> &'a Policy {
+        &self.policies.policies[v.policy as usize]
+    }
+
+    pub fn in_scope(&self, t: Target) -> bool {
+        match t {
+            Target::Resource(i) => self.evaluation.in_scope[i as usize],
+            Target::Gap(_) => false,
+        }
+    }
+
+    /// The severity of a verdict (policies may raise it for in-scope resources).
+    pub fn severity(&self, v: &Verdict) -> Severity {
+        self.policy(v).severity_for(self.in_scope(v.target))
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for v in &self.evaluation.verdicts {
+            match v.outcome {
+                Outcome::Pass => c.pass += 1,
+                Outcome::NotEvaluated(_) => c.not_evaluated += 1,
+                Outcome::Fail => {
+                    c.fail += 1;
+                    let sev = self.severity(v);
+                    *c.fail_by_severity.entry(sev).or_default() += 1;
+                    if self.fail_on.trips(sev) {
+                        c.gating += 1;
+                    }
+                    let mut standards: Vec<_> = self
+                        .policy(v)
+                        .citations
+                        .iter()
+                        .filter_map(|c| hipaa::standard_of(c))
+                        .map(|s| s.citation)
+                        .collect();
+                    standards.dedup();
+                    for s in standards {
+                        *c.fail_by_standard.entry(s).or_default() += 1;
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    pub fn complete(&self) -> bool {
+        !self
+            .evaluation
+            .verdicts
+            .iter()
+            .any(|v| matches!(v.outcome, Outcome::NotEvaluated(_)))
+    }
+
+    pub fn gate(&self) -> Gate {
+        let c = self.counts();
+        if c.gating > 0 {
+            Gate::Failed
+        } else if c.not_evaluated > 0 {
+            Gate::Incomplete
+        } else {
+            Gate::Passed
+        }
+    }
+
+    /// Resources in ePHI scope.
+    pub fn resources_in_scope(&self) -> usize {
+        self.evaluation.in_scope.iter().filter(|b| **b).count()
+    }
+
+    /// Failing verdicts, most severe first, then by policy and resource.
+    pub fn findings(&self) -> Vec<&'a Verdict> {
+        let mut f: Vec<&Verdict> = self
+            .evaluation
+            .verdicts
+            .iter()
+            .filter(|v| v.outcome == Outcome::Fail)
+            .collect();
+        f.sort_by(|a, b| {
+            self.severity(b)
+                .cmp(&self.severity(a))
+                .then_with(|| self.policy(a).id.cmp(&self.policy(b).id))
+                .then_with(|| self.target(a.target).uri.cmp(&self.target(b.target).uri))
+        });
+        f
+    }
+
+    /// Verdicts that could not be evaluated, by policy then target.
+    pub fn not_evaluated(&self) -> Vec<&'a Verdict> {
+        let mut f: Vec<&Verdict> = self
+            .evaluation
+            .verdicts
+            .iter()
+            .filter(|v| matches!(v.outcome, Outcome::NotEvaluated(_)))
+            .collect();
+        f.sort_by(|a, b| {
+            self.policy(a)
+                .id
+                .cmp(&self.policy(b).id)
+                .then_with(|| self.target(a.target).uri.cmp(&self.target(b.target).uri))
+        });
+        f
+    }
+
+    /// All verdicts in a stable order: policy id, then target location.
+    pub fn sorted_verdicts(&self) -> Vec<&'a Verdict> {
+        let mut all: Vec<&Verdict> = self.evaluation.verdicts.iter().collect();
+        all.sort_by(|a, b| {
+            self.policy(a)
+                .id
+                .cmp(&self.policy(b).id)
+                .then_with(|| self.target(a.target).uri.cmp(&self.target(b.target).uri))
+                .then_with(|| a.target.cmp(&b.target))
+        });
+        all
+    }
+
+    pub fn target(&self, t: Target) -> TargetInfo {
+        match t {
+            Target::Resource(i) => {
+                let r = &self.inventory.resources[i as usize];
+                let last = if r.name.is_empty() { &r.id } else { &r.name };
+                TargetInfo {
+                    provider: r.provider,
+                    account: r.account.clone(),
+                    region: r.region.clone(),
+                    kind: r.kind.clone(),
+                    id: r.id.clone(),
+                    name: r.name.clone(),
+                    in_scope: self.evaluation.in_scope[i as usize],
+                    uri: [r.provider.as_str(), &r.account, &r.region, r.service(), last]
+                        .iter()
+                        .map(|s| segment(s))
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                }
+            }
+            Target::Gap(g) => {
+                let gap = &self.inventory.gaps[g as usize];
+                let region = gap.region.clone().unwrap_or_else(|| "all-regions".into());
+                let kinds = gap.kinds.join(",");
+                TargetInfo {
+                    provider: gap.provider,
+                    account: gap.account.clone(),
+                    region: region.clone(),
+                    kind: kinds.clone(),
+                    id: format!("{}:{}", gap.scope(), kinds),
+                    name: format!("{} in {}", kinds, gap.scope()),
+                    in_scope: false,
+                    uri: [gap.provider.as_str(), &gap.account, &region, &kinds]
+                        .iter()
+                        .map(|s| segment(s))
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                }
+            }
+        }
+    }
+
+    /// The values the condition read (and the parameters it compared them with), redacted
+    /// where they could carry secrets or PHI.
+    pub fn evidence(&self, v: &Verdict) -> Map<String, Json> {
+        let mut out = Map::new();
+        let Target::Resource(i) = v.target else {
+            return out;
+        };
+        let r = &self.inventory.resources[i as usize];
+        let policy = self.policy(v);
+        let spec = crate::model::kind_spec(&r.kind);
+        for field in &policy.condition.reads {
+            let value = match field.as_str() {
+                "tags" => Json::Object(r.tags.keys().map(|k| (k.clone(), Json::String(REDACTED.into()))).collect()),
+                "in_scope" => Json::Bool(self.evaluation.in_scope[i as usize]),
+                "hipaa_eligible" => Json::Bool(self.evaluation.eligible[i as usize]),
+                "id" => Json::String(r.id.clone()),
+                "name" => Json::String(r.name.clone()),
+                "kind" => Json::String(r.kind.clone()),
+                "provider" => Json::String(r.provider.to_string()),
+                "service" => Json::String(r.service().to_string()),
+                "account" => Json::String(r.account.clone()),
+                "region" => Json::String(r.region.clone()),
+                _ => {
+                    let sensitive = spec.and_then(|s| s.prop(field)).is_some_and(|p| p.sensitive);
+                    match r.properties.get(field) {
+                        Some(_) if sensitive => Json::String(REDACTED.into()),
+                        Some(value) => value.clone(),
+                        None => {
+                            let mut m = Map::new();
+                            m.insert("unknown".into(), Json::String(r.unknown_reason(field).unwrap_or_default()));
+                            Json::Object(m)
+                        }
+                    }
+                }
+            };
+            debug_assert!(COMMON_FIELDS.iter().any(|c| c.name == field) || spec.is_some());
+            out.insert(field.clone(), value);
+        }
+        for p in &policy.condition.params {
+            if let Some(value) = policy.params.get(p) {
+                out.insert(format!("params.{p}"), value.clone());
+            }
+        }
+        out
+    }
+
+    /// A one-line rendering of the evidence: `storage_encrypted = false, ...`.
+    pub fn evidence_line(&self, v: &Verdict) -> String {
+        self.evidence(v)
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", compact(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn compact(v: &Json) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 120 {
+        let cut: String = s.chars().take(117).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+/// The title of a standard, for summaries.
+pub fn standard_title(citation: &str) -> &'static str {
+    hipaa::STANDARDS
+        .iter()
+        .find(|s| s.citation == citation)
+        .map_or("", |s| s.title)
+}
+
+/// Renders the map via [`map`], re-exported for the CLI.
+pub fn inheritance_map_markdown(map: &InheritanceMap) -> String {
+    map::render_markdown(map)
+}
