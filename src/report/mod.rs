@@ -240,16 +240,22 @@ impl<'a> Scan<'a> {
             Target::Gap(g) => {
                 let gap = &self.inventory.gaps[g as usize];
                 let region = gap.region.clone().unwrap_or_else(|| "all-regions".into());
-                let kinds = gap.kinds.join(",");
+                let kinds = gap.kinds.join(", ");
+                let mut services: Vec<&str> = gap
+                    .kinds
+                    .iter()
+                    .map(|k| crate::model::kinds::parse_kind(k).map_or("all", |(_, s)| if s == "*" { "all" } else { s }))
+                    .collect();
+                services.dedup();
                 TargetInfo {
                     provider: gap.provider,
                     account: gap.account.clone(),
                     region: region.clone(),
                     kind: kinds.clone(),
-                    id: format!("{}:{}", gap.scope(), kinds),
-                    name: format!("{} in {}", kinds, gap.scope()),
+                    id: format!("{}:{}", gap.scope(), gap.kinds.join(",")),
+                    name: format!("{kinds} (not listed)"),
                     in_scope: false,
-                    uri: [gap.provider.as_str(), &gap.account, &region, &kinds]
+                    uri: [gap.provider.as_str(), &gap.account, &region, &services.join("+"), "not-listed"]
                         .iter()
                         .map(|s| segment(s))
                         .collect::<Vec<_>>()
