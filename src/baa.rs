@@ -96,26 +96,36 @@ impl Catalog {
         let mut providers = BTreeMap::new();
         for p in Provider::ALL {
             let name = format!("baa/{p}.yaml");
-            let text = load_builtin_data(&name)
-                .ok_or_else(|| InputError::new(format!("policies/{name}"), "missing from the build"))?;
-            let baa: ProviderBaa =
-                serde_saphyr::from_str(text).map_err(|e| yaml_error(&format!("policies/{name}"), &e))?;
+            let text = load_builtin_data(&name).ok_or_else(|| {
+                InputError::new(format!("policies/{name}"), "missing from the build")
+            })?;
+            let baa: ProviderBaa = serde_saphyr::from_str(text)
+                .map_err(|e| yaml_error(&format!("policies/{name}"), &e))?;
             if baa.provider != p {
-                return Err(InputError::new(format!("policies/{name}"), format!("declares provider {}", baa.provider))
-                    .field("provider")
-                    .into());
+                return Err(InputError::new(
+                    format!("policies/{name}"),
+                    format!("declares provider {}", baa.provider),
+                )
+                .field("provider")
+                .into());
             }
             providers.insert(p, baa);
         }
         let name = "baa/physical-safeguards.yaml";
-        let text = load_builtin_data(name).ok_or_else(|| InputError::new(name, "missing from the build"))?;
-        let file: SafeguardFile =
-            serde_saphyr::from_str(text).map_err(|e| yaml_error(&format!("policies/{name}"), &e))?;
+        let text = load_builtin_data(name)
+            .ok_or_else(|| InputError::new(name, "missing from the build"))?;
+        let file: SafeguardFile = serde_saphyr::from_str(text)
+            .map_err(|e| yaml_error(&format!("policies/{name}"), &e))?;
         let bad: Vec<_> = file
             .safeguards
             .iter()
             .filter(|s| !s.citation.starts_with("164.310(") || !crate::hipaa::is_valid(&s.citation))
-            .map(|s| InputError::new(format!("policies/{name}"), format!("`{}` is not a 164.310 citation", s.citation)))
+            .map(|s| {
+                InputError::new(
+                    format!("policies/{name}"),
+                    format!("`{}` is not a 164.310 citation", s.citation),
+                )
+            })
             .collect();
         if !bad.is_empty() {
             return Err(Error::Input(bad));
@@ -140,7 +150,10 @@ impl Catalog {
         match baa.services.get(service) {
             Some(e) if e.eligible => Eligibility {
                 eligible: true,
-                basis: format!("{} is covered by the {} (list as of {})", e.name, baa.baa, baa.as_of),
+                basis: format!(
+                    "{} is covered by the {} (list as of {})",
+                    e.name, baa.baa, baa.as_of
+                ),
             },
             Some(e) => Eligibility {
                 eligible: false,
@@ -148,7 +161,10 @@ impl Catalog {
                     "{} is not covered by the {}{}",
                     e.name,
                     baa.baa,
-                    e.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+                    e.note
+                        .as_ref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
                 ),
             },
             None => Eligibility {
@@ -205,7 +221,11 @@ pub struct MapSource {
 }
 
 /// Builds the map for the services in use; `in_scope[i]` tells whether resource `i` holds ePHI.
-pub fn inheritance_map(catalog: &Catalog, inventory: &Inventory, in_scope: &[bool]) -> InheritanceMap {
+pub fn inheritance_map(
+    catalog: &Catalog,
+    inventory: &Inventory,
+    in_scope: &[bool],
+) -> InheritanceMap {
     let mut counts: BTreeMap<(Provider, &str), (usize, usize)> = BTreeMap::new();
     for (i, r) in inventory.resources.iter().enumerate() {
         let c = counts.entry((r.provider, r.service())).or_default();
@@ -283,6 +303,10 @@ mod tests {
             );
         }
         assert!(!catalog.eligibility(Provider::Aws, "lightsail").eligible);
-        assert!(!catalog.eligibility(Provider::Aws, "no-such-service").eligible);
+        assert!(
+            !catalog
+                .eligibility(Provider::Aws, "no-such-service")
+                .eligible
+        );
     }
 }

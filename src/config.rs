@@ -70,7 +70,14 @@ impl Default for ScopeConfig {
     fn default() -> Self {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
         Self {
-            tag_keys: s(&["phi", "ephi", "hipaa", "data-classification", "data_classification", "dataclassification"]),
+            tag_keys: s(&[
+                "phi",
+                "ephi",
+                "hipaa",
+                "data-classification",
+                "data_classification",
+                "dataclassification",
+            ]),
             tag_values: s(&["phi", "ephi", "true", "yes"]),
             accounts: Vec::new(),
         }
@@ -82,7 +89,10 @@ impl ScopeConfig {
         self.accounts.iter().any(|a| a == &r.account)
             || r.tags.iter().any(|(k, v)| {
                 self.tag_keys.iter().any(|key| key.eq_ignore_ascii_case(k))
-                    && self.tag_values.iter().any(|val| val.eq_ignore_ascii_case(v.trim()))
+                    && self
+                        .tag_values
+                        .iter()
+                        .any(|val| val.eq_ignore_ascii_case(v.trim()))
             })
     }
 }
@@ -150,9 +160,12 @@ impl Config {
             })?),
         };
         if raw.scope.tag_keys.is_empty() && raw.scope.accounts.is_empty() {
-            return Err(InputError::new(name, "scope needs tag_keys or accounts, or nothing is ever in ePHI scope")
-                .field("scope")
-                .into());
+            return Err(InputError::new(
+                name,
+                "scope needs tag_keys or accounts, or nothing is ever in ePHI scope",
+            )
+            .field("scope")
+            .into());
         }
         Ok(Config {
             name: name.to_string(),

@@ -61,7 +61,12 @@ pub struct Evaluation {
 }
 
 /// Evaluates `policies` over `inventory`.
-pub fn evaluate(inventory: &Inventory, policies: &PolicySet, scope: &ScopeConfig, catalog: &Catalog) -> Evaluation {
+pub fn evaluate(
+    inventory: &Inventory,
+    policies: &PolicySet,
+    scope: &ScopeConfig,
+    catalog: &Catalog,
+) -> Evaluation {
     let resources = &inventory.resources;
     let in_scope: Vec<bool> = resources.iter().map(|r| scope.in_scope(r)).collect();
     let mut eligibility_cache: HashMap<(crate::model::Provider, &str), bool> = HashMap::new();
@@ -83,7 +88,11 @@ pub fn evaluate(inventory: &Inventory, policies: &PolicySet, scope: &ScopeConfig
                 .collect()
         });
     }
-    let params: Vec<Box<dyn Val>> = policies.policies.iter().map(|p| params_value(&p.params)).collect();
+    let params: Vec<Box<dyn Val>> = policies
+        .policies
+        .iter()
+        .map(|p| params_value(&p.params))
+        .collect();
 
     let env = Arc::new(Env::stdlib());
     let now = Value::Timestamp(inventory.collected_at.fixed_offset());
@@ -164,7 +173,13 @@ impl VariableResolver for Vars<'_> {
     }
 }
 
-fn run(policy: &Policy, r: &Resource, value: &dyn Val, params: &dyn Val, root: &Context<'_, '_>) -> Outcome {
+fn run(
+    policy: &Policy,
+    r: &Resource,
+    value: &dyn Val,
+    params: &dyn Val,
+    root: &Context<'_, '_>,
+) -> Outcome {
     // A property the condition reads but the adapter could not collect: the condition must
     // not decide on it. Reads of absent keys fail in CEL (and land below); presence tests
     // (`has(...)`) would quietly say false, so those are refused up front.
@@ -173,7 +188,10 @@ fn run(policy: &Policy, r: &Resource, value: &dyn Val, params: &dyn Val, root: &
             return Outcome::NotEvaluated(Arc::from(reason));
         }
     }
-    let vars = Vars { resource: value, params };
+    let vars = Vars {
+        resource: value,
+        params,
+    };
     let mut ctx = root.new_inner_scope();
     ctx.set_variable_resolver(&vars);
     match policy.condition.program.execute(&ctx) {
@@ -182,12 +200,16 @@ fn run(policy: &Policy, r: &Resource, value: &dyn Val, params: &dyn Val, root: &
         Ok(other) => Outcome::NotEvaluated(Arc::from(format!(
             "the condition returned {other:?}, not a bool"
         ))),
-        Err(ExecutionError::NoSuchKey(key)) if policy.condition.reads.iter().any(|f| f == key.as_str()) => {
+        Err(ExecutionError::NoSuchKey(key))
+            if policy.condition.reads.iter().any(|f| f == key.as_str()) =>
+        {
             Outcome::NotEvaluated(Arc::from(
                 unknown_reason(r, &key).unwrap_or_else(|| format!("property `{key}` is missing")),
             ))
         }
-        Err(e) => Outcome::NotEvaluated(Arc::from(format!("the condition could not be evaluated: {e}"))),
+        Err(e) => Outcome::NotEvaluated(Arc::from(format!(
+            "the condition could not be evaluated: {e}"
+        ))),
     }
 }
 
@@ -200,7 +222,10 @@ fn unknown_reason(r: &Resource, field: &str) -> Option<String> {
 }
 
 fn params_value(params: &BTreeMap<String, Json>) -> Box<dyn Val> {
-    let map: HashMap<String, Value> = params.iter().map(|(k, v)| (k.clone(), json_to_cel(v, None))).collect();
+    let map: HashMap<String, Value> = params
+        .iter()
+        .map(|(k, v)| (k.clone(), json_to_cel(v, None)))
+        .collect();
     boxed(Value::from(map))
 }
 
@@ -253,7 +278,9 @@ fn json_to_cel(v: &Json, ty: Option<&PropType>) -> Value {
                 Some(PropType::List(t)) => Some(*t),
                 _ => None,
             };
-            Value::List(Arc::new(items.iter().map(|i| json_to_cel(i, inner)).collect()))
+            Value::List(Arc::new(
+                items.iter().map(|i| json_to_cel(i, inner)).collect(),
+            ))
         }
         Json::Object(fields) => {
             let field_types = match ty {

@@ -47,7 +47,11 @@ pub const STANDARDS: &[Standard] = &[
     s("164.308(a)(6)", "Security incident procedures", A),
     s("164.308(a)(7)", "Contingency plan", A),
     s("164.308(a)(8)", "Evaluation", A),
-    s("164.308(b)(1)", "Business associate contracts and other arrangements", A),
+    s(
+        "164.308(b)(1)",
+        "Business associate contracts and other arrangements",
+        A,
+    ),
     s("164.310(a)(1)", "Facility access controls", P),
     s("164.310(b)", "Workstation use", P),
     s("164.310(c)", "Workstation security", P),
@@ -85,11 +89,19 @@ fn parse(citation: &str) -> Option<(&str, Vec<&str>)> {
 pub fn standard_of(citation: &str) -> Option<&'static Standard> {
     let (section, parts) = parse(citation)?;
     let mut key = format!("{section}({})", parts[0]);
-    let paragraph_numbered = |k: &str| STANDARDS.iter().any(|s| s.citation.starts_with(&format!("{k}(")));
+    let paragraph_numbered = |k: &str| {
+        STANDARDS
+            .iter()
+            .any(|s| s.citation.starts_with(&format!("{k}(")))
+    };
     if paragraph_numbered(&key) {
         // 164.308(a)(n) are separate standards; elsewhere (2) holds the specifications of (1).
         let second = parts.get(1)?;
-        let n = if section != "164.308" && *second == "2" { "1" } else { second };
+        let n = if section != "164.308" && *second == "2" {
+            "1"
+        } else {
+            second
+        };
         key = format!("{key}({n})");
     } else if section == "164.308" {
         return None;
@@ -129,7 +141,16 @@ mod tests {
 
     #[test]
     fn malformed_or_foreign_citations_are_rejected() {
-        for c in ["", "164.312", "164.314(a)(1)", "164.312(f)", "164.312(a", "164.312()", "164.308(a)(9)", "164.308(c)"] {
+        for c in [
+            "",
+            "164.312",
+            "164.314(a)(1)",
+            "164.312(f)",
+            "164.312(a",
+            "164.312()",
+            "164.308(a)(9)",
+            "164.308(c)",
+        ] {
             assert!(!is_valid(c), "{c}");
         }
     }

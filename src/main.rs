@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hipaa_scan::config::FailOn;
 use hipaa_scan::error::Error as LibError;
 use hipaa_scan::model::{load_snapshot, merge, Inventory};
-use hipaa_scan::output::write_atomic;
+use hipaa_scan::output::{write_all_atomic, write_atomic};
 use hipaa_scan::report;
 use hipaa_scan::scan::{Outcome, Setup};
 
@@ -19,8 +19,14 @@ use hipaa_scan::scan::{Outcome, Setup};
 const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "hipaa-scan", version, about = "Scan cloud estates against the HIPAA Security Rule")]
-#[command(after_help = "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 scan incomplete (and no such findings).")]
+#[command(
+    name = "hipaa-scan",
+    version,
+    about = "Scan cloud estates against the HIPAA Security Rule"
+)]
+#[command(
+    after_help = "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 scan incomplete (and no such findings)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -176,7 +182,11 @@ fn main() -> ExitCode {
             let mut stderr = std::io::stderr().lock();
             match lib {
                 Some(LibError::Input(errors)) => {
-                    let _ = writeln!(stderr, "error: {}", e.chain().next().map(|c| c.to_string()).unwrap_or_default());
+                    let _ = writeln!(
+                        stderr,
+                        "error: {}",
+                        e.chain().next().map(|c| c.to_string()).unwrap_or_default()
+                    );
                     for err in errors {
                         let _ = writeln!(stderr, "  {err}");
                     }
@@ -201,7 +211,10 @@ fn input<T>(r: hipaa_scan::error::Result<T>, what: &str) -> Result<T> {
 fn load_inventory(paths: &[PathBuf]) -> Result<Inventory> {
     let mut all = Vec::new();
     for p in paths {
-        all.push(input(load_snapshot(p), &format!("invalid snapshot {}", p.display()))?);
+        all.push(input(
+            load_snapshot(p),
+            &format!("invalid snapshot {}", p.display()),
+        )?);
     }
     merge(all).context("no snapshot given")
 }
@@ -234,7 +247,10 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Policies(cmd) => policies(cmd),
         Command::Map(args) => {
-            let setup = input(Setup::load(&args.policy.policies, args.policy.config.as_deref()), "invalid policies or config")?;
+            let setup = input(
+                Setup::load(&args.policy.policies, args.policy.config.as_deref()),
+                "invalid policies or config",
+            )?;
             let outcome = Outcome::run(&setup, load_inventory(&args.source.snapshot)?);
             let text = if args.format == "json" {
                 report::map::render_json(&outcome.map)
@@ -260,7 +276,9 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+        ColorChoice::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+        }
     };
     let render = |f: Format, color: bool| match f {
         Format::Text => report::text::render(&scan, color),
@@ -270,9 +288,12 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Format::Map => report::map::render_markdown(&outcome.map),
         Format::MapJson => report::map::render_json(&outcome.map),
     };
-    for (fmt, path) in &args.output {
-        write_atomic(path, &render(*fmt, false))?;
-    }
+    let files: Vec<(PathBuf, String)> = args
+        .output
+        .iter()
+        .map(|(fmt, path)| (path.clone(), render(*fmt, false)))
+        .collect();
+    write_all_atomic(&files)?;
     print_stdout(&render(args.format, color))?;
     if args.format != Format::Text {
         // Keep the verdict visible to a person even when stdout is a machine format.
@@ -285,7 +306,10 @@ fn scan(args: ScanArgs) -> Result<u8> {
 fn policies(cmd: PoliciesCommand) -> Result<u8> {
     match cmd {
         PoliciesCommand::List { policy, format } => {
-            let setup = input(Setup::load(&policy.policies, policy.config.as_deref()), "invalid policies or config")?;
+            let setup = input(
+                Setup::load(&policy.policies, policy.config.as_deref()),
+                "invalid policies or config",
+            )?;
             let text = if format == "json" {
                 let list: Vec<_> = setup
                     .policies
@@ -304,14 +328,25 @@ fn policies(cmd: PoliciesCommand) -> Result<u8> {
                     .policies
                     .policies
                     .iter()
-                    .map(|p| format!("{:<40} {:<9} {:<28} {}\n", p.id, p.severity.as_str(), p.citations.join(","), p.title))
+                    .map(|p| {
+                        format!(
+                            "{:<40} {:<9} {:<28} {}\n",
+                            p.id,
+                            p.severity.as_str(),
+                            p.citations.join(","),
+                            p.title
+                        )
+                    })
                     .collect()
             };
             print_stdout(&text)?;
             Ok(0)
         }
         PoliciesCommand::Show { id, policy } => {
-            let setup = input(Setup::load(&policy.policies, policy.config.as_deref()), "invalid policies or config")?;
+            let setup = input(
+                Setup::load(&policy.policies, policy.config.as_deref()),
+                "invalid policies or config",
+            )?;
             let Some(p) = setup.policies.get(&id) else {
                 bail!("no policy has the id `{id}` (see `hipaa-scan policies list`)");
             };
@@ -340,7 +375,11 @@ fn policies(cmd: PoliciesCommand) -> Result<u8> {
                 hipaa_scan::policy::load_files(&[], &files, &Default::default(), "<none>"),
                 &format!("invalid policies in {}", dir.display()),
             )?;
-            print_stdout(&format!("{} policies in {} files are valid\n", set.len(), files.len()))?;
+            print_stdout(&format!(
+                "{} policies in {} files are valid\n",
+                set.len(),
+                files.len()
+            ))?;
             Ok(0)
         }
     }
@@ -349,8 +388,14 @@ fn policies(cmd: PoliciesCommand) -> Result<u8> {
 fn docs(out: &Path, check: bool) -> Result<u8> {
     let setup = input(Setup::load(&[], None), "invalid built-in policies")?;
     let files = [
-        ("policies.md", hipaa_scan::docs::policies_markdown(&setup.policies)),
-        ("resource-kinds.md", hipaa_scan::docs::resource_kinds_markdown()),
+        (
+            "policies.md",
+            hipaa_scan::docs::policies_markdown(&setup.policies),
+        ),
+        (
+            "resource-kinds.md",
+            hipaa_scan::docs::resource_kinds_markdown(),
+        ),
     ];
     let mut stale = Vec::new();
     for (name, text) in &files {
@@ -360,12 +405,16 @@ fn docs(out: &Path, check: bool) -> Result<u8> {
                 stale.push(path.display().to_string());
             }
         } else {
-            std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
             write_atomic(&path, text)?;
         }
     }
     if !stale.is_empty() {
-        eprintln!("error: generated docs are stale: {} (run `hipaa-scan docs`)", stale.join(", "));
+        eprintln!(
+            "error: generated docs are stale: {} (run `hipaa-scan docs`)",
+            stale.join(", ")
+        );
         return Ok(EXIT_INPUT);
     }
     Ok(0)

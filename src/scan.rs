@@ -32,7 +32,12 @@ impl Setup {
         for dir in policy_dirs {
             extra.extend(load_dir(dir)?);
         }
-        let policies = load_files(&builtin_policy_files(), &extra, &config.policies, &config.name)?;
+        let policies = load_files(
+            &builtin_policy_files(),
+            &extra,
+            &config.policies,
+            &config.name,
+        )?;
         let catalog = Catalog::builtin()?;
         Ok(Setup {
             config,
@@ -51,7 +56,12 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn run(setup: &Setup, inventory: Inventory) -> Outcome {
-        let evaluation = evaluate(&inventory, &setup.policies, &setup.config.scope, &setup.catalog);
+        let evaluation = evaluate(
+            &inventory,
+            &setup.policies,
+            &setup.config.scope,
+            &setup.catalog,
+        );
         let map = inheritance_map(&setup.catalog, &inventory, &evaluation.in_scope);
         Outcome {
             inventory,

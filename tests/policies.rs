@@ -29,9 +29,15 @@ fn fixtures() -> BTreeMap<String, Fixture> {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let f: Fixture = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let f: Fixture =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-        assert_eq!(stem, f.policy, "{} must be named after its policy", path.display());
+        assert_eq!(
+            stem,
+            f.policy,
+            "{} must be named after its policy",
+            path.display()
+        );
         out.insert(f.policy.clone(), f);
     }
     out
@@ -42,13 +48,22 @@ fn every_policy_has_a_fixture_with_a_pass_and_a_fail() {
     let setup = Setup::load(&[], None).unwrap();
     let fixtures = fixtures();
     for p in &setup.policies.policies {
-        let f = fixtures.get(&p.id).unwrap_or_else(|| panic!("no fixtures/policies/{}.yaml", p.id));
+        let f = fixtures
+            .get(&p.id)
+            .unwrap_or_else(|| panic!("no fixtures/policies/{}.yaml", p.id));
         for want in ["pass", "fail"] {
-            assert!(f.cases.iter().any(|c| c.expect == want), "{}: no `{want}` case", p.id);
+            assert!(
+                f.cases.iter().any(|c| c.expect == want),
+                "{}: no `{want}` case",
+                p.id
+            );
         }
     }
     for id in fixtures.keys() {
-        assert!(setup.policies.get(id).is_some(), "fixture for unknown policy {id}");
+        assert!(
+            setup.policies.get(id).is_some(),
+            "fixture for unknown policy {id}"
+        );
     }
 }
 
@@ -64,7 +79,12 @@ fn every_fixture_case_gets_its_expected_verdict() {
         let inv = hipaa_scan::model::parse_snapshot(&text, &format!("fixtures/policies/{id}.yaml"))
             .unwrap_or_else(|e| panic!("{e}"));
         let outcome = ScanOutcome::run(&setup, inv);
-        let policy_index = setup.policies.policies.iter().position(|p| p.id == id).unwrap() as u32;
+        let policy_index = setup
+            .policies
+            .policies
+            .iter()
+            .position(|p| p.id == id)
+            .unwrap() as u32;
         for (i, case) in f.cases.iter().enumerate() {
             let got: Vec<&Outcome> = outcome
                 .evaluation
@@ -73,10 +93,28 @@ fn every_fixture_case_gets_its_expected_verdict() {
                 .filter(|v| v.policy == policy_index && v.target == Target::Resource(i as u32))
                 .map(|v| &v.outcome)
                 .collect();
-            assert_eq!(got.len(), 1, "{id}: case {i} ({}) got {} verdicts", case.resource.name, got.len());
-            assert_eq!(got[0].as_str(), case.expect, "{id}: case {i} ({}) got {:?}", case.resource.name, got[0]);
-            if let (Outcome::NotEvaluated(reason), Some(want)) = (got[0], case.resource.unknown.values().next()) {
-                assert_eq!(reason.as_ref(), want, "{id}: case {i} must carry the adapter's reason");
+            assert_eq!(
+                got.len(),
+                1,
+                "{id}: case {i} ({}) got {} verdicts",
+                case.resource.name,
+                got.len()
+            );
+            assert_eq!(
+                got[0].as_str(),
+                case.expect,
+                "{id}: case {i} ({}) got {:?}",
+                case.resource.name,
+                got[0]
+            );
+            if let (Outcome::NotEvaluated(reason), Some(want)) =
+                (got[0], case.resource.unknown.values().next())
+            {
+                assert_eq!(
+                    reason.as_ref(),
+                    want,
+                    "{id}: case {i} must carry the adapter's reason"
+                );
             }
             checked += 1;
         }

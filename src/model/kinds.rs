@@ -92,13 +92,33 @@ impl KindSpec {
 
 /// Fields every resource exposes to conditions, whatever its kind.
 pub const COMMON_FIELDS: &[PropSpec] = &[
-    p("id", PropType::String, "Native identifier: ARN, full resource name or Azure resource ID."),
+    p(
+        "id",
+        PropType::String,
+        "Native identifier: ARN, full resource name or Azure resource ID.",
+    ),
     p("name", PropType::String, "Display name of the resource."),
-    p("kind", PropType::String, "Resource kind, e.g. `aws.s3.bucket`."),
+    p(
+        "kind",
+        PropType::String,
+        "Resource kind, e.g. `aws.s3.bucket`.",
+    ),
     p("provider", PropType::String, "`aws`, `gcp` or `azure`."),
-    p("service", PropType::String, "Service segment of the kind, e.g. `s3`."),
-    p("account", PropType::String, "AWS account ID, GCP project ID or Azure subscription ID."),
-    p("region", PropType::String, "Region or location; `global` for global resources."),
+    p(
+        "service",
+        PropType::String,
+        "Service segment of the kind, e.g. `s3`.",
+    ),
+    p(
+        "account",
+        PropType::String,
+        "AWS account ID, GCP project ID or Azure subscription ID.",
+    ),
+    p(
+        "region",
+        PropType::String,
+        "Region or location; `global` for global resources.",
+    ),
     PropSpec {
         name: "tags",
         ty: PropType::Object(&[]),
@@ -106,7 +126,11 @@ pub const COMMON_FIELDS: &[PropSpec] = &[
         sensitive: true,
         doc: "Tags or labels as a map of string to string. Values are redacted in reports.",
     },
-    p("in_scope", PropType::Bool, "Whether the resource is in ePHI scope (see the scope configuration)."),
+    p(
+        "in_scope",
+        PropType::Bool,
+        "Whether the resource is in ePHI scope (see the scope configuration).",
+    ),
     p(
         "hipaa_eligible",
         PropType::Bool,
@@ -131,11 +155,19 @@ const ACCESS_KEY: PropType = PropType::Object(&[
     p("id", STR, "Access key ID."),
     p("active", BOOL, "Whether the key is Active."),
     p("created", TS, "When the key was created."),
-    opt("last_used", TS, "When the key was last used; null if never."),
+    opt(
+        "last_used",
+        TS,
+        "When the key was last used; null if never.",
+    ),
 ]);
 
 const AUDIT_CONFIG: PropType = PropType::Object(&[
-    p("service", STR, "Service the audit config applies to, e.g. `allServices`."),
+    p(
+        "service",
+        STR,
+        "Service the audit config applies to, e.g. `allServices`.",
+    ),
     p(
         "log_types",
         STR_LIST,
@@ -379,8 +411,9 @@ pub fn parse_kind(kind: &str) -> Option<(Provider, &str)> {
     let second = parts.next()?;
     let valid = |s: &str| {
         !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || c == '.')
+            && s.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || c == '.'
+            })
     };
     if !valid(second) {
         return None;
@@ -423,8 +456,19 @@ mod tests {
     fn parse_kind_rejects_malformed_kinds() {
         assert_eq!(parse_kind("aws.s3.bucket"), Some((Provider::Aws, "s3")));
         assert_eq!(parse_kind("aws.account"), Some((Provider::Aws, "account")));
-        assert_eq!(parse_kind("azure.entra.user"), Some((Provider::Azure, "entra")));
-        for bad in ["", "aws", "oci.s3.bucket", "aws..bucket", "aws.S3.bucket", "aws.s3.", "aws.s3.bucket."] {
+        assert_eq!(
+            parse_kind("azure.entra.user"),
+            Some((Provider::Azure, "entra"))
+        );
+        for bad in [
+            "",
+            "aws",
+            "oci.s3.bucket",
+            "aws..bucket",
+            "aws.S3.bucket",
+            "aws.s3.",
+            "aws.s3.bucket.",
+        ] {
             assert_eq!(parse_kind(bad), None, "{bad}");
         }
     }

@@ -149,7 +149,11 @@ impl Inventory {
 /// Matches a kind against a pattern: an exact kind, `<provider>.*`, or `*`.
 pub fn kind_matches(pattern: &str, kind: &str) -> bool {
     match pattern.strip_suffix(".*") {
-        Some(prefix) => kind.len() > prefix.len() && kind.starts_with(prefix) && kind.as_bytes()[prefix.len()] == b'.',
+        Some(prefix) => {
+            kind.len() > prefix.len()
+                && kind.starts_with(prefix)
+                && kind.as_bytes()[prefix.len()] == b'.'
+        }
         None => pattern == "*" || pattern == kind,
     }
 }

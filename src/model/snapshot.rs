@@ -29,7 +29,8 @@ pub fn parse_snapshot(text: &str, file: &str) -> Result<Inventory> {
     let inventory: Inventory = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let mut err = InputError::new(file, strip_position(&inner.to_string())).at(inner.line() as u64, inner.column() as u64);
+        let mut err = InputError::new(file, strip_position(&inner.to_string()))
+            .at(inner.line() as u64, inner.column() as u64);
         if path != "." {
             err = err.field(path);
         }
@@ -55,7 +56,10 @@ fn validate(inv: &Inventory, file: &str) -> Vec<InputError> {
     let mut errors = Vec::new();
     let err = |field: String, msg: String| InputError::new(file, msg).field(field);
     if inv.format != FORMAT {
-        errors.push(err("format".into(), format!("expected \"{FORMAT}\", found \"{}\"", inv.format)));
+        errors.push(err(
+            "format".into(),
+            format!("expected \"{FORMAT}\", found \"{}\"", inv.format),
+        ));
     }
     if inv.format_version != FORMAT_VERSION {
         errors.push(err(
@@ -71,13 +75,19 @@ fn validate(inv: &Inventory, file: &str) -> Vec<InputError> {
         let at = format!("resources[{i}]");
         validate_resource(r, &at, &mut |f, m| errors.push(err(f, m)));
         if !ids.insert((r.kind.as_str(), r.id.as_str())) {
-            errors.push(err(format!("{at}.id"), format!("duplicate resource {} of kind {}", r.id, r.kind)));
+            errors.push(err(
+                format!("{at}.id"),
+                format!("duplicate resource {} of kind {}", r.id, r.kind),
+            ));
         }
     }
     for (i, g) in inv.gaps.iter().enumerate() {
         let at = format!("gaps[{i}]");
         if g.kinds.is_empty() {
-            errors.push(err(format!("{at}.kinds"), "a gap must name the kinds it affects".into()));
+            errors.push(err(
+                format!("{at}.kinds"),
+                "a gap must name the kinds it affects".into(),
+            ));
         }
         for (j, k) in g.kinds.iter().enumerate() {
             let prefix_ok = k == &format!("{}.*", g.provider)
@@ -97,7 +107,12 @@ fn validate(inv: &Inventory, file: &str) -> Vec<InputError> {
 }
 
 fn validate_resource(r: &Resource, at: &str, report: &mut dyn FnMut(String, String)) {
-    for (field, value) in [("id", &r.id), ("account", &r.account), ("region", &r.region), ("name", &r.name)] {
+    for (field, value) in [
+        ("id", &r.id),
+        ("account", &r.account),
+        ("region", &r.region),
+        ("name", &r.name),
+    ] {
         if value.trim().is_empty() {
             report(format!("{at}.{field}"), "must not be empty".into());
         }
@@ -105,7 +120,10 @@ fn validate_resource(r: &Resource, at: &str, report: &mut dyn FnMut(String, Stri
     let Some((provider, _)) = kinds::parse_kind(&r.kind) else {
         report(
             format!("{at}.kind"),
-            format!("`{}` is not a kind of the form <provider>.<service>.<type>", r.kind),
+            format!(
+                "`{}` is not a kind of the form <provider>.<service>.<type>",
+                r.kind
+            ),
         );
         return;
     };
@@ -120,7 +138,10 @@ fn validate_resource(r: &Resource, at: &str, report: &mut dyn FnMut(String, Stri
         if let Some(name) = r.properties.keys().next() {
             report(
                 format!("{at}.properties.{name}"),
-                format!("kind `{}` has no property schema, so it cannot carry properties", r.kind),
+                format!(
+                    "kind `{}` has no property schema, so it cannot carry properties",
+                    r.kind
+                ),
             );
         }
         return;
@@ -160,7 +181,10 @@ fn check_type(value: &Value, ty: &PropType, at: &str, report: &mut dyn FnMut(Str
         (PropType::String, Value::String(_)) => true,
         (PropType::Timestamp, Value::String(s)) => {
             if chrono::DateTime::parse_from_rfc3339(s).is_err() {
-                report(at.to_string(), format!("`{s}` is not an RFC 3339 timestamp"));
+                report(
+                    at.to_string(),
+                    format!("`{s}` is not an RFC 3339 timestamp"),
+                );
             }
             true
         }
@@ -223,8 +247,12 @@ pub fn merge(mut inventories: Vec<Inventory>) -> Option<Inventory> {
         merged.resources.extend(inv.resources);
         merged.gaps.extend(inv.gaps);
     }
-    merged.resources.sort_by(|a, b| (a.provider, &a.account, &a.kind, &a.id).cmp(&(b.provider, &b.account, &b.kind, &b.id)));
-    merged.resources.dedup_by(|a, b| a.kind == b.kind && a.id == b.id);
+    merged.resources.sort_by(|a, b| {
+        (a.provider, &a.account, &a.kind, &a.id).cmp(&(b.provider, &b.account, &b.kind, &b.id))
+    });
+    merged
+        .resources
+        .dedup_by(|a, b| a.kind == b.kind && a.id == b.id);
     Some(merged)
 }
 
@@ -255,7 +283,10 @@ mod tests {
             panic!("expected an input error")
         };
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].field.as_deref(), Some("resources[0].properties.storage_encrypted"));
+        assert_eq!(
+            errs[0].field.as_deref(),
+            Some("resources[0].properties.storage_encrypted")
+        );
         assert_eq!(errs[0].message, "expected bool, found string");
     }
 
@@ -278,7 +309,10 @@ mod tests {
         let Err(Error::Input(errs)) = parse_snapshot(&text, "s.json") else {
             panic!("expected an input error")
         };
-        assert!(errs[0].message.contains("has no property schema"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("has no property schema"),
+            "{errs:?}"
+        );
     }
 
     #[test]

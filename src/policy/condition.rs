@@ -50,7 +50,11 @@ impl Condition {
 }
 
 fn one_line(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Default)]
@@ -191,10 +195,18 @@ mod tests {
     #[test]
     fn rejects_unknown_variables_and_syntax_errors() {
         let e = Condition::compile("resourse.x == 1").unwrap_err();
-        assert!(e.message.contains("unknown variable `resourse`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown variable `resourse`"),
+            "{}",
+            e.message
+        );
         let e = Condition::compile("resource.x ==").unwrap_err();
         assert!(e.message.starts_with("does not compile"), "{}", e.message);
         let e = Condition::compile("size(resource) > 0").unwrap_err();
-        assert!(e.message.contains("cannot be used as a whole"), "{}", e.message);
+        assert!(
+            e.message.contains("cannot be used as a whole"),
+            "{}",
+            e.message
+        );
     }
 }

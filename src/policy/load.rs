@@ -59,7 +59,10 @@ pub fn load_builtin_data(path: &str) -> Option<&'static str> {
 }
 
 fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Reads every `*.yaml` / `*.yml` file under `dir`, recursively, in a stable order.
@@ -132,9 +135,12 @@ pub fn load_files(
             for (policy, line) in parse_file(file, &mut errors) {
                 if let Some(first) = seen_here.insert(policy.id.clone(), file.name.clone()) {
                     errors.push(
-                        InputError::new(&file.name, format!("policy `{}` is also defined in {first}", policy.id))
-                            .at(line, 0)
-                            .field("id"),
+                        InputError::new(
+                            &file.name,
+                            format!("policy `{}` is also defined in {first}", policy.id),
+                        )
+                        .at(line, 0)
+                        .field("id"),
                     );
                     continue;
                 }
@@ -147,7 +153,10 @@ pub fn load_files(
     }
     for (id, o) in overrides {
         let Some(policy) = by_id.get_mut(id) else {
-            errors.push(at(config_name, o, format!("no policy has the id `{id}`")).field(format!("policies.{id}")));
+            errors.push(
+                at(config_name, o, format!("no policy has the id `{id}`"))
+                    .field(format!("policies.{id}")),
+            );
             continue;
         };
         if let Some(sev) = o.value.severity {
@@ -159,8 +168,12 @@ pub fn load_files(
         for (name, value) in &o.value.params {
             match policy.params.get(name) {
                 None => errors.push(
-                    at(config_name, o, format!("policy `{id}` has no parameter `{name}`"))
-                        .field(format!("policies.{id}.params.{name}")),
+                    at(
+                        config_name,
+                        o,
+                        format!("policy `{id}` has no parameter `{name}`"),
+                    )
+                    .field(format!("policies.{id}.params.{name}")),
                 ),
                 Some(default) if !same_type(default, value) => errors.push(
                     at(
@@ -222,7 +235,10 @@ fn parse_file(file: &PolicyFile, errors: &mut Vec<InputError>) -> Vec<(Policy, u
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
 }
 
@@ -232,20 +248,31 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
     if !is_kebab(&id) {
         err(at(file, &raw.id, format!("`{id}` is not a kebab-case id")).field("id"));
     }
-    for (field, text) in [("title", &raw.title), ("description", &raw.description), ("remediation", &raw.remediation)] {
+    for (field, text) in [
+        ("title", &raw.title),
+        ("description", &raw.description),
+        ("remediation", &raw.remediation),
+    ] {
         if text.trim().is_empty() {
             err(at(file, &raw.id, format!("`{field}` must not be empty")).field(field));
         }
     }
     if raw.citations.value.is_empty() {
-        err(at(file, &raw.citations, "a policy needs at least one HIPAA citation".into()).field("citations"));
+        err(at(
+            file,
+            &raw.citations,
+            "a policy needs at least one HIPAA citation".into(),
+        )
+        .field("citations"));
     }
     for c in &raw.citations.value {
         if !hipaa::is_valid(c) {
             err(at(
                 file,
                 &raw.citations,
-                format!("`{c}` is not a citation of a 45 CFR 164.308/310/312 standard or specification"),
+                format!(
+                    "`{c}` is not a citation of a 45 CFR 164.308/310/312 standard or specification"
+                ),
             )
             .field("citations"));
         }
@@ -255,22 +282,39 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
     let mut specs = Vec::new();
     let mut wildcard = false;
     if raw.kinds.value.is_empty() {
-        err(at(file, &raw.kinds, "a policy needs at least one resource kind".into()).field("kinds"));
+        err(at(
+            file,
+            &raw.kinds,
+            "a policy needs at least one resource kind".into(),
+        )
+        .field("kinds"));
     }
     for k in &raw.kinds.value {
         let provider = if let Some(p) = k.strip_suffix(".*") {
             wildcard = true;
-            crate::model::Provider::ALL.into_iter().find(|x| x.as_str() == p)
+            crate::model::Provider::ALL
+                .into_iter()
+                .find(|x| x.as_str() == p)
         } else if let Some(spec) = kinds::kind_spec(k) {
             specs.push(spec);
             Some(spec.provider)
         } else {
-            err(at(file, &raw.kinds, format!("unknown resource kind `{k}`; see docs/resource-kinds.md")).field("kinds"));
+            err(at(
+                file,
+                &raw.kinds,
+                format!("unknown resource kind `{k}`; see docs/resource-kinds.md"),
+            )
+            .field("kinds"));
             continue;
         };
         match provider {
             Some(p) if id.starts_with(&format!("{p}-")) => {}
-            Some(p) => err(at(file, &raw.id, format!("the id of a policy over {p} resources must start with `{p}-`")).field("id")),
+            Some(p) => err(at(
+                file,
+                &raw.id,
+                format!("the id of a policy over {p} resources must start with `{p}-`"),
+            )
+            .field("id")),
             None => err(at(file, &raw.kinds, format!("unknown provider in `{k}`")).field("kinds")),
         }
     }
@@ -278,13 +322,19 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
     let params = raw.params.map(|p| p.value).unwrap_or_default();
     for (name, value) in &params {
         let ok = match value {
-            serde_json::Value::Bool(_) | serde_json::Value::Number(_) | serde_json::Value::String(_) => true,
+            serde_json::Value::Bool(_)
+            | serde_json::Value::Number(_)
+            | serde_json::Value::String(_) => true,
             serde_json::Value::Array(items) => items.iter().all(|v| v.is_string()),
             _ => false,
         };
         if !ok {
-            err(at(file, &raw.id, "parameters are bools, numbers, strings or lists of strings".into())
-                .field(format!("params.{name}")));
+            err(at(
+                file,
+                &raw.id,
+                "parameters are bools, numbers, strings or lists of strings".into(),
+            )
+            .field(format!("params.{name}")));
         }
     }
 
@@ -296,7 +346,7 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
         }
     };
     for field in &condition.reads {
-        if COMMON_FIELDS.iter().any(|c| &c.name == field) {
+        if COMMON_FIELDS.iter().any(|c| c.name == field) {
             continue;
         }
         if wildcard {
@@ -309,13 +359,23 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
         }
         for spec in &specs {
             if spec.prop(field).is_none() {
-                err(at(file, &raw.condition, format!("kind `{}` has no property `{field}`", spec.kind)).field("condition"));
+                err(at(
+                    file,
+                    &raw.condition,
+                    format!("kind `{}` has no property `{field}`", spec.kind),
+                )
+                .field("condition"));
             }
         }
     }
     for p in &condition.params {
         if !params.contains_key(p) {
-            err(at(file, &raw.condition, format!("`params.{p}` is not declared under `params`")).field("condition"));
+            err(at(
+                file,
+                &raw.condition,
+                format!("`params.{p}` is not declared under `params`"),
+            )
+            .field("condition"));
         }
     }
     Some(Policy {

@@ -22,7 +22,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL_DESC: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const ALL_DESC: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,7 +63,9 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            _ => Err(format!("`{s}` is not a severity (critical, high, medium, low)")),
+            _ => Err(format!(
+                "`{s}` is not a severity (critical, high, medium, low)"
+            )),
         }
     }
 }
@@ -98,7 +105,9 @@ pub struct Policy {
 
 impl Policy {
     pub fn applies_to(&self, kind: &str) -> bool {
-        self.kinds.iter().any(|k| crate::model::kind_matches(k, kind))
+        self.kinds
+            .iter()
+            .any(|k| crate::model::kind_matches(k, kind))
     }
 
     /// The severity of a finding on a resource.
@@ -111,7 +120,8 @@ impl Policy {
 
     /// The highest severity this policy can report.
     pub fn max_severity(&self) -> Severity {
-        self.in_scope_severity.map_or(self.severity, |s| s.max(self.severity))
+        self.in_scope_severity
+            .map_or(self.severity, |s| s.max(self.severity))
     }
 
     pub fn provider(&self) -> &str {

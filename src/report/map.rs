@@ -31,14 +31,20 @@ fn escape(s: &str) -> String {
 
 pub fn render_markdown(map: &InheritanceMap) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Physical safeguards (45 CFR 164.310) inheritance map\n");
+    let _ = writeln!(
+        o,
+        "# Physical safeguards (45 CFR 164.310) inheritance map\n"
+    );
     let _ = writeln!(
         o,
         "Which physical safeguards each cloud service in use inherits from its provider under the BAA, \
          shares with it, or leaves to you. A service not covered by a BAA inherits nothing.\n"
     );
     let _ = writeln!(o, "## Services in use\n");
-    let _ = writeln!(o, "| Service | Provider | HIPAA-eligible | BAA | Model | Resources | In ePHI scope |");
+    let _ = writeln!(
+        o,
+        "| Service | Provider | HIPAA-eligible | BAA | Model | Resources | In ePHI scope |"
+    );
     let _ = writeln!(o, "|---|---|---|---|---|---:|---:|");
     for s in &map.services {
         let _ = writeln!(
@@ -59,15 +65,25 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
             s.resources_in_scope
         );
     }
-    let groups: [(&str, fn(&ServiceMap) -> bool); 3] = [
-        ("Covered managed services", |s| s.eligible && s.model != Some(ServiceModel::Infrastructure)),
-        ("Covered infrastructure services", |s| s.eligible && s.model == Some(ServiceModel::Infrastructure)),
+    type Filter = fn(&ServiceMap) -> bool;
+    let groups: [(&str, Filter); 3] = [
+        ("Covered managed services", |s| {
+            s.eligible && s.model != Some(ServiceModel::Infrastructure)
+        }),
+        ("Covered infrastructure services", |s| {
+            s.eligible && s.model == Some(ServiceModel::Infrastructure)
+        }),
         ("Services not covered by a BAA", |s| !s.eligible),
     ];
     for (title, filter) in groups {
         let members: Vec<&ServiceMap> = map.services.iter().filter(|s| filter(s)).collect();
-        let Some(first) = members.first() else { continue };
-        let names: Vec<String> = members.iter().map(|s| format!("`{}/{}`", s.provider, s.service)).collect();
+        let Some(first) = members.first() else {
+            continue;
+        };
+        let names: Vec<String> = members
+            .iter()
+            .map(|s| format!("`{}/{}`", s.provider, s.service))
+            .collect();
         let _ = writeln!(o, "\n## {title}\n\n{}\n", names.join(", "));
         if !first.eligible {
             for s in &members {
@@ -83,14 +99,22 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
                 "| {} | {} | {} | {} |",
                 row.citation,
                 row.title,
-                if row.required { "required" } else { "addressable" },
+                if row.required {
+                    "required"
+                } else {
+                    "addressable"
+                },
                 mark(row.responsibility)
             );
         }
     }
     let _ = writeln!(o, "\n## Sources\n");
     for s in &map.sources {
-        let _ = writeln!(o, "- {}: {} (list as of {}), {}", s.provider, s.baa, s.as_of, s.source);
+        let _ = writeln!(
+            o,
+            "- {}: {} (list as of {}), {}",
+            s.provider, s.baa, s.as_of, s.source
+        );
     }
     o
 }

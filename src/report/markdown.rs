@@ -18,9 +18,16 @@ pub fn render(scan: &Scan<'_>) -> String {
     let verdict = match gate {
         Gate::Passed => "**Passed**: no findings at or above".to_string(),
         Gate::Failed => format!("**Failed**: {} findings at or above", c.gating),
-        Gate::Incomplete => "**Incomplete**: no findings, but not every check ran, at or above".to_string(),
+        Gate::Incomplete => {
+            "**Incomplete**: no findings, but not every check ran, at or above".to_string()
+        }
     };
-    let _ = writeln!(o, "{verdict} `{}` (exit {}).\n", scan.fail_on, gate.exit_code());
+    let _ = writeln!(
+        o,
+        "{verdict} `{}` (exit {}).\n",
+        scan.fail_on,
+        gate.exit_code()
+    );
     let _ = writeln!(
         o,
         "Scanned {} (collected {}): {} resources, {} in ePHI scope, {} policies. The scan was {}.\n",
@@ -32,13 +39,25 @@ pub fn render(scan: &Scan<'_>) -> String {
         if scan.complete() { "complete" } else { "**incomplete**" }
     );
     let _ = writeln!(o, "| Outcome | Count |\n|---|---:|");
-    let _ = writeln!(o, "| Fail | {} |\n| Pass | {} |\n| Not evaluated | {} |\n", c.fail, c.pass, c.not_evaluated);
+    let _ = writeln!(
+        o,
+        "| Fail | {} |\n| Pass | {} |\n| Not evaluated | {} |\n",
+        c.fail, c.pass, c.not_evaluated
+    );
     let _ = writeln!(o, "| Severity | Findings |\n|---|---:|");
     for s in Severity::ALL_DESC {
-        let _ = writeln!(o, "| {} | {} |", s, c.fail_by_severity.get(&s).copied().unwrap_or(0));
+        let _ = writeln!(
+            o,
+            "| {} | {} |",
+            s,
+            c.fail_by_severity.get(&s).copied().unwrap_or(0)
+        );
     }
     if !c.fail_by_standard.is_empty() {
-        let _ = writeln!(o, "\n## Findings by safeguard\n\n| Standard | Title | Findings |\n|---|---|---:|");
+        let _ = writeln!(
+            o,
+            "\n## Findings by safeguard\n\n| Standard | Title | Findings |\n|---|---|---:|"
+        );
         for (std, n) in &c.fail_by_standard {
             let _ = writeln!(o, "| {std} | {} | {n} |", standard_title(std));
         }
@@ -67,7 +86,13 @@ pub fn render(scan: &Scan<'_>) -> String {
         let _ = writeln!(o, "\n## Not evaluated\n\nThese checks could not run; they are not passes.\n\n| Policy | Resource | Reason |\n|---|---|---|");
         for v in ne {
             if let Outcome::NotEvaluated(reason) = &v.outcome {
-                let _ = writeln!(o, "| `{}` | `{}` | {} |", scan.policy(v).id, cell(&scan.target(v.target).uri), cell(reason));
+                let _ = writeln!(
+                    o,
+                    "| `{}` | `{}` | {} |",
+                    scan.policy(v).id,
+                    cell(&scan.target(v.target).uri),
+                    cell(reason)
+                );
             }
         }
     }
@@ -75,7 +100,16 @@ pub fn render(scan: &Scan<'_>) -> String {
     if !not_covered.is_empty() {
         let _ = writeln!(o, "\n## Services not covered by a BAA\n\n| Service | Resources | In ePHI scope | Basis |\n|---|---:|---:|---|");
         for s in not_covered {
-            let _ = writeln!(o, "| `{}/{}` {} | {} | {} | {} |", s.provider, s.service, cell(&s.name), s.resources, s.resources_in_scope, cell(&s.basis));
+            let _ = writeln!(
+                o,
+                "| `{}/{}` {} | {} | {} | {} |",
+                s.provider,
+                s.service,
+                cell(&s.name),
+                s.resources,
+                s.resources_in_scope,
+                cell(&s.basis)
+            );
         }
     }
     o

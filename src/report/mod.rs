@@ -88,7 +88,11 @@ pub struct TargetInfo {
     pub uri: String,
 }
 
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 fn segment(s: &str) -> String {
     let enc = utf8_percent_encode(s, SEGMENT).to_string();
@@ -230,11 +234,17 @@ impl<'a> Scan<'a> {
                     id: r.id.clone(),
                     name: r.name.clone(),
                     in_scope: self.evaluation.in_scope[i as usize],
-                    uri: [r.provider.as_str(), &r.account, &r.region, r.service(), last]
-                        .iter()
-                        .map(|s| segment(s))
-                        .collect::<Vec<_>>()
-                        .join("/"),
+                    uri: [
+                        r.provider.as_str(),
+                        &r.account,
+                        &r.region,
+                        r.service(),
+                        last,
+                    ]
+                    .iter()
+                    .map(|s| segment(s))
+                    .collect::<Vec<_>>()
+                    .join("/"),
                 }
             }
             Target::Gap(g) => {
@@ -244,7 +254,15 @@ impl<'a> Scan<'a> {
                 let mut services: Vec<&str> = gap
                     .kinds
                     .iter()
-                    .map(|k| crate::model::kinds::parse_kind(k).map_or("all", |(_, s)| if s == "*" { "all" } else { s }))
+                    .map(|k| {
+                        crate::model::kinds::parse_kind(k).map_or("all", |(_, s)| {
+                            if s == "*" {
+                                "all"
+                            } else {
+                                s
+                            }
+                        })
+                    })
                     .collect();
                 services.dedup();
                 TargetInfo {
@@ -255,11 +273,17 @@ impl<'a> Scan<'a> {
                     id: format!("{}:{}", gap.scope(), gap.kinds.join(",")),
                     name: format!("{kinds} (not listed)"),
                     in_scope: false,
-                    uri: [gap.provider.as_str(), &gap.account, &region, &services.join("+"), "not-listed"]
-                        .iter()
-                        .map(|s| segment(s))
-                        .collect::<Vec<_>>()
-                        .join("/"),
+                    uri: [
+                        gap.provider.as_str(),
+                        &gap.account,
+                        &region,
+                        &services.join("+"),
+                        "not-listed",
+                    ]
+                    .iter()
+                    .map(|s| segment(s))
+                    .collect::<Vec<_>>()
+                    .join("/"),
                 }
             }
         }
@@ -277,7 +301,12 @@ impl<'a> Scan<'a> {
         let spec = crate::model::kind_spec(&r.kind);
         for field in &policy.condition.reads {
             let value = match field.as_str() {
-                "tags" => Json::Object(r.tags.keys().map(|k| (k.clone(), Json::String(REDACTED.into()))).collect()),
+                "tags" => Json::Object(
+                    r.tags
+                        .keys()
+                        .map(|k| (k.clone(), Json::String(REDACTED.into())))
+                        .collect(),
+                ),
                 "in_scope" => Json::Bool(self.evaluation.in_scope[i as usize]),
                 "hipaa_eligible" => Json::Bool(self.evaluation.eligible[i as usize]),
                 "id" => Json::String(r.id.clone()),
@@ -288,13 +317,18 @@ impl<'a> Scan<'a> {
                 "account" => Json::String(r.account.clone()),
                 "region" => Json::String(r.region.clone()),
                 _ => {
-                    let sensitive = spec.and_then(|s| s.prop(field)).is_some_and(|p| p.sensitive);
+                    let sensitive = spec
+                        .and_then(|s| s.prop(field))
+                        .is_some_and(|p| p.sensitive);
                     match r.properties.get(field) {
                         Some(_) if sensitive => Json::String(REDACTED.into()),
                         Some(value) => value.clone(),
                         None => {
                             let mut m = Map::new();
-                            m.insert("unknown".into(), Json::String(r.unknown_reason(field).unwrap_or_default()));
+                            m.insert(
+                                "unknown".into(),
+                                Json::String(r.unknown_reason(field).unwrap_or_default()),
+                            );
                             Json::Object(m)
                         }
                     }

@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
+    Sarif, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 
@@ -62,11 +63,22 @@ fn message(s: impl Into<String>) -> Message {
 
 fn help_markdown(p: &Policy) -> String {
     let mut md = format!("**{}**\n\n{}\n\n", p.title, p.description);
-    md.push_str(&format!("**HIPAA Security Rule:** {}\n\n", p.citations.iter().map(|c| format!("45 CFR {c}")).collect::<Vec<_>>().join(", ")));
+    md.push_str(&format!(
+        "**HIPAA Security Rule:** {}\n\n",
+        p.citations
+            .iter()
+            .map(|c| format!("45 CFR {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     md.push_str(&format!("**Remediation:** {}\n", p.remediation));
     if !p.params.is_empty() {
         md.push_str("\n**Parameters:** ");
-        let ps: Vec<String> = p.params.iter().map(|(k, v)| format!("`{k}` = `{v}`")).collect();
+        let ps: Vec<String> = p
+            .params
+            .iter()
+            .map(|(k, v)| format!("`{k}` = `{v}`"))
+            .collect();
         md.push_str(&ps.join(", "));
         md.push('\n');
     }
@@ -77,12 +89,22 @@ fn help_markdown(p: &Policy) -> String {
 }
 
 fn rule(p: &Policy) -> ReportingDescriptor {
-    let mut tags = vec!["security".to_string(), "hipaa".to_string(), p.provider().to_string()];
+    let mut tags = vec![
+        "security".to_string(),
+        "hipaa".to_string(),
+        p.provider().to_string(),
+    ];
     tags.extend(p.citations.iter().map(|c| format!("HIPAA-{c}")));
     let mut extra = BTreeMap::new();
-    extra.insert("security-severity".into(), json!(p.max_severity().security_severity()));
+    extra.insert(
+        "security-severity".into(),
+        json!(p.max_severity().security_severity()),
+    );
     extra.insert("precision".into(), json!("high"));
-    extra.insert("problem.severity".into(), json!(level_name(p.max_severity())));
+    extra.insert(
+        "problem.severity".into(),
+        json!(level_name(p.max_severity())),
+    );
     extra.insert("citations".into(), json!(p.citations));
     extra.insert("kinds".into(), json!(p.kinds));
     let help = MultiformatMessageString::builder()
@@ -115,7 +137,9 @@ fn pascal(id: &str) -> String {
     id.split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -151,7 +175,10 @@ fn result(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
     let msg = if evidence.is_empty() {
         format!("{}: {} `{}` does not comply.", p.title, t.kind, t.name)
     } else {
-        format!("{}: {} `{}` does not comply ({evidence}).", p.title, t.kind, t.name)
+        format!(
+            "{}: {} `{}` does not comply ({evidence}).",
+            p.title, t.kind, t.name
+        )
     };
     let mut props = BTreeMap::new();
     props.insert("resource".into(), json!(t.id));
@@ -179,7 +206,11 @@ fn result(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
 }
 
 pub fn render(scan: &Scan<'_>) -> String {
-    let results: Vec<SarifResult> = scan.findings().into_iter().map(|v| result(scan, v)).collect();
+    let results: Vec<SarifResult> = scan
+        .findings()
+        .into_iter()
+        .map(|v| result(scan, v))
+        .collect();
     let notifications: Vec<Notification> = scan
         .not_evaluated()
         .into_iter()
@@ -192,7 +223,10 @@ pub fn render(scan: &Scan<'_>) -> String {
             };
             Notification::builder()
                 .level(json!("warning"))
-                .message(message(format!("{} not evaluated on {}: {reason}", p.id, t.uri)))
+                .message(message(format!(
+                    "{} not evaluated on {}: {reason}",
+                    p.id, t.uri
+                )))
                 .associated_rule(ReportingDescriptorReference {
                     id: Some(p.id.clone()),
                     index: Some(v.policy as i64),

@@ -46,7 +46,15 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
     let pal = Palette { on: color };
     let c = scan.counts();
     let mut o = String::new();
-    let _ = writeln!(o, "{}", pal.bold(&format!("hipaa-scan {}: {}", env!("CARGO_PKG_VERSION"), scan.source)));
+    let _ = writeln!(
+        o,
+        "{}",
+        pal.bold(&format!(
+            "hipaa-scan {}: {}",
+            env!("CARGO_PKG_VERSION"),
+            scan.source
+        ))
+    );
     let _ = writeln!(
         o,
         "Collected {}. {} resources ({} in ePHI scope), {} policies, {} verdicts.",
@@ -59,9 +67,20 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
     let _ = writeln!(o);
     let sev_line: Vec<String> = Severity::ALL_DESC
         .iter()
-        .map(|s| format!("{} {}", s.as_str(), c.fail_by_severity.get(s).copied().unwrap_or(0)))
+        .map(|s| {
+            format!(
+                "{} {}",
+                s.as_str(),
+                c.fail_by_severity.get(s).copied().unwrap_or(0)
+            )
+        })
         .collect();
-    let _ = writeln!(o, "  fail            {:>6}   ({})", c.fail, sev_line.join(", "));
+    let _ = writeln!(
+        o,
+        "  fail            {:>6}   ({})",
+        c.fail,
+        sev_line.join(", ")
+    );
     let _ = writeln!(o, "  pass            {:>6}", c.pass);
     let _ = writeln!(o, "  not evaluated   {:>6}", c.not_evaluated);
 
@@ -79,7 +98,14 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
             let p = scan.policy(v);
             let t = scan.target(v.target);
             let scope = if t.in_scope { " [ePHI]" } else { "" };
-            let _ = writeln!(o, "  {} {}  {}{}", pal.severity(scan.severity(v)), p.id, t.uri, scope);
+            let _ = writeln!(
+                o,
+                "  {} {}  {}{}",
+                pal.severity(scan.severity(v)),
+                p.id,
+                t.uri,
+                scope
+            );
             let _ = writeln!(o, "           {} ({})", p.title, p.citations.join(", "));
             let evidence = scan.evidence_line(v);
             if !evidence.is_empty() {
@@ -90,17 +116,31 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
 
     let ne = scan.not_evaluated();
     if !ne.is_empty() {
-        let _ = writeln!(o, "\n{}", pal.bold("Not evaluated (never counted as a pass)"));
+        let _ = writeln!(
+            o,
+            "\n{}",
+            pal.bold("Not evaluated (never counted as a pass)")
+        );
         for v in &ne {
             if let Outcome::NotEvaluated(reason) = &v.outcome {
-                let _ = writeln!(o, "  {}  {}: {}", scan.policy(v).id, scan.target(v.target).uri, reason);
+                let _ = writeln!(
+                    o,
+                    "  {}  {}: {}",
+                    scan.policy(v).id,
+                    scan.target(v.target).uri,
+                    reason
+                );
             }
         }
     }
 
     let not_covered: Vec<_> = scan.map.services.iter().filter(|s| !s.eligible).collect();
     if !not_covered.is_empty() {
-        let _ = writeln!(o, "\n{}", pal.bold("Services not covered by a BAA (nothing inherited)"));
+        let _ = writeln!(
+            o,
+            "\n{}",
+            pal.bold("Services not covered by a BAA (nothing inherited)")
+        );
         for s in not_covered {
             let _ = writeln!(
                 o,
@@ -113,12 +153,19 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
     let _ = writeln!(o);
     let gate = scan.gate();
     let line = match gate {
-        Gate::Passed => format!("PASSED: no findings at or above {}; scan complete.", scan.fail_on),
+        Gate::Passed => format!(
+            "PASSED: no findings at or above {}; scan complete.",
+            scan.fail_on
+        ),
         Gate::Failed => format!(
             "FAILED: {} findings at or above {}{}.",
             c.gating,
             scan.fail_on,
-            if scan.complete() { "" } else { "; scan incomplete" }
+            if scan.complete() {
+                ""
+            } else {
+                "; scan incomplete"
+            }
         ),
         Gate::Incomplete => format!(
             "INCOMPLETE: no findings at or above {}, but {} checks were not evaluated.",

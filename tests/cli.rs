@@ -1,0 +1,498 @@
+//! The command line end to end: exit-code contract, reports, errors that name file and line.
+
+mod common;
+
+use common::{demo, hipaa_scan, root, snapshot};
+use serde_json::Value;
+
+const BUCKET_WITHOUT_VERSIONING: &str = r#"[{"provider":"aws","kind":"aws.s3.bucket","id":"arn:aws:s3:::b","account":"1","region":"us-east-1","name":"b",
+  "properties":{"default_encryption":"aws:kms","policy_denies_insecure_transport":true},
+  "unknown":{"versioning":"s3:GetBucketVersioning: AccessDenied"}}]"#;
+
+#[test]
+fn demo_scan_fails_and_writes_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--output",
+            "sarif=out/results.sarif",
+            "--output",
+            "json=results.json",
+            "--output",
+            "markdown=report.md",
+            "--output",
+            "map=map.md",
+            "--output",
+            "map-json=map.json",
+        ],
+        d,
+    );
+    // out/ does not exist: nothing may be written, and it is an output error.
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("results.sarif"), "{}", run.stderr);
+    std::fs::create_dir(d.join("out")).unwrap();
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--output",
+            "sarif=out/results.sarif",
+            "--output",
+            "json=results.json",
+            "--output",
+            "markdown=report.md",
+            "--output",
+            "map=map.md",
+            "--output",
+            "map-json=map.json",
+        ],
+        d,
+    );
+    assert_eq!(
+        run.code, 1,
+        "the demo has findings at or above high:\n{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(
+        "demo_text",
+        run.stdout
+            .replace(&demo().display().to_string(), "fixtures/demo/estate.json")
+    );
+    for f in [
+        "out/results.sarif",
+        "results.json",
+        "report.md",
+        "map.md",
+        "map.json",
+    ] {
+        assert!(d.join(f).is_file(), "{f} missing");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".hipaa-scan-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temp files left behind: {leftovers:?}"
+    );
+    let redact = |s: String| s.replace(&demo().display().to_string(), "fixtures/demo/estate.json");
+    insta::assert_snapshot!(
+        "demo_markdown",
+        redact(std::fs::read_to_string(d.join("report.md")).unwrap())
+    );
+    insta::assert_snapshot!(
+        "demo_map",
+        std::fs::read_to_string(d.join("map.md")).unwrap()
+    );
+
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("results.json")).unwrap()).unwrap();
+    let verdicts = json["verdicts"].as_array().unwrap();
+    let count = |o: &str| verdicts.iter().filter(|v| v["outcome"] == o).count() as u64;
+    assert_eq!(json["summary"]["pass"], count("pass"));
+    assert_eq!(json["summary"]["fail"], count("fail"));
+    assert_eq!(json["summary"]["not_evaluated"], count("not_evaluated"));
+    assert!(count("pass") > 0 && count("fail") > 0 && count("not_evaluated") > 0);
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["gate"], "failed");
+    assert_eq!(json["exit_code"], 1);
+    // Tag values never reach a report; keys may.
+    let text = std::fs::read_to_string(d.join("results.json")).unwrap();
+    assert!(
+        !text.contains("\"intake\""),
+        "a tag value leaked into the JSON results"
+    );
+}
+
+#[test]
+fn json_results_snapshot() {
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(run.code, 1);
+    let mut v: Value = serde_json::from_str(&run.stdout).unwrap();
+    v["source"] = Value::String("<snapshot>".into());
+    insta::assert_json_snapshot!("demo_json", v);
+}
+
+#[test]
+fn map_json_lists_every_service_in_use() {
+    let run = hipaa_scan(
+        &[
+            "map",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let services = v["services"].as_array().unwrap();
+    let find = |p: &str, s: &str| {
+        services
+            .iter()
+            .find(|x| x["provider"] == p && x["service"] == s)
+            .cloned()
+    };
+    let s3 = find("aws", "s3").expect("s3 in use");
+    assert_eq!(s3["eligible"], true);
+    assert_eq!(s3["safeguards"].as_array().unwrap().len(), 12);
+    let lightsail = find("aws", "lightsail").expect("lightsail in use");
+    assert_eq!(lightsail["eligible"], false);
+    assert!(lightsail["safeguards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["responsibility"] == "customer"));
+    let disposal = |s: &Value| {
+        s["safeguards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["citation"] == "164.310(d)(2)(i)")
+            .unwrap()["responsibility"]
+            .clone()
+    };
+    assert_eq!(disposal(&s3), "inherited");
+    assert_eq!(v["sources"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn fail_on_moves_the_gate() {
+    let demo = demo();
+    let demo = demo.to_str().unwrap();
+    let code = |extra: &[&str]| {
+        let mut args = vec!["scan", "--snapshot", demo, "--format", "json"];
+        args.extend_from_slice(extra);
+        hipaa_scan(&args, &root()).code
+    };
+    assert_eq!(code(&["--fail-on", "critical"]), 1);
+    // No gating findings, but the demo has checks that could not run: exit 3, never 0.
+    assert_eq!(code(&["--fail-on", "none"]), 3);
+    assert_eq!(
+        hipaa_scan(
+            &["scan", "--snapshot", demo, "--fail-on", "urgent"],
+            &root()
+        )
+        .code,
+        2
+    );
+}
+
+#[test]
+fn a_clean_estate_exits_zero_and_an_incomplete_one_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = snapshot(
+        dir.path(),
+        "clean.json",
+        r#"[{"provider":"aws","kind":"aws.rds.instance","id":"arn:db","account":"1","region":"us-east-1","name":"db",
+            "properties":{"engine":"postgres","storage_encrypted":true,"kms_key_id":"k","backup_retention_days":14,
+                          "publicly_accessible":false,"multi_az":true,"deletion_protection":true}}]"#,
+        "[]",
+    );
+    let run = hipaa_scan(&["scan", "--snapshot", clean.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("PASSED"), "{}", run.stdout);
+
+    let gap = snapshot(
+        dir.path(),
+        "gap.json",
+        "[]",
+        r#"[{"provider":"gcp","account":"p","kinds":["gcp.sql.instance"],"reason":"sqladmin.instances.list: 403 PERMISSION_DENIED"}]"#,
+    );
+    let run = hipaa_scan(&["scan", "--snapshot", gap.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("sqladmin.instances.list: 403 PERMISSION_DENIED"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("gcp-sql-ssl-required"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_condition_on_an_unknown_property_is_not_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).unwrap();
+    std::fs::write(
+        policies.join("versioning.yaml"),
+        "id: aws-s3-versioning-custom\ntitle: Versioned\ndescription: d\ncitations: [\"164.312(c)(1)\"]\nseverity: high\n\
+         kinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.versioning == 'Enabled'\n",
+    )
+    .unwrap();
+    let snap = snapshot(dir.path(), "s.json", BUCKET_WITHOUT_VERSIONING, "[]");
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--policies",
+            policies.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let verdict = v["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["policy"] == "aws-s3-versioning-custom")
+        .unwrap()
+        .clone();
+    assert_eq!(verdict["outcome"], "not_evaluated");
+    assert_eq!(verdict["reason"], "s3:GetBucketVersioning: AccessDenied");
+    assert_eq!(
+        verdict["evidence"]["versioning"]["unknown"],
+        "s3:GetBucketVersioning: AccessDenied"
+    );
+}
+
+#[test]
+fn malformed_policies_are_rejected_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let cases = [
+        ("syntax.yaml", "id: aws-x\ntitle: [unclosed\n", "syntax.yaml:2:"),
+        (
+            "kind.yaml",
+            "id: aws-x\ntitle: t\ndescription: d\ncitations: [\"164.312(b)\"]\nseverity: high\nkinds: [aws.s3.buckets]\nremediation: r\ncondition: resource.versioning == 'Enabled'\n",
+            "kind.yaml:6:",
+        ),
+        (
+            "prop.yaml",
+            "id: aws-y\ntitle: t\ndescription: d\ncitations: [\"164.312(b)\"]\nseverity: high\nkinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.encrypted\n",
+            "kind `aws.s3.bucket` has no property `encrypted`",
+        ),
+        (
+            "cel.yaml",
+            "id: aws-z\ntitle: t\ndescription: d\ncitations: [\"164.312(b)\"]\nseverity: high\nkinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.versioning ==\n",
+            "cel.yaml:8:12: condition: does not compile",
+        ),
+        (
+            "cite.yaml",
+            "id: aws-w\ntitle: t\ndescription: d\ncitations: [\"164.999(a)\"]\nseverity: high\nkinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.versioning == 'Enabled'\n",
+            "`164.999(a)` is not a citation",
+        ),
+        (
+            "field.yaml",
+            "id: aws-v\ntitle: t\ndescription: d\ncitations: [\"164.312(b)\"]\nseverity: urgent\nkinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.versioning == 'Enabled'\n",
+            "field.yaml:5:",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let d = p.join(name.trim_end_matches(".yaml"));
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join(name), text).unwrap();
+        let run = hipaa_scan(&["policies", "validate", d.to_str().unwrap()], p);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(want),
+            "{name}: expected `{want}` in:\n{}",
+            run.stderr
+        );
+        let run = hipaa_scan(
+            &[
+                "scan",
+                "--snapshot",
+                demo().to_str().unwrap(),
+                "--policies",
+                d.to_str().unwrap(),
+            ],
+            p,
+        );
+        assert_eq!(run.code, 2, "{name}: scan must refuse a bad policy");
+        assert!(
+            run.stdout.is_empty(),
+            "{name}: nothing may be printed on stdout"
+        );
+    }
+}
+
+#[test]
+fn malformed_snapshots_are_rejected_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_type = snapshot(
+        dir.path(),
+        "type.json",
+        r#"[{"provider":"aws","kind":"aws.rds.instance","id":"arn:db","account":"1","region":"r","name":"db","properties":{"backup_retention_days":"7"}}]"#,
+        "[]",
+    );
+    let run = hipaa_scan(
+        &["scan", "--snapshot", bad_type.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("resources[0].properties.backup_retention_days: expected int, found string"),
+        "{}",
+        run.stderr
+    );
+
+    let truncated = dir.path().join("truncated.json");
+    std::fs::write(
+        &truncated,
+        "{\n  \"format\": \"hipaa-scan/inventory\",\n  \"resources\": [\n",
+    )
+    .unwrap();
+    let run = hipaa_scan(
+        &["scan", "--snapshot", truncated.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("truncated.json:4"), "{}", run.stderr);
+
+    let missing = hipaa_scan(&["scan", "--snapshot", "no-such.json"], dir.path());
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no-such.json"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn config_overrides_parameters_and_rejects_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("hipaa-scan.yaml");
+    std::fs::write(
+        &cfg,
+        "policies:\n  aws-rds-backup-retention:\n    params:\n      min_backup_retention_days: 1\n",
+    )
+    .unwrap();
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let billing = v["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| {
+            x["policy"] == "aws-rds-backup-retention" && x["resource"]["name"] == "acme-billing"
+        })
+        .unwrap()
+        .clone();
+    assert_eq!(
+        billing["outcome"], "pass",
+        "retention 1 meets a minimum of 1"
+    );
+
+    std::fs::write(
+        &cfg,
+        "policies:\n  aws-rds-backup-retention:\n    params:\n      min_days: 1\n",
+    )
+    .unwrap();
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("hipaa-scan.yaml:3:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has no parameter `min_days`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn inventory_merges_snapshots_into_one_valid_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = snapshot(dir.path(), "a.json", BUCKET_WITHOUT_VERSIONING, "[]");
+    let out = dir.path().join("merged.json");
+    let run = hipaa_scan(
+        &[
+            "inventory",
+            "--snapshot",
+            a.to_str().unwrap(),
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let merged = hipaa_scan_lib_load(&out);
+    assert_eq!(merged.resources.len(), 32);
+    assert_eq!(merged.gaps.len(), 1);
+}
+
+fn hipaa_scan_lib_load(path: &std::path::Path) -> hipaa_scan::model::Inventory {
+    hipaa_scan::model::load_snapshot(path).unwrap()
+}
+
+#[test]
+fn generated_docs_are_current() {
+    let run = hipaa_scan(
+        &[
+            "docs",
+            "--check",
+            "--out",
+            root().join("docs").to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(
+        run.code, 0,
+        "docs are stale; run `cargo run -- docs`: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_two_and_help_exits_zero() {
+    assert_eq!(hipaa_scan(&["scan"], &root()).code, 2);
+    assert_eq!(hipaa_scan(&["frobnicate"], &root()).code, 2);
+    assert_eq!(
+        hipaa_scan(
+            &["scan", "--snapshot", "x", "--output", "pdf=x.pdf"],
+            &root()
+        )
+        .code,
+        2
+    );
+    let help = hipaa_scan(&["--help"], &root());
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Exit codes"));
+}

@@ -1,0 +1,47 @@
+//! Helpers shared by the integration tests: run the real binary, read what it wrote.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn demo() -> PathBuf {
+    root().join("fixtures/demo/estate.json")
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn hipaa_scan(args: &[&str], cwd: &Path) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run hipaa-scan");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// Writes a snapshot document with the given resources (JSON array text) and gaps.
+pub fn snapshot(dir: &Path, name: &str, resources: &str, gaps: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"format":"hipaa-scan/inventory","format_version":1,"collected_at":"2026-11-20T08:00:00Z","resources":{resources},"gaps":{gaps}}}"#
+        ),
+    )
+    .unwrap();
+    path
+}
