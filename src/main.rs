@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hipaa_scan::config::FailOn;
 use hipaa_scan::error::Error as LibError;
 use hipaa_scan::model::{load_snapshot, merge, Inventory};
-use hipaa_scan::output::{write_all_atomic, write_atomic};
+use hipaa_scan::output::{write_atomic, write_files_atomic};
 use hipaa_scan::report;
 use hipaa_scan::scan::{Outcome, Setup};
 
@@ -280,21 +280,26 @@ fn scan(args: ScanArgs) -> Result<u8> {
             anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
-    let render = |f: Format, color: bool| match f {
-        Format::Text => report::text::render(&scan, color),
-        Format::Json => report::json::render(&scan),
-        Format::Sarif => report::sarif::render(&scan),
-        Format::Markdown => report::markdown::render(&scan),
-        Format::Map => report::map::render_markdown(&outcome.map),
-        Format::MapJson => report::map::render_json(&outcome.map),
+    let render = |f: Format, color: bool, w: &mut dyn Write| -> std::io::Result<()> {
+        let text = match f {
+            Format::Json => return report::json::write(&scan, w),
+            Format::Text => report::text::render(&scan, color),
+            Format::Sarif => report::sarif::render(&scan),
+            Format::Markdown => report::markdown::render(&scan),
+            Format::Map => report::map::render_markdown(&outcome.map),
+            Format::MapJson => report::map::render_json(&outcome.map),
+        };
+        w.write_all(text.as_bytes())
     };
-    let files: Vec<(PathBuf, String)> = args
-        .output
-        .iter()
-        .map(|(fmt, path)| (path.clone(), render(*fmt, false)))
-        .collect();
-    write_all_atomic(&files)?;
-    print_stdout(&render(args.format, color))?;
+    let paths: Vec<PathBuf> = args.output.iter().map(|(_, p)| p.clone()).collect();
+    write_files_atomic(&paths, |i, w| render(args.output[i].0, false, w))?;
+    {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match render(args.format, color, &mut out).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e).context("cannot write to stdout"),
+            _ => {}
+        }
+    }
     if args.format != Format::Text {
         // Keep the verdict visible to a person even when stdout is a machine format.
         let gate = scan.gate();

@@ -2,14 +2,14 @@
 //! when every file of the run is staged are they renamed into place. A reader never sees half a
 //! report, and a failed run leaves the previous files intact.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
-fn stage(path: &Path, contents: &str) -> Result<NamedTempFile> {
+fn stage(path: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<NamedTempFile> {
     let err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -18,27 +18,34 @@ fn stage(path: &Path, contents: &str) -> Result<NamedTempFile> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".hipaa-scan-")
         .tempfile_in(dir)
         .map_err(err)?;
-    tmp.write_all(contents.as_bytes()).map_err(err)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file());
+        write(&mut w).map_err(err)?;
+        w.flush().map_err(err)?;
+    }
     tmp.as_file().sync_all().map_err(err)?;
     Ok(tmp)
 }
 
 /// Writes one file atomically.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    write_all_atomic(&[(path.to_path_buf(), contents.to_string())])
+    write_files_atomic(&[path.to_path_buf()], |_, w| w.write_all(contents.as_bytes()))
 }
 
-/// Writes several files; none is replaced unless all could be staged.
-pub fn write_all_atomic(files: &[(PathBuf, String)]) -> Result<()> {
-    let staged = files
-        .iter()
-        .map(|(path, contents)| stage(path, contents).map(|t| (path, t)))
-        .collect::<Result<Vec<_>>>()?;
-    for (path, tmp) in staged {
+/// Writes `paths[i]` with `write(i, ...)`; none is replaced unless all could be staged.
+pub fn write_files_atomic<F>(paths: &[PathBuf], mut write: F) -> Result<()>
+where
+    F: FnMut(usize, &mut dyn Write) -> std::io::Result<()>,
+{
+    let mut staged = Vec::with_capacity(paths.len());
+    for (i, path) in paths.iter().enumerate() {
+        staged.push(stage(path, &mut |w| write(i, w))?);
+    }
+    for (path, tmp) in paths.iter().zip(staged) {
         tmp.persist(path).map_err(|e| Error::Write {
             path: path.to_path_buf(),
             source: e.error,

@@ -1,65 +1,125 @@
 //! JSON results: every verdict (passes and not-evaluated included) with its evidence.
+//! Streamed: an estate with millions of verdicts never sits in memory as one document.
 
+use std::io::Write;
+
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 use super::Scan;
-use crate::engine::Outcome;
+use crate::engine::{Outcome, Verdict};
 
 /// Version of the JSON results document; bumped on incompatible changes.
 pub const RESULTS_VERSION: u32 = 1;
 
-pub fn render(scan: &Scan<'_>) -> String {
+#[derive(Serialize)]
+struct Document<'s, 'a> {
+    tool: Json,
+    results_version: u32,
+    source: &'s str,
+    collected_at: Json,
+    fail_on: String,
+    gate: &'static str,
+    exit_code: u8,
+    complete: bool,
+    summary: Json,
+    services_not_covered: Json,
+    verdicts: Verdicts<'s, 'a>,
+}
+
+struct Verdicts<'s, 'a>(&'s Scan<'a>);
+
+impl Serialize for Verdicts<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let scan = self.0;
+        let verdicts = scan.sorted_verdicts();
+        let mut seq = serializer.serialize_seq(Some(verdicts.len()))?;
+        for v in verdicts {
+            seq.serialize_element(&Lazy(scan, v))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct VerdictDoc<'s> {
+    policy: &'s str,
+    title: &'s str,
+    severity: &'static str,
+    citations: &'s [String],
+    outcome: &'static str,
+    resource: ResourceDoc<'s>,
+    evidence: Map<String, Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'s str>,
+}
+
+#[derive(Serialize)]
+struct ResourceDoc<'s> {
+    provider: crate::model::Provider,
+    kind: &'s str,
+    id: &'s str,
+    name: &'s str,
+    account: &'s str,
+    region: &'s str,
+    in_scope: bool,
+    location: &'s str,
+}
+
+struct Lazy<'s, 'a>(&'s Scan<'a>, &'s Verdict);
+
+impl Serialize for Lazy<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (scan, v) = (self.0, self.1);
+        let p = scan.policy(v);
+        let t = scan.target(v.target);
+        VerdictDoc {
+            policy: &p.id,
+            title: &p.title,
+            severity: scan.severity(v).as_str(),
+            citations: &p.citations,
+            outcome: v.outcome.as_str(),
+            resource: ResourceDoc {
+                provider: t.provider,
+                kind: &t.kind,
+                id: &t.id,
+                name: &t.name,
+                account: &t.account,
+                region: &t.region,
+                in_scope: t.in_scope,
+                location: &t.uri,
+            },
+            evidence: scan.evidence(v),
+            reason: match &v.outcome {
+                Outcome::NotEvaluated(r) => Some(r),
+                _ => None,
+            },
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Writes the results document to `w`.
+pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     let c = scan.counts();
     let by_sev: Map<String, Json> = c
         .fail_by_severity
         .iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
         .collect();
-    let by_std: Map<String, Json> = c
-        .fail_by_standard
-        .iter()
-        .map(|(s, n)| (s.to_string(), json!(n)))
-        .collect();
-    let verdicts: Vec<Json> = scan
-        .sorted_verdicts()
-        .into_iter()
-        .map(|v| {
-            let p = scan.policy(v);
-            let t = scan.target(v.target);
-            let mut o = json!({
-                "policy": p.id,
-                "title": p.title,
-                "severity": scan.severity(v).as_str(),
-                "citations": p.citations,
-                "outcome": v.outcome.as_str(),
-                "resource": {
-                    "provider": t.provider,
-                    "kind": t.kind,
-                    "id": t.id,
-                    "name": t.name,
-                    "account": t.account,
-                    "region": t.region,
-                    "in_scope": t.in_scope,
-                    "location": t.uri,
-                },
-                "evidence": scan.evidence(v),
-            });
-            if let Outcome::NotEvaluated(reason) = &v.outcome {
-                o["reason"] = json!(reason.as_ref());
-            }
-            o
-        })
-        .collect();
-    let doc = json!({
-        "tool": {"name": "hipaa-scan", "version": env!("CARGO_PKG_VERSION")},
-        "results_version": RESULTS_VERSION,
-        "source": scan.source,
-        "collected_at": scan.inventory.collected_at,
-        "fail_on": scan.fail_on.to_string(),
-        "gate": scan.gate().as_str(),
-        "exit_code": scan.gate().exit_code(),
-        "complete": scan.complete(),
-        "summary": {
+    let by_std: Map<String, Json> = c.fail_by_standard.iter().map(|(s, n)| (s.to_string(), json!(n))).collect();
+    let gate = scan.gate();
+    let doc = Document {
+        tool: json!({"name": "hipaa-scan", "version": env!("CARGO_PKG_VERSION")}),
+        results_version: RESULTS_VERSION,
+        source: &scan.source,
+        collected_at: json!(scan.inventory.collected_at),
+        fail_on: scan.fail_on.to_string(),
+        gate: gate.as_str(),
+        exit_code: gate.exit_code(),
+        complete: c.not_evaluated == 0,
+        summary: json!({
             "resources": scan.inventory.resources.len(),
             "resources_in_scope": scan.resources_in_scope(),
             "policies": scan.policies.len(),
@@ -69,14 +129,30 @@ pub fn render(scan: &Scan<'_>) -> String {
             "fail_at_or_above_fail_on": c.gating,
             "fail_by_severity": by_sev,
             "fail_by_standard": by_std,
-        },
-        "services_not_covered": scan.map.services.iter().filter(|s| !s.eligible).map(|s| json!({
-            "provider": s.provider, "service": s.service, "name": s.name,
-            "resources": s.resources, "resources_in_scope": s.resources_in_scope, "basis": s.basis,
-        })).collect::<Vec<_>>(),
-        "verdicts": verdicts,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+        }),
+        services_not_covered: scan
+            .map
+            .services
+            .iter()
+            .filter(|s| !s.eligible)
+            .map(|s| {
+                json!({
+                    "provider": s.provider, "service": s.service, "name": s.name,
+                    "resources": s.resources, "resources_in_scope": s.resources_in_scope, "basis": s.basis,
+                })
+            })
+            .collect(),
+        verdicts: Verdicts(scan),
+    };
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut buf, &doc)?;
+    buf.write_all(b"\n")?;
+    buf.flush()
+}
+
+/// The results document as a string.
+pub fn render(scan: &Scan<'_>) -> String {
+    let mut out = Vec::new();
+    let _ = write(scan, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }

@@ -6,7 +6,9 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value as Json};
@@ -30,6 +32,10 @@ pub struct Scan<'a> {
     pub fail_on: FailOn,
     /// What was scanned, e.g. `snapshot fixtures/demo/estate.json`.
     pub source: String,
+    /// Per resource: where it points, computed once.
+    targets: OnceLock<Vec<TargetInfo>>,
+    /// Per target (resources, then gaps): its rank in location order, computed once.
+    ranks: OnceLock<Vec<u32>>,
 }
 
 /// The run's verdict for CI: the exit-code contract.
@@ -104,6 +110,57 @@ fn segment(s: &str) -> String {
 }
 
 impl<'a> Scan<'a> {
+    pub fn new(
+        inventory: &'a Inventory,
+        policies: &'a PolicySet,
+        evaluation: &'a Evaluation,
+        map: &'a InheritanceMap,
+        fail_on: FailOn,
+        source: String,
+    ) -> Self {
+        Scan {
+            inventory,
+            policies,
+            evaluation,
+            map,
+            fail_on,
+            source,
+            targets: OnceLock::new(),
+            ranks: OnceLock::new(),
+        }
+    }
+
+    fn resource_targets(&self) -> &[TargetInfo] {
+        self.targets.get_or_init(|| {
+            (0..self.inventory.resources.len())
+                .map(|i| self.make_target(Target::Resource(i as u32)))
+                .collect()
+        })
+    }
+
+    /// The position of a target when verdicts are ordered by location.
+    fn rank(&self, t: Target) -> u32 {
+        let ranks = self.ranks.get_or_init(|| {
+            let n = self.inventory.resources.len();
+            let gaps: Vec<TargetInfo> = (0..self.inventory.gaps.len())
+                .map(|g| self.make_target(Target::Gap(g as u32)))
+                .collect();
+            let all: Vec<&TargetInfo> = self.resource_targets().iter().chain(gaps.iter()).collect();
+            let mut order: Vec<u32> = (0..all.len() as u32).collect();
+            order.sort_by(|&a, &b| (&all[a as usize].uri, &all[a as usize].id).cmp(&(&all[b as usize].uri, &all[b as usize].id)));
+            let mut ranks = vec![0; all.len()];
+            for (rank, idx) in order.into_iter().enumerate() {
+                ranks[idx as usize] = rank as u32;
+            }
+            debug_assert_eq!(ranks.len(), n + self.inventory.gaps.len());
+            ranks
+        });
+        match t {
+            Target::Resource(i) => ranks[i as usize],
+            Target::Gap(g) => ranks[self.inventory.resources.len() + g as usize],
+        }
+    }
+
     pub fn policy(&self, v: &Verdict) -> &'a Policy {
         &self.policies.policies[v.policy as usize]
     }
@@ -182,12 +239,8 @@ impl<'a> Scan<'a> {
             .iter()
             .filter(|v| v.outcome == Outcome::Fail)
             .collect();
-        f.sort_by(|a, b| {
-            self.severity(b)
-                .cmp(&self.severity(a))
-                .then_with(|| self.policy(a).id.cmp(&self.policy(b).id))
-                .then_with(|| self.target(a.target).uri.cmp(&self.target(b.target).uri))
-        });
+        // Policies are sorted by id, so their index order is id order.
+        f.sort_by_key(|v| (std::cmp::Reverse(self.severity(v)), v.policy, self.rank(v.target)));
         f
     }
 
@@ -199,29 +252,25 @@ impl<'a> Scan<'a> {
             .iter()
             .filter(|v| matches!(v.outcome, Outcome::NotEvaluated(_)))
             .collect();
-        f.sort_by(|a, b| {
-            self.policy(a)
-                .id
-                .cmp(&self.policy(b).id)
-                .then_with(|| self.target(a.target).uri.cmp(&self.target(b.target).uri))
-        });
+        f.sort_by_key(|v| (v.policy, self.rank(v.target)));
         f
     }
 
     /// All verdicts in a stable order: policy id, then target location.
     pub fn sorted_verdicts(&self) -> Vec<&'a Verdict> {
         let mut all: Vec<&Verdict> = self.evaluation.verdicts.iter().collect();
-        all.sort_by(|a, b| {
-            self.policy(a)
-                .id
-                .cmp(&self.policy(b).id)
-                .then_with(|| self.target(a.target).uri.cmp(&self.target(b.target).uri))
-                .then_with(|| a.target.cmp(&b.target))
-        });
+        all.sort_by_key(|v| (v.policy, self.rank(v.target)));
         all
     }
 
-    pub fn target(&self, t: Target) -> TargetInfo {
+    pub fn target(&self, t: Target) -> Cow<'_, TargetInfo> {
+        match t {
+            Target::Resource(i) => Cow::Borrowed(&self.resource_targets()[i as usize]),
+            Target::Gap(_) => Cow::Owned(self.make_target(t)),
+        }
+    }
+
+    fn make_target(&self, t: Target) -> TargetInfo {
         match t {
             Target::Resource(i) => {
                 let r = &self.inventory.resources[i as usize];
