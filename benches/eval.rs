@@ -42,23 +42,27 @@ fn policy_yaml(i: usize) -> String {
 fn bucket(i: usize) -> Resource {
     let mut tags = BTreeMap::new();
     tags.insert("team".to_string(), format!("t{}", i % 17));
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         tags.insert("phi".to_string(), "true".to_string());
     }
     let props = json!({
-        "default_encryption": if i % 4 == 0 { json!("AES256") } else { json!("aws:kms") },
-        "kms_key_id": if i % 4 == 0 { json!(null) } else { json!(format!("arn:aws:kms:us-east-1:111122223333:key/{i}")) },
-        "policy_denies_insecure_transport": i % 5 != 0,
-        "public_access_block": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": i % 7 != 0, "restrict_public_buckets": true},
-        "versioning": if i % 6 == 0 { "Suspended" } else { "Enabled" },
-        "access_logging_enabled": i % 2 == 0,
+        "default_encryption": if i.is_multiple_of(4) { json!("AES256") } else { json!("aws:kms") },
+        "kms_key_id": if i.is_multiple_of(4) { json!(null) } else { json!(format!("arn:aws:kms:us-east-1:111122223333:key/{i}")) },
+        "policy_denies_insecure_transport": !i.is_multiple_of(5),
+        "public_access_block": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": !i.is_multiple_of(7), "restrict_public_buckets": true},
+        "versioning": if i.is_multiple_of(6) { "Suspended" } else { "Enabled" },
+        "access_logging_enabled": i.is_multiple_of(2),
     });
     Resource {
         provider: Provider::Aws,
         kind: "aws.s3.bucket".into(),
         id: format!("arn:aws:s3:::bench-bucket-{i}"),
         account: "111122223333".into(),
-        region: if i % 2 == 0 { "us-east-1".into() } else { "eu-west-1".into() },
+        region: if i.is_multiple_of(2) {
+            "us-east-1".into()
+        } else {
+            "eu-west-1".into()
+        },
         name: format!("bench-bucket-{i}"),
         tags,
         properties: props.as_object().cloned().unwrap_or_default(),
@@ -87,7 +91,10 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let n_resources = args.first().copied().unwrap_or(100_000);
     let n_policies = args.get(1).copied().unwrap_or(50);
 
@@ -98,7 +105,8 @@ fn main() {
         })
         .collect();
     let t = Instant::now();
-    let policies = load_files(&[], &files, &BTreeMap::new(), "<bench>").expect("bench policies load");
+    let policies =
+        load_files(&[], &files, &BTreeMap::new(), "<bench>").expect("bench policies load");
     let load = t.elapsed();
 
     let mut inv = Inventory::new("2026-11-20T08:00:00Z".parse().unwrap(), "bench");
@@ -123,22 +131,49 @@ fn main() {
     }
     let evaluation = evaluation.unwrap();
     let verdicts = evaluation.verdicts.len();
-    assert_eq!(verdicts, n_resources * n_policies, "every policy judged every bucket");
-    let fails = evaluation.verdicts.iter().filter(|v| v.outcome == hipaa_scan::engine::Outcome::Fail).count();
+    assert_eq!(
+        verdicts,
+        n_resources * n_policies,
+        "every policy judged every bucket"
+    );
+    let fails = evaluation
+        .verdicts
+        .iter()
+        .filter(|v| v.outcome == hipaa_scan::engine::Outcome::Fail)
+        .count();
 
     let map = hipaa_scan::baa::inheritance_map(&catalog, &inv, &evaluation.in_scope);
-    let scan = hipaa_scan::report::Scan::new(&inv, &policies, &evaluation, &map, FailOn::default(), "bench".into());
+    let scan = hipaa_scan::report::Scan::new(
+        &inv,
+        &policies,
+        &evaluation,
+        &map,
+        FailOn::default(),
+        "bench".into(),
+    );
     let t = Instant::now();
     let mut sink = CountingSink(0);
     hipaa_scan::report::json::write(&scan, &mut sink).unwrap();
     let report = t.elapsed();
 
     println!("resources:            {n_resources}");
-    println!("policies:             {n_policies} (loaded and compiled in {:.1} ms)", load.as_secs_f64() * 1e3);
+    println!(
+        "policies:             {n_policies} (loaded and compiled in {:.1} ms)",
+        load.as_secs_f64() * 1e3
+    );
     println!("snapshot parse+check: {:.0} ms", parse.as_secs_f64() * 1e3);
     println!("verdicts:             {verdicts} ({fails} fail)");
-    println!("evaluation:           {:.3} s, {:.0} verdicts/s (best of 3, {} threads)", best, verdicts as f64 / best, rayon::current_num_threads());
-    println!("JSON report:          {:.2} s, {:.0} MiB streamed", report.as_secs_f64(), sink.0 as f64 / 1048576.0);
+    println!(
+        "evaluation:           {:.3} s, {:.0} verdicts/s (best of 3, {} threads)",
+        best,
+        verdicts as f64 / best,
+        rayon::current_num_threads()
+    );
+    println!(
+        "JSON report:          {:.2} s, {:.0} MiB streamed",
+        report.as_secs_f64(),
+        sink.0 as f64 / 1048576.0
+    );
     if let Some(mib) = peak_rss_mib() {
         println!("peak RSS:             {mib:.0} MiB");
     }

@@ -296,7 +296,9 @@ fn scan(args: ScanArgs) -> Result<u8> {
     {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         match render(args.format, color, &mut out).and_then(|_| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e).context("cannot write to stdout"),
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(e).context("cannot write to stdout")
+            }
             _ => {}
         }
     }

@@ -9,7 +9,10 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
-fn stage(path: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<NamedTempFile> {
+fn stage(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<NamedTempFile> {
     let err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -33,7 +36,9 @@ fn stage(path: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<(
 
 /// Writes one file atomically.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    write_files_atomic(&[path.to_path_buf()], |_, w| w.write_all(contents.as_bytes()))
+    write_files_atomic(&[path.to_path_buf()], |_, w| {
+        w.write_all(contents.as_bytes())
+    })
 }
 
 /// Writes `paths[i]` with `write(i, ...)`; none is replaced unless all could be staged.

@@ -72,6 +72,13 @@ impl Outcome {
 
     /// A view for the reports.
     pub fn scan<'a>(&'a self, setup: &'a Setup, fail_on: FailOn, source: String) -> Scan<'a> {
-        Scan::new(&self.inventory, &setup.policies, &self.evaluation, &self.map, fail_on, source)
+        Scan::new(
+            &self.inventory,
+            &setup.policies,
+            &self.evaluation,
+            &self.map,
+            fail_on,
+            source,
+        )
     }
 }

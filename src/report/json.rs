@@ -108,7 +108,11 @@ pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         .iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
         .collect();
-    let by_std: Map<String, Json> = c.fail_by_standard.iter().map(|(s, n)| (s.to_string(), json!(n))).collect();
+    let by_std: Map<String, Json> = c
+        .fail_by_standard
+        .iter()
+        .map(|(s, n)| (s.to_string(), json!(n)))
+        .collect();
     let gate = scan.gate();
     let doc = Document {
         tool: json!({"name": "hipaa-scan", "version": env!("CARGO_PKG_VERSION")}),

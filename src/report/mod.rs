@@ -147,7 +147,10 @@ impl<'a> Scan<'a> {
                 .collect();
             let all: Vec<&TargetInfo> = self.resource_targets().iter().chain(gaps.iter()).collect();
             let mut order: Vec<u32> = (0..all.len() as u32).collect();
-            order.sort_by(|&a, &b| (&all[a as usize].uri, &all[a as usize].id).cmp(&(&all[b as usize].uri, &all[b as usize].id)));
+            order.sort_by(|&a, &b| {
+                (&all[a as usize].uri, &all[a as usize].id)
+                    .cmp(&(&all[b as usize].uri, &all[b as usize].id))
+            });
             let mut ranks = vec![0; all.len()];
             for (rank, idx) in order.into_iter().enumerate() {
                 ranks[idx as usize] = rank as u32;
@@ -240,7 +243,13 @@ impl<'a> Scan<'a> {
             .filter(|v| v.outcome == Outcome::Fail)
             .collect();
         // Policies are sorted by id, so their index order is id order.
-        f.sort_by_key(|v| (std::cmp::Reverse(self.severity(v)), v.policy, self.rank(v.target)));
+        f.sort_by_key(|v| {
+            (
+                std::cmp::Reverse(self.severity(v)),
+                v.policy,
+                self.rank(v.target),
+            )
+        });
         f
     }
 
