@@ -13,46 +13,32 @@ const BUCKET_WITHOUT_VERSIONING: &str = r#"[{"provider":"aws","kind":"aws.s3.buc
 fn demo_scan_fails_and_writes_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let run = hipaa_scan(
-        &[
-            "scan",
-            "--snapshot",
-            demo().to_str().unwrap(),
-            "--output",
-            "sarif=out/results.sarif",
-            "--output",
-            "json=results.json",
-            "--output",
-            "markdown=report.md",
-            "--output",
-            "map=map.md",
-            "--output",
-            "map-json=map.json",
-        ],
-        d,
-    );
+    let demo_path = demo();
+    let args = [
+        "scan",
+        "--snapshot",
+        demo_path.to_str().unwrap(),
+        "--output",
+        "sarif=out/results.sarif",
+        "--output",
+        "json=results.json",
+        "--output",
+        "markdown=report.md",
+        "--output",
+        "map=map.md",
+        "--output",
+        "map-json=map.json",
+    ];
+    let run = hipaa_scan(&args, d);
     // out/ does not exist: nothing may be written, and it is an output error.
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("results.sarif"), "{}", run.stderr);
-    std::fs::create_dir(d.join("out")).unwrap();
-    let run = hipaa_scan(
-        &[
-            "scan",
-            "--snapshot",
-            demo().to_str().unwrap(),
-            "--output",
-            "sarif=out/results.sarif",
-            "--output",
-            "json=results.json",
-            "--output",
-            "markdown=report.md",
-            "--output",
-            "map=map.md",
-            "--output",
-            "map-json=map.json",
-        ],
-        d,
+    assert!(
+        !d.join("results.json").exists(),
+        "no output may be written when one cannot be"
     );
+    std::fs::create_dir(d.join("out")).unwrap();
+    let run = hipaa_scan(&args, d);
     assert_eq!(
         run.code, 1,
         "the demo has findings at or above high:\n{}",
