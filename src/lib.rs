@@ -5,6 +5,7 @@
 //! text, JSON, SARIF and Markdown, and [`baa`] builds the physical-safeguard inheritance map.
 
 pub mod baa;
+pub mod baseline;
 pub mod config;
 pub mod docs;
 pub mod engine;
@@ -15,3 +16,4 @@ pub mod output;
 pub mod policy;
 pub mod report;
 pub mod scan;
+pub mod waiver;

@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use hipaa_scan::baseline::Baseline;
 use hipaa_scan::config::FailOn;
 use hipaa_scan::error::Error as LibError;
 use hipaa_scan::model::{load_snapshot, merge, Inventory};
 use hipaa_scan::output::{write_atomic, write_files_atomic};
-use hipaa_scan::report;
+use hipaa_scan::report::{self, Triage};
 use hipaa_scan::scan::{Outcome, Setup};
+use hipaa_scan::waiver::Waivers;
 
 /// Usage or input error.
 const EXIT_INPUT: u8 = 2;
@@ -74,6 +76,10 @@ enum Format {
     Map,
     /// The inheritance map as JSON.
     MapJson,
+    /// Markdown for a GitHub Actions job summary, kept under GitHub's 1 MiB limit.
+    GithubSummary,
+    /// `key=value` lines for `$GITHUB_OUTPUT`: findings, failed, not-evaluated, waived, new, gate, exit-code.
+    GithubOutputs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,6 +108,21 @@ struct ScanArgs {
     /// Colour the text summary.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Waivers file (YAML): accepted findings with reason, owner and expiry.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// A previous JSON result: marks each finding new or unchanged and lists resolved ones.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Gate (exit 1) only on findings that are not in the baseline.
+    #[arg(long, requires = "baseline")]
+    fail_on_new: bool,
+    /// The day waivers are judged against (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "DATE")]
+    today: Option<chrono::NaiveDate>,
+    /// Do not append the job summary to `$GITHUB_STEP_SUMMARY` even when it is set.
+    #[arg(long)]
+    no_step_summary: bool,
 }
 
 #[derive(Args)]
@@ -159,7 +180,7 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=PATH, found `{s}`"))?;
     let fmt = Format::from_str(fmt, true).map_err(|_| {
-        format!("unknown format `{fmt}` (text, json, sarif, markdown, map, map-json)")
+        format!("unknown format `{fmt}` (text, json, sarif, markdown, map, map-json, github-summary, github-outputs)")
     })?;
     if path.is_empty() {
         return Err("the path is empty".into());
@@ -271,8 +292,29 @@ fn scan(args: ScanArgs) -> Result<u8> {
     )?;
     let inventory = load_inventory(&args.source.snapshot)?;
     let fail_on = args.fail_on.or(setup.config.fail_on).unwrap_or_default();
+    let waivers = match &args.waivers {
+        Some(path) => input(
+            Waivers::load(path, &setup.policies),
+            &format!("invalid waivers {}", path.display()),
+        )?,
+        None => Waivers::default(),
+    };
+    let baseline = match &args.baseline {
+        Some(path) => Some(input(
+            Baseline::load(path),
+            &format!("invalid baseline {}", path.display()),
+        )?),
+        None => None,
+    };
     let outcome = Outcome::run(&setup, inventory);
-    let scan = outcome.scan(&setup, fail_on, describe(&args.source.snapshot));
+    let scan = outcome
+        .scan(&setup, fail_on, describe(&args.source.snapshot))
+        .with_triage(Triage {
+            waivers,
+            today: args.today,
+            baseline,
+            fail_on_new: args.fail_on_new,
+        });
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -288,6 +330,8 @@ fn scan(args: ScanArgs) -> Result<u8> {
             Format::Markdown => report::markdown::render(&scan),
             Format::Map => report::map::render_markdown(&outcome.map),
             Format::MapJson => report::map::render_json(&outcome.map),
+            Format::GithubSummary => report::github::render_summary(&scan),
+            Format::GithubOutputs => report::github::render_outputs(&scan),
         };
         w.write_all(text.as_bytes())
     };
@@ -301,6 +345,22 @@ fn scan(args: ScanArgs) -> Result<u8> {
             }
             _ => {}
         }
+    }
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|_| !args.no_step_summary)
+    {
+        // GitHub owns this file and expects steps to append to it.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&summary)
+            .with_context(|| {
+                format!(
+                    "cannot open $GITHUB_STEP_SUMMARY ({})",
+                    Path::new(&summary).display()
+                )
+            })?;
+        f.write_all(report::github::render_summary(&scan).as_bytes())
+            .context("cannot write $GITHUB_STEP_SUMMARY")?;
     }
     if args.format != Format::Text {
         // Keep the verdict visible to a person even when stdout is a machine format.

@@ -25,6 +25,9 @@ struct Document<'s, 'a> {
     complete: bool,
     summary: Json,
     services_not_covered: Json,
+    waivers: Json,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<Json>,
     verdicts: Verdicts<'s, 'a>,
 }
 
@@ -53,6 +56,10 @@ struct VerdictDoc<'s> {
     evidence: Map<String, Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'s str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -95,9 +102,24 @@ impl Serialize for Lazy<'_, '_> {
                 Outcome::NotEvaluated(r) => Some(r),
                 _ => None,
             },
+            waiver: scan
+                .waiver(v)
+                .map(|(w, expired)| waiver_json(w, Some(expired))),
+            baseline: scan.baseline_state(v).map(|s| s.as_str()),
         }
         .serialize(serializer)
     }
+}
+
+fn waiver_json(w: &crate::waiver::Waiver, expired: Option<bool>) -> Json {
+    let mut o = json!({
+        "policy": w.policy, "resource": w.resource, "reason": w.reason, "owner": w.owner,
+        "expires": w.expires.to_string(), "location": w.location,
+    });
+    if let Some(expired) = expired {
+        o["status"] = json!(if expired { "expired" } else { "active" });
+    }
+    o
 }
 
 /// Writes the results document to `w`.
@@ -130,7 +152,9 @@ pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
             "pass": c.pass,
             "fail": c.fail,
             "not_evaluated": c.not_evaluated,
-            "fail_at_or_above_fail_on": c.gating,
+            "gating": c.gating,
+            "waived": c.waived,
+            "new": c.new,
             "fail_by_severity": by_sev,
             "fail_by_standard": by_std,
         }),
@@ -146,6 +170,18 @@ pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
                 })
             })
             .collect(),
+        waivers: json!({
+            "expired": scan.expired_waivers().into_iter().map(|w| waiver_json(w, None)).collect::<Vec<_>>(),
+            "stale": scan.stale_waivers().into_iter().map(|w| waiver_json(w, None)).collect::<Vec<_>>(),
+        }),
+        baseline: scan.triage().baseline.as_ref().map(|_| {
+            json!({
+                "fail_on_new": scan.triage().fail_on_new,
+                "resolved": scan.resolved().iter().map(|r| json!({
+                    "policy": r.policy, "resource": r.resource, "location": r.location, "status": r.status,
+                })).collect::<Vec<_>>(),
+            })
+        }),
         verdicts: Verdicts(scan),
     };
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);

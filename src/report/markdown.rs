@@ -62,12 +62,22 @@ pub fn render(scan: &Scan<'_>) -> String {
             let _ = writeln!(o, "| {std} | {} | {n} |", standard_title(std));
         }
     }
-    let findings = scan.findings();
+    let findings = scan.open_findings();
     if !findings.is_empty() {
         let _ = writeln!(o, "\n## Findings\n\n| Severity | Policy | Resource | Citations | Evidence |\n|---|---|---|---|---|");
         for v in findings {
             let p = scan.policy(v);
             let t = scan.target(v.target);
+            let mut marks = String::new();
+            if t.in_scope {
+                marks.push_str(" (ePHI)");
+            }
+            if let Some(state) = scan.baseline_state(v) {
+                marks.push_str(&format!(" ({})", state.as_str()));
+            }
+            if let Some((w, true)) = scan.waiver(v) {
+                marks.push_str(&format!(" (waiver expired {})", w.expires));
+            }
             let _ = writeln!(
                 o,
                 "| {} | `{}` {} | `{}`{} | {} | {} |",
@@ -75,10 +85,27 @@ pub fn render(scan: &Scan<'_>) -> String {
                 p.id,
                 cell(&p.title),
                 cell(&t.uri),
-                if t.in_scope { " (ePHI)" } else { "" },
+                marks,
                 p.citations.join(", "),
                 cell(&scan.evidence_line(v))
             );
+        }
+    }
+    let waived = scan.waived_findings();
+    if !waived.is_empty() {
+        let _ = writeln!(o, "\n## Waived findings\n\n| Policy | Resource | Reason | Owner | Expires |\n|---|---|---|---|---|");
+        for v in waived {
+            if let Some((w, _)) = scan.waiver(v) {
+                let _ = writeln!(
+                    o,
+                    "| `{}` | `{}` | {} | {} | {} |",
+                    scan.policy(v).id,
+                    cell(&scan.target(v.target).uri),
+                    cell(&w.reason),
+                    cell(&w.owner),
+                    w.expires
+                );
+            }
         }
     }
     let ne = scan.not_evaluated();

@@ -1,5 +1,6 @@
 //! Renders a scan: terminal text, JSON, SARIF 2.1.0, Markdown, and the inheritance map.
 
+pub mod github;
 pub mod json;
 pub mod map;
 pub mod markdown;
@@ -14,11 +15,13 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value as Json};
 
 use crate::baa::InheritanceMap;
+use crate::baseline::{Baseline, Resolved, State};
 use crate::config::FailOn;
 use crate::engine::{Evaluation, Outcome, Target, Verdict};
 use crate::hipaa;
 use crate::model::{Inventory, Provider, COMMON_FIELDS};
 use crate::policy::{Policy, PolicySet, Severity};
+use crate::waiver::{Waiver, Waivers};
 
 /// Placeholder for values that may carry secrets or PHI.
 pub const REDACTED: &str = "<redacted>";
@@ -36,6 +39,30 @@ pub struct Scan<'a> {
     targets: OnceLock<Vec<TargetInfo>>,
     /// Per target (resources, then gaps): its rank in location order, computed once.
     ranks: OnceLock<Vec<u32>>,
+    triage: Triage,
+    annotations: OnceLock<Annotations>,
+}
+
+/// Waivers and baseline applied to a scan.
+#[derive(Debug, Default)]
+pub struct Triage {
+    pub waivers: Waivers,
+    /// The day waivers are judged against.
+    pub today: Option<chrono::NaiveDate>,
+    pub baseline: Option<Baseline>,
+    /// Gate on new findings only (needs a baseline).
+    pub fail_on_new: bool,
+}
+
+/// What the triage says about each finding, computed once.
+#[derive(Debug, Default)]
+struct Annotations {
+    /// Finding → (waiver index, expired).
+    waiver: std::collections::HashMap<(u32, Target), (usize, bool)>,
+    baseline: std::collections::HashMap<(u32, Target), State>,
+    /// Waivers that match no finding.
+    stale: Vec<usize>,
+    resolved: Vec<Resolved>,
 }
 
 /// The run's verdict for CI: the exit-code contract.
@@ -76,8 +103,13 @@ pub struct Counts {
     pub fail_by_severity: BTreeMap<Severity, usize>,
     /// Failures per Security Rule standard (a finding counts once per standard it cites).
     pub fail_by_standard: BTreeMap<&'static str, usize>,
-    /// Failures at or above fail-on.
+    /// Failures that count against the gate: at or above fail-on, not waived, and new when
+    /// gating on new findings only.
     pub gating: usize,
+    /// Failures suppressed by a waiver that has not expired.
+    pub waived: usize,
+    /// Failures not in the baseline (0 without a baseline).
+    pub new: usize,
 }
 
 /// Where a verdict points, flattened for reports.
@@ -127,7 +159,129 @@ impl<'a> Scan<'a> {
             source,
             targets: OnceLock::new(),
             ranks: OnceLock::new(),
+            triage: Triage::default(),
+            annotations: OnceLock::new(),
         }
+    }
+
+    /// Applies waivers and a baseline.
+    pub fn with_triage(mut self, triage: Triage) -> Self {
+        self.triage = triage;
+        self.annotations = OnceLock::new();
+        self
+    }
+
+    pub fn triage(&self) -> &Triage {
+        &self.triage
+    }
+
+    fn annotations(&self) -> &Annotations {
+        self.annotations.get_or_init(|| {
+            let mut a = Annotations::default();
+            let today = self
+                .triage
+                .today
+                .unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let waivers = &self.triage.waivers.list;
+            let mut used = vec![false; waivers.len()];
+            for v in self
+                .evaluation
+                .verdicts
+                .iter()
+                .filter(|v| v.outcome == Outcome::Fail)
+            {
+                let p = self.policy(v);
+                let t = self.target(v.target);
+                let key = (v.policy, v.target);
+                let mut best: Option<(usize, bool)> = None;
+                for (i, w) in waivers.iter().enumerate() {
+                    if w.matches(&p.id, &t.id, &t.name, &t.account, &t.region) {
+                        used[i] = true;
+                        let expired = w.expired(today);
+                        if best.is_none_or(|(_, e)| e && !expired) {
+                            best = Some((i, expired));
+                        }
+                    }
+                }
+                if let Some(b) = best {
+                    a.waiver.insert(key, b);
+                }
+                if let Some(baseline) = &self.triage.baseline {
+                    a.baseline.insert(key, baseline.state(&p.id, &t.id));
+                }
+            }
+            a.stale = (0..waivers.len()).filter(|&i| !used[i]).collect();
+            if let Some(baseline) = &self.triage.baseline {
+                let current = self
+                    .evaluation
+                    .verdicts
+                    .iter()
+                    .map(|v| {
+                        (
+                            (self.policy(v).id.clone(), self.target(v.target).id.clone()),
+                            v.outcome.as_str(),
+                        )
+                    })
+                    .collect();
+                a.resolved = baseline.resolved(&current);
+            }
+            a
+        })
+    }
+
+    /// The waiver covering a finding, and whether it has expired.
+    pub fn waiver(&self, v: &Verdict) -> Option<(&Waiver, bool)> {
+        let (i, expired) = *self.annotations().waiver.get(&(v.policy, v.target))?;
+        Some((&self.triage.waivers.list[i], expired))
+    }
+
+    /// Whether a finding is suppressed by a waiver that has not expired.
+    pub fn is_waived(&self, v: &Verdict) -> bool {
+        matches!(self.waiver(v), Some((_, false)))
+    }
+
+    /// How a finding relates to the baseline, when there is one.
+    pub fn baseline_state(&self, v: &Verdict) -> Option<State> {
+        self.annotations()
+            .baseline
+            .get(&(v.policy, v.target))
+            .copied()
+    }
+
+    /// Waivers that match no finding.
+    pub fn stale_waivers(&self) -> Vec<&Waiver> {
+        self.annotations()
+            .stale
+            .iter()
+            .map(|&i| &self.triage.waivers.list[i])
+            .collect()
+    }
+
+    /// Waivers past their expiry date.
+    pub fn expired_waivers(&self) -> Vec<&Waiver> {
+        let today = self
+            .triage
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        self.triage
+            .waivers
+            .list
+            .iter()
+            .filter(|w| w.expired(today))
+            .collect()
+    }
+
+    /// Baseline findings that are no longer findings.
+    pub fn resolved(&self) -> &[Resolved] {
+        &self.annotations().resolved
+    }
+
+    /// Whether a finding counts against the gate.
+    pub fn gates(&self, v: &Verdict) -> bool {
+        v.outcome == Outcome::Fail
+            && self.fail_on.trips(self.severity(v))
+            && !self.is_waived(v)
+            && (!self.triage.fail_on_new || self.baseline_state(v) != Some(State::Unchanged))
     }
 
     fn resource_targets(&self) -> &[TargetInfo] {
@@ -190,8 +344,14 @@ impl<'a> Scan<'a> {
                     c.fail += 1;
                     let sev = self.severity(v);
                     *c.fail_by_severity.entry(sev).or_default() += 1;
-                    if self.fail_on.trips(sev) {
+                    if self.gates(v) {
                         c.gating += 1;
+                    }
+                    if self.is_waived(v) {
+                        c.waived += 1;
+                    }
+                    if self.baseline_state(v) == Some(State::New) {
+                        c.new += 1;
                     }
                     let mut standards: Vec<_> = self
                         .policy(v)
@@ -251,6 +411,22 @@ impl<'a> Scan<'a> {
             )
         });
         f
+    }
+
+    /// Findings not suppressed by a waiver, most severe first.
+    pub fn open_findings(&self) -> Vec<&'a Verdict> {
+        self.findings()
+            .into_iter()
+            .filter(|v| !self.is_waived(v))
+            .collect()
+    }
+
+    /// Findings suppressed by a waiver that has not expired.
+    pub fn waived_findings(&self) -> Vec<&'a Verdict> {
+        self.findings()
+            .into_iter()
+            .filter(|v| self.is_waived(v))
+            .collect()
     }
 
     /// Verdicts that could not be evaluated, by policy then target.

@@ -13,7 +13,7 @@ use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
-    Sarif, Tool, ToolComponent,
+    Sarif, Suppression, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 
@@ -188,7 +188,13 @@ fn result(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
     props.insert("in-ephi-scope".into(), json!(t.in_scope));
     props.insert("severity".into(), json!(sev.as_str()));
     props.insert("evidence".into(), json!(scan.evidence(v)));
-    SarifResult::builder()
+    if let Some((w, expired)) = scan.waiver(v) {
+        props.insert(
+            "waiver".into(),
+            json!({"reason": w.reason, "owner": w.owner, "expires": w.expires.to_string(), "location": w.location, "status": if expired { "expired" } else { "active" }}),
+        );
+    }
+    let mut result = SarifResult::builder()
         .rule_id(p.id.clone())
         .rule_index(v.policy as i64)
         .level(level(sev))
@@ -202,7 +208,19 @@ fn result(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
             tags: None,
             additional_properties: props,
         })
-        .build()
+        .build();
+    if let Some((w, false)) = scan.waiver(v) {
+        result.suppressions = Some(vec![Suppression::builder()
+            .kind(json!("external"))
+            .status(json!("accepted"))
+            .justification(format!(
+                "{} (owner {}, expires {}, {})",
+                w.reason, w.owner, w.expires, w.location
+            ))
+            .build()]);
+    }
+    result.baseline_state = scan.baseline_state(v).map(|s| json!(s.as_str()));
+    result
 }
 
 pub fn render(scan: &Scan<'_>) -> String {

@@ -114,6 +114,56 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
         }
     }
 
+    let waived = scan.waived_findings();
+    if !waived.is_empty() {
+        let _ = writeln!(o, "\n{}", pal.bold("Waived (accepted risks, not gating)"));
+        for v in &waived {
+            if let Some((w, _)) = scan.waiver(v) {
+                let _ = writeln!(
+                    o,
+                    "  {}  {}: {} (owner {}, until {}, {})",
+                    scan.policy(v).id,
+                    scan.target(v.target).uri,
+                    w.reason,
+                    w.owner,
+                    w.expires,
+                    w.location
+                );
+            }
+        }
+    }
+    for (title, list) in [
+        (
+            "Expired waivers (no longer suppress)",
+            scan.expired_waivers(),
+        ),
+        ("Stale waivers (match no finding)", scan.stale_waivers()),
+    ] {
+        if !list.is_empty() {
+            let _ = writeln!(o, "\n{}", pal.bold(title));
+            for w in list {
+                let _ = writeln!(
+                    o,
+                    "  {} {} ({}, owner {}, expires {})",
+                    w.policy, w.resource, w.location, w.owner, w.expires
+                );
+            }
+        }
+    }
+    let resolved = scan.resolved();
+    if !resolved.is_empty() {
+        let _ = writeln!(o, "\n{}", pal.bold("Baseline findings no longer reported"));
+        for r in resolved {
+            let _ = writeln!(
+                o,
+                "  {}  {}: {}",
+                r.policy,
+                r.location,
+                r.status.replace('_', " ")
+            );
+        }
+    }
+
     let ne = scan.not_evaluated();
     if !ne.is_empty() {
         let _ = writeln!(
@@ -158,8 +208,13 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
             scan.fail_on
         ),
         Gate::Failed => format!(
-            "FAILED: {} findings at or above {}{}.",
+            "FAILED: {} {}findings at or above {}{}.",
             c.gating,
+            if scan.triage().fail_on_new {
+                "new "
+            } else {
+                ""
+            },
             scan.fail_on,
             if scan.complete() {
                 ""
