@@ -4,6 +4,7 @@
 //! [`policy`] files evaluate every resource ([`engine`]); [`report`] renders the verdicts as
 //! text, JSON, SARIF and Markdown, and [`baa`] builds the physical-safeguard inheritance map.
 
+pub mod aws;
 pub mod baa;
 pub mod baseline;
 pub mod config;

@@ -56,13 +56,48 @@ struct SourceArgs {
     snapshot: Vec<PathBuf>,
 }
 
+/// A snapshot, or a live provider subcommand.
+#[derive(Args)]
+struct EstateArgs {
+    /// An inventory snapshot to read instead of a live account; repeat to merge several.
+    #[arg(long, value_name = "FILE")]
+    snapshot: Vec<PathBuf>,
+    #[command(subcommand)]
+    live: Option<Live>,
+}
+
+#[derive(Subcommand)]
+enum Live {
+    /// Read a live AWS account with the standard credential chain (env, profile, SSO, IMDS).
+    Aws(AwsArgs),
+}
+
+#[derive(Args)]
+struct AwsArgs {
+    /// Named profile from ~/.aws/config.
+    #[arg(long, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// Region to scan; repeatable. Default: every region enabled for the account.
+    #[arg(long = "region", value_name = "REGION")]
+    regions: Vec<String>,
+    /// Send every call to this endpoint (an AWS-compatible service or a local test peer).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Attempts per call, throttling included (adaptive retry).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+    /// Calls in flight per service.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=256))]
+    concurrency: u64,
+}
+
 #[derive(Args)]
 struct PolicyArgs {
     /// Extra policy folder; its policies add to or replace the built-in ones by id. Repeatable.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR")]
     policies: Vec<PathBuf>,
     /// Config file: ePHI scope, fail-on, policy overrides and parameters.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
 }
 
@@ -92,45 +127,45 @@ enum ColorChoice {
 #[derive(Args)]
 struct ScanArgs {
     #[command(flatten)]
-    source: SourceArgs,
+    estate: EstateArgs,
     #[command(flatten)]
     policy: PolicyArgs,
     /// Format printed on stdout.
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, global = true, value_enum, default_value = "text")]
     format: Format,
     /// Also write FORMAT to PATH, e.g. `sarif=results.sarif`. Repeatable.
-    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    #[arg(long, global = true, value_name = "FORMAT=PATH", value_parser = parse_output)]
     output: Vec<(Format, PathBuf)>,
     /// Fail (exit 1) on findings at or above this severity: critical, high, medium, low or none.
     /// Default: the config's `fail_on`, else high.
-    #[arg(long, value_name = "SEVERITY", value_parser = |s: &str| s.parse::<FailOn>())]
+    #[arg(long, global = true, value_name = "SEVERITY", value_parser = |s: &str| s.parse::<FailOn>())]
     fail_on: Option<FailOn>,
     /// Colour the text summary.
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, global = true, value_enum, default_value = "auto")]
     color: ColorChoice,
     /// Waivers file (YAML): accepted findings with reason, owner and expiry.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     waivers: Option<PathBuf>,
     /// A previous JSON result: marks each finding new or unchanged and lists resolved ones.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Gate (exit 1) only on findings that are not in the baseline.
-    #[arg(long, requires = "baseline")]
+    #[arg(long, global = true, requires = "baseline")]
     fail_on_new: bool,
     /// The day waivers are judged against (YYYY-MM-DD); default today (UTC).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, global = true, value_name = "DATE")]
     today: Option<chrono::NaiveDate>,
     /// Do not append the job summary to `$GITHUB_STEP_SUMMARY` even when it is set.
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_step_summary: bool,
 }
 
 #[derive(Args)]
 struct InventoryArgs {
     #[command(flatten)]
-    source: SourceArgs,
+    estate: EstateArgs,
     /// Write the snapshot to PATH instead of stdout.
-    #[arg(long, short, value_name = "PATH")]
+    #[arg(long, short, value_name = "PATH", global = true)]
     output: Option<PathBuf>,
 }
 
@@ -245,6 +280,42 @@ fn describe(paths: &[PathBuf]) -> String {
     format!("snapshot {}", names.join(", "))
 }
 
+/// Reads the estate: the snapshots, or the live provider. Returns it with a label for reports.
+fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
+    match (&estate.live, estate.snapshot.is_empty()) {
+        (Some(_), false) => bail!("give either --snapshot or a provider (aws), not both"),
+        (None, true) => bail!("give --snapshot FILE or a provider, e.g. `hipaa-scan scan aws`"),
+        (None, false) => Ok((
+            load_inventory(&estate.snapshot)?,
+            describe(&estate.snapshot),
+        )),
+        (Some(Live::Aws(a)), true) => {
+            let opts = hipaa_scan::aws::AwsOptions {
+                profile: a.profile.clone(),
+                regions: a.regions.clone(),
+                endpoint_url: a.endpoint_url.clone(),
+                max_attempts: a.max_attempts,
+                concurrency: a.concurrency as usize,
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            let inv = runtime
+                .block_on(hipaa_scan::aws::collect(&opts))
+                .map_err(|e| {
+                    anyhow::Error::new(LibError::Input(vec![hipaa_scan::error::InputError::new(
+                        "aws",
+                        e.to_string(),
+                    )]))
+                    .context("cannot scan AWS")
+                })?;
+            let label = inv.source.clone();
+            Ok((inv, label))
+        }
+    }
+}
+
 fn print_stdout(s: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
@@ -257,7 +328,7 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Inventory(args) => {
-            let inv = load_inventory(&args.source.snapshot)?;
+            let (inv, _) = load_estate(&args.estate)?;
             let mut text = serde_json::to_string_pretty(&inv)?;
             text.push('\n');
             match args.output {
@@ -290,7 +361,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Setup::load(&args.policy.policies, args.policy.config.as_deref()),
         "invalid policies or config",
     )?;
-    let inventory = load_inventory(&args.source.snapshot)?;
+    let (inventory, source) = load_estate(&args.estate)?;
     let fail_on = args.fail_on.or(setup.config.fail_on).unwrap_or_default();
     let waivers = match &args.waivers {
         Some(path) => input(
@@ -307,14 +378,12 @@ fn scan(args: ScanArgs) -> Result<u8> {
         None => None,
     };
     let outcome = Outcome::run(&setup, inventory);
-    let scan = outcome
-        .scan(&setup, fail_on, describe(&args.source.snapshot))
-        .with_triage(Triage {
-            waivers,
-            today: args.today,
-            baseline,
-            fail_on_new: args.fail_on_new,
-        });
+    let scan = outcome.scan(&setup, fail_on, source).with_triage(Triage {
+        waivers,
+        today: args.today,
+        baseline,
+        fail_on_new: args.fail_on_new,
+    });
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -1,0 +1,260 @@
+//! The live AWS adapter: enumerates an account with the official SDK into normalized resources.
+//!
+//! Credentials come from the standard chain (environment, profile, SSO, IMDS). Regions are the
+//! ones enabled for the account unless `--region` names some. Services and regions are read
+//! concurrently, with a bound on calls in flight and the SDK's adaptive retry for throttling.
+//! A call that fails makes the affected properties unknown (or the affected kinds a gap), so the
+//! checks that need them are "not evaluated", never passed. The scan only reads.
+
+mod cloudtrail;
+mod iam;
+mod rds;
+mod s3;
+mod util;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::model::{Inventory, Resource};
+use util::{describe, Found, Props};
+
+/// How to reach the account.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Named profile from the shared config files.
+    pub profile: Option<String>,
+    /// Regions to scan; empty means every region enabled for the account.
+    pub regions: Vec<String>,
+    /// One endpoint for every client (an AWS-compatible endpoint or a local test peer).
+    pub endpoint_url: Option<String>,
+    /// Attempts per call, throttling included.
+    pub max_attempts: u32,
+    /// Calls in flight per service.
+    pub concurrency: usize,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            max_attempts: 8,
+            concurrency: 16,
+        }
+    }
+}
+
+/// Failures that stop the scan before it starts (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    #[error("cannot identify the AWS account: {0} (are credentials configured? see `aws sts get-caller-identity`)")]
+    Identity(String),
+    #[error("cannot list the account's enabled regions: {0} (name them with --region)")]
+    Regions(String),
+}
+
+/// Progress on stderr, by service and region; hidden when stderr is not a terminal.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} AWS {pos}/{len} service-regions read, last: {msg} ({elapsed})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Self { bar }
+    }
+
+    pub fn done(&self, what: &str) {
+        self.bar.inc(1);
+        self.bar.set_message(what.to_string());
+    }
+}
+
+/// What every service module needs.
+pub struct Ctx {
+    base: SdkConfig,
+    pub account: String,
+    pub home_region: String,
+    pub regions: Vec<String>,
+    /// `--region` was given: resources outside those regions are left out.
+    pub explicit_regions: bool,
+    pub concurrency: usize,
+    pub progress: Progress,
+    path_style: bool,
+}
+
+impl Ctx {
+    pub fn config_for(&self, region: &str) -> SdkConfig {
+        self.base
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build()
+    }
+
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.config_for(region))
+            .force_path_style(self.path_style)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+}
+
+/// Enumerates the account into an inventory.
+pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)));
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let loaded = loader.load().await;
+    let home_region = loaded
+        .region()
+        .map(|r| r.to_string())
+        .or_else(|| opts.regions.first().cloned())
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let base = loaded
+        .to_builder()
+        .region(Region::new(home_region.clone()))
+        .build();
+
+    let sts = aws_sdk_sts::Client::new(&base);
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| AwsError::Identity(describe("sts:GetCallerIdentity", &e)))?;
+    let account = identity
+        .account()
+        .ok_or_else(|| AwsError::Identity("sts:GetCallerIdentity returned no account".into()))?
+        .to_string();
+
+    let explicit_regions = !opts.regions.is_empty();
+    let mut regions = if explicit_regions {
+        opts.regions.clone()
+    } else {
+        let ec2 = aws_sdk_ec2::Client::new(&base);
+        let out = ec2
+            .describe_regions()
+            .all_regions(false)
+            .send()
+            .await
+            .map_err(|e| AwsError::Regions(describe("ec2:DescribeRegions", &e)))?;
+        out.regions()
+            .iter()
+            .filter_map(|r| r.region_name().map(str::to_string))
+            .collect()
+    };
+    regions.sort();
+    regions.dedup();
+
+    let progress = Progress::new(2 + 2 * regions.len() as u64);
+    let ctx = Arc::new(Ctx {
+        base,
+        account: account.clone(),
+        home_region,
+        regions: regions.clone(),
+        explicit_regions,
+        concurrency: opts.concurrency.max(1),
+        progress,
+        path_style: opts.endpoint_url.is_some(),
+    });
+
+    let rds_all = util::bounded(regions.clone(), 4, {
+        let ctx = ctx.clone();
+        move |r| {
+            let ctx = ctx.clone();
+            async move { rds::collect(&ctx, &r).await }
+        }
+    });
+    let trails_all = util::bounded(regions.clone(), 4, {
+        let ctx = ctx.clone();
+        move |r| {
+            let ctx = ctx.clone();
+            async move { cloudtrail::collect(&ctx, &r).await }
+        }
+    });
+    let (s3_found, (iam_found, summary), rds_found, trails) = tokio::join!(
+        s3::collect(&ctx),
+        iam::collect(ctx.clone()),
+        rds_all,
+        trails_all
+    );
+    ctx.progress.bar.finish_and_clear();
+
+    let mut found = Found::default();
+    found.extend(s3_found);
+    found.extend(iam_found);
+    for f in rds_found {
+        found.extend(f);
+    }
+    let mut account_wide_logging = false;
+    let mut trail_failures = Vec::new();
+    for t in trails {
+        account_wide_logging |= t.account_wide_logging;
+        trail_failures.extend(t.failed);
+        found.extend(t.found);
+    }
+    found.resources.push(account_resource(
+        &account,
+        &summary,
+        account_wide_logging,
+        &trail_failures,
+    ));
+
+    let mut inv = Inventory::new(
+        chrono::Utc::now(),
+        format!("aws account {account}, regions {}", regions.join(", ")),
+    );
+    inv.resources = found.resources;
+    inv.gaps = found.gaps;
+    inv.resources
+        .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    Ok(inv)
+}
+
+fn account_resource(
+    account: &str,
+    s: &iam::AccountSummary,
+    trail_logging: bool,
+    trail_failures: &[String],
+) -> Resource {
+    let mut p = Props::default();
+    match &s.root_mfa_enabled {
+        Ok(v) => p.set("root_mfa_enabled", *v),
+        Err(why) => p.unknown("root_mfa_enabled", why.clone()),
+    }
+    match &s.root_access_keys_present {
+        Ok(v) => p.set("root_access_keys_present", *v),
+        Err(why) => p.unknown("root_access_keys_present", why.clone()),
+    }
+    // One logging multi-region trail settles it; without one, a region we could not read might
+    // hold it, so the answer is unknown rather than false.
+    if trail_logging || trail_failures.is_empty() {
+        p.set("multi_region_trail_logging", trail_logging);
+    } else {
+        p.unknown("multi_region_trail_logging", trail_failures.join("; "));
+    }
+    p.into_resource(util::resource(
+        "aws.account",
+        account.to_string(),
+        account,
+        "global",
+        account.to_string(),
+        Default::default(),
+    ))
+}
