@@ -1,0 +1,357 @@
+//! The AWS adapter against a real protocol peer: moto's server on 127.0.0.1, seeded through the
+//! AWS API with known good and bad resources, scanned by the real binary.
+//!
+//! moto comes from PyPI (pinned in tests/requirements.txt); scripts/test installs it and points
+//! `HIPAA_SCAN_TEST_TOOLS` at it. What moto cannot represent is said where it matters:
+//! - its account summary always reports `AccountMFAEnabled: 0`, so root MFA always fails here
+//!   (the passing case is covered by fixtures/policies/aws-iam-root-mfa.yaml);
+//! - a bucket without encryption answers `ServerSideEncryptionConfigurationNotFoundError`, where
+//!   real S3 answers SSE-S3; both read as "not SSE-KMS".
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+use serde_json::Value;
+
+fn tools() -> PathBuf {
+    PathBuf::from(std::env::var_os("HIPAA_SCAN_TEST_TOOLS").expect("run the tests with scripts/test: it installs moto"))
+}
+
+/// moto's server on a free port of 127.0.0.1, stopped on drop.
+struct Moto {
+    child: Child,
+    url: String,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(tools().join("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while moto.get("/moto-api/").is_none() {
+            assert!(Instant::now() < deadline, "moto did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    fn request(&self, method: &str, path: &str, body: &str) -> Option<String> {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).ok()?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        let ok = out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200");
+        ok.then_some(out)
+    }
+
+    fn get(&self, path: &str) -> Option<String> {
+        self.request("GET", path, "")
+    }
+
+    /// From now on every call needs valid IAM credentials and is checked against policies.
+    fn enforce_iam(&self) {
+        self.request("POST", "/moto-api/reset-auth", "0").expect("reset-auth");
+    }
+
+    async fn sdk(&self, key: &str, secret: &str) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&self.url)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+            .load()
+            .await
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/2f3e4d5c-6b7a-4d8e-9f0a-1b2c3d4e5f6a";
+const TLS_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*",
+  "Resource":["arn:aws:s3:::BUCKET","arn:aws:s3:::BUCKET/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+
+async fn seed(conf: &SdkConfig) {
+    use aws_sdk_s3::types::{
+        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag,
+        Tagging,
+    };
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(conf).force_path_style(true).build());
+    let encrypt = |alg: ServerSideEncryption, key: Option<&str>| {
+        let mut d = ServerSideEncryptionByDefault::builder().sse_algorithm(alg);
+        if let Some(k) = key {
+            d = d.kms_master_key_id(k);
+        }
+        ServerSideEncryptionConfiguration::builder()
+            .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(d.build().unwrap()).build())
+            .build()
+            .unwrap()
+    };
+    for b in ["phi-kms", "plain", "sse-s3", "trail-logs"] {
+        s3.create_bucket().bucket(b).send().await.unwrap();
+    }
+    s3.put_bucket_encryption()
+        .bucket("phi-kms")
+        .server_side_encryption_configuration(encrypt(ServerSideEncryption::AwsKms, Some(KMS_KEY)))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_policy().bucket("phi-kms").policy(TLS_ONLY.replace("BUCKET", "phi-kms")).send().await.unwrap();
+    s3.put_bucket_tagging()
+        .bucket("phi-kms")
+        .tagging(Tagging::builder().tag_set(Tag::builder().key("phi").value("true").build().unwrap()).build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_encryption()
+        .bucket("sse-s3")
+        .server_side_encryption_configuration(encrypt(ServerSideEncryption::Aes256, None))
+        .send()
+        .await
+        .unwrap();
+    // Denies plain HTTP for one action only: not TLS-only.
+    let weak = TLS_ONLY.replace("BUCKET", "sse-s3").replace(r#""Action":"s3:*""#, r#""Action":"s3:GetObject""#);
+    s3.put_bucket_policy().bucket("sse-s3").policy(weak).send().await.unwrap();
+
+    let iam = aws_sdk_iam::Client::new(conf);
+    for u in ["alice", "bob", "svc"] {
+        iam.create_user().user_name(u).send().await.unwrap();
+    }
+    for u in ["alice", "bob"] {
+        iam.create_login_profile().user_name(u).password("Correct-Horse-9-Battery").send().await.unwrap();
+    }
+    let mfa = iam.create_virtual_mfa_device().virtual_mfa_device_name("alice").send().await.unwrap();
+    let serial = mfa.virtual_mfa_device().unwrap().serial_number().to_string();
+    iam.enable_mfa_device()
+        .user_name("alice")
+        .serial_number(serial)
+        .authentication_code1("123456")
+        .authentication_code2("654321")
+        .send()
+        .await
+        .unwrap();
+
+    let rds = aws_sdk_rds::Client::new(conf);
+    for (name, encrypted, days) in [("ehr", true, 14), ("legacy", false, 1)] {
+        rds.create_db_instance()
+            .db_instance_identifier(name)
+            .engine("postgres")
+            .db_instance_class("db.t3.micro")
+            .allocated_storage(20)
+            .master_username("dbadmin")
+            .master_user_password("not-a-real-password-1")
+            .storage_encrypted(encrypted)
+            .backup_retention_period(days)
+            .send()
+            .await
+            .unwrap();
+    }
+    rds.create_db_cluster()
+        .db_cluster_identifier("billing")
+        .engine("aurora-postgresql")
+        .master_username("dbadmin")
+        .master_user_password("not-a-real-password-1")
+        .storage_encrypted(true)
+        .backup_retention_period(1)
+        .send()
+        .await
+        .unwrap();
+
+    let ct = aws_sdk_cloudtrail::Client::new(conf);
+    ct.create_trail().name("org-trail").s3_bucket_name("trail-logs").is_multi_region_trail(true).send().await.unwrap();
+    ct.start_logging().name("org-trail").send().await.unwrap();
+}
+
+fn scan(moto: &Moto, key: &str, secret: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["scan", "aws", "--endpoint-url", &moto.url, "--region", "us-east-1", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
+        .args(&args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (out.status.code().unwrap(), json)
+}
+
+fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
+    result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["policy"].as_str().unwrap().to_string(),
+                v["resource"]["name"].as_str().unwrap().to_string(),
+                v["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
+    items.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scans_a_seeded_account_with_exact_verdicts() {
+    let moto = Moto::start();
+    seed(&moto.sdk("testing", "testing").await).await;
+    let (code, result) = scan(&moto, "testing", "testing", &["--fail-on", "high"]);
+    assert_eq!(code, 1, "findings at or above high");
+    let account = "123456789012";
+    let mut expected = set(&[
+        ("aws-s3-default-encryption-kms", "phi-kms", "pass"),
+        ("aws-s3-default-encryption-kms", "plain", "fail"),
+        ("aws-s3-default-encryption-kms", "sse-s3", "fail"),
+        ("aws-s3-default-encryption-kms", "trail-logs", "fail"),
+        ("aws-s3-tls-only", "phi-kms", "pass"),
+        ("aws-s3-tls-only", "plain", "fail"),
+        ("aws-s3-tls-only", "sse-s3", "fail"),
+        ("aws-s3-tls-only", "trail-logs", "fail"),
+        ("aws-iam-user-console-mfa", "alice", "pass"),
+        ("aws-iam-user-console-mfa", "bob", "fail"),
+        ("aws-iam-user-console-mfa", "svc", "pass"),
+        ("aws-iam-root-mfa", account, "fail"),
+        ("aws-cloudtrail-enabled", account, "pass"),
+        ("aws-rds-storage-encrypted", "ehr", "pass"),
+        ("aws-rds-storage-encrypted", "legacy", "fail"),
+        ("aws-rds-storage-encrypted", "billing", "pass"),
+        ("aws-rds-backup-retention", "ehr", "pass"),
+        ("aws-rds-backup-retention", "legacy", "fail"),
+        ("aws-rds-backup-retention", "billing", "fail"),
+    ]);
+    for name in [account, "phi-kms", "plain", "sse-s3", "trail-logs", "alice", "bob", "svc", "ehr", "legacy", "billing", "org-trail"] {
+        expected.insert(("aws-service-hipaa-eligible".into(), name.into(), "pass".into()));
+    }
+    assert_eq!(verdicts(&result), expected);
+    assert_eq!(result["complete"], true);
+    let phi = result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["policy"] == "aws-s3-default-encryption-kms" && v["resource"]["name"] == "phi-kms")
+        .unwrap();
+    assert_eq!(phi["resource"]["in_scope"], true, "the bucket's phi tag puts it in ePHI scope");
+    assert_eq!(phi["severity"], "critical");
+
+    // `inventory aws` writes the snapshot that `scan --snapshot` reads, with the same verdicts.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("estate.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
+        .args(["inventory", "aws", "--endpoint-url", &moto.url, "--region", "us-east-1", "--output"])
+        .arg(&snap)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let replay = common::hipaa_scan(&["scan", "--snapshot", snap.to_str().unwrap(), "--format", "json"], dir.path());
+    assert_eq!(replay.code, 1);
+    assert_eq!(verdicts(&serde_json::from_str(&replay.stdout).unwrap()), expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_calls_are_not_evaluated_never_passed() {
+    let moto = Moto::start();
+    let admin = moto.sdk("testing", "testing").await;
+    seed(&admin).await;
+    let iam = aws_sdk_iam::Client::new(&admin);
+    iam.create_user().user_name("auditor").send().await.unwrap();
+    iam.put_user_policy()
+        .user_name("auditor")
+        .policy_name("read-but-not-everything")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+                {"Effect":"Deny","Action":["iam:ListMFADevices","rds:DescribeDBClusters"],"Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let key = iam.create_access_key().user_name("auditor").send().await.unwrap();
+    let key = key.access_key().unwrap();
+    let (id, secret) = (key.access_key_id().to_string(), key.secret_access_key().to_string());
+    moto.enforce_iam();
+
+    let (code, result) = scan(&moto, &id, &secret, &["--fail-on", "none"]);
+    assert_eq!(code, 3, "no gate, but the scan is incomplete");
+    assert_eq!(result["complete"], false);
+    let all = verdicts(&result);
+    let find = |policy: &str, name: &str| {
+        result["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["policy"] == policy && v["resource"]["name"].as_str().unwrap().starts_with(name))
+            .cloned()
+            .unwrap_or_else(|| panic!("no verdict for {policy} on {name}"))
+    };
+    // bob has a password; whether he has MFA could not be read.
+    let bob = find("aws-iam-user-console-mfa", "bob");
+    assert_eq!(bob["outcome"], "not_evaluated");
+    assert!(bob["reason"].as_str().unwrap().starts_with("iam:ListMFADevices: AccessDenied"), "{bob}");
+    // svc has no password, so the unknown MFA count does not matter.
+    assert_eq!(find("aws-iam-user-console-mfa", "svc")["outcome"], "pass");
+    // Clusters could not be listed: their checks are not evaluated in that region, and the
+    // cluster never shows up as passing.
+    assert!(!all.iter().any(|(_, name, _)| name == "billing"), "{all:?}");
+    let gap = find("aws-rds-storage-encrypted", "aws.rds.cluster");
+    assert_eq!(gap["outcome"], "not_evaluated");
+    assert!(gap["reason"].as_str().unwrap().contains("rds:DescribeDBClusters: AccessDenied"), "{gap}");
+    // What could be read is still judged.
+    assert_eq!(find("aws-rds-storage-encrypted", "legacy")["outcome"], "fail");
+
+    let (code, _) = scan(&moto, &id, &secret, &["--fail-on", "high"]);
+    assert_eq!(code, 1, "findings at or above high win over incompleteness");
+}
+
+#[test]
+fn missing_credentials_are_an_input_error() {
+    let moto = Moto::start();
+    let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
+        .args(["scan", "aws", "--endpoint-url", &moto.url, "--region", "us-east-1"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir().join("no-such-home"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot identify the AWS account"), "{stderr}");
+}
