@@ -22,7 +22,10 @@ use aws_sdk_sts::config::Credentials;
 use serde_json::Value;
 
 fn tools() -> PathBuf {
-    PathBuf::from(std::env::var_os("HIPAA_SCAN_TEST_TOOLS").expect("run the tests with scripts/test: it installs moto"))
+    PathBuf::from(
+        std::env::var_os("HIPAA_SCAN_TEST_TOOLS")
+            .expect("run the tests with scripts/test: it installs moto"),
+    )
 }
 
 /// moto's server on a free port of 127.0.0.1, stopped on drop.
@@ -33,7 +36,11 @@ struct Moto {
 
 impl Moto {
     fn start() -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(tools().join("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -48,7 +55,10 @@ impl Moto {
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while moto.get("/moto-api/").is_none() {
-            assert!(Instant::now() < deadline, "moto did not start on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "moto did not start on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         moto
@@ -75,7 +85,8 @@ impl Moto {
 
     /// From now on every call needs valid IAM credentials and is checked against policies.
     fn enforce_iam(&self) {
-        self.request("POST", "/moto-api/reset-auth", "0").expect("reset-auth");
+        self.request("POST", "/moto-api/reset-auth", "0")
+            .expect("reset-auth");
     }
 
     async fn sdk(&self, key: &str, secret: &str) -> SdkConfig {
@@ -101,17 +112,25 @@ const TLS_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly",
 
 async fn seed(conf: &SdkConfig) {
     use aws_sdk_s3::types::{
-        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag,
-        Tagging,
+        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+        ServerSideEncryptionRule, Tag, Tagging,
     };
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(conf).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(conf)
+            .force_path_style(true)
+            .build(),
+    );
     let encrypt = |alg: ServerSideEncryption, key: Option<&str>| {
         let mut d = ServerSideEncryptionByDefault::builder().sse_algorithm(alg);
         if let Some(k) = key {
             d = d.kms_master_key_id(k);
         }
         ServerSideEncryptionConfiguration::builder()
-            .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(d.build().unwrap()).build())
+            .rules(
+                ServerSideEncryptionRule::builder()
+                    .apply_server_side_encryption_by_default(d.build().unwrap())
+                    .build(),
+            )
             .build()
             .unwrap()
     };
@@ -124,10 +143,20 @@ async fn seed(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
-    s3.put_bucket_policy().bucket("phi-kms").policy(TLS_ONLY.replace("BUCKET", "phi-kms")).send().await.unwrap();
+    s3.put_bucket_policy()
+        .bucket("phi-kms")
+        .policy(TLS_ONLY.replace("BUCKET", "phi-kms"))
+        .send()
+        .await
+        .unwrap();
     s3.put_bucket_tagging()
         .bucket("phi-kms")
-        .tagging(Tagging::builder().tag_set(Tag::builder().key("phi").value("true").build().unwrap()).build().unwrap())
+        .tagging(
+            Tagging::builder()
+                .tag_set(Tag::builder().key("phi").value("true").build().unwrap())
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -138,18 +167,39 @@ async fn seed(conf: &SdkConfig) {
         .await
         .unwrap();
     // Denies plain HTTP for one action only: not TLS-only.
-    let weak = TLS_ONLY.replace("BUCKET", "sse-s3").replace(r#""Action":"s3:*""#, r#""Action":"s3:GetObject""#);
-    s3.put_bucket_policy().bucket("sse-s3").policy(weak).send().await.unwrap();
+    let weak = TLS_ONLY
+        .replace("BUCKET", "sse-s3")
+        .replace(r#""Action":"s3:*""#, r#""Action":"s3:GetObject""#);
+    s3.put_bucket_policy()
+        .bucket("sse-s3")
+        .policy(weak)
+        .send()
+        .await
+        .unwrap();
 
     let iam = aws_sdk_iam::Client::new(conf);
     for u in ["alice", "bob", "svc"] {
         iam.create_user().user_name(u).send().await.unwrap();
     }
     for u in ["alice", "bob"] {
-        iam.create_login_profile().user_name(u).password("Correct-Horse-9-Battery").send().await.unwrap();
+        iam.create_login_profile()
+            .user_name(u)
+            .password("Correct-Horse-9-Battery")
+            .send()
+            .await
+            .unwrap();
     }
-    let mfa = iam.create_virtual_mfa_device().virtual_mfa_device_name("alice").send().await.unwrap();
-    let serial = mfa.virtual_mfa_device().unwrap().serial_number().to_string();
+    let mfa = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("alice")
+        .send()
+        .await
+        .unwrap();
+    let serial = mfa
+        .virtual_mfa_device()
+        .unwrap()
+        .serial_number()
+        .to_string();
     iam.enable_mfa_device()
         .user_name("alice")
         .serial_number(serial)
@@ -186,12 +236,27 @@ async fn seed(conf: &SdkConfig) {
         .unwrap();
 
     let ct = aws_sdk_cloudtrail::Client::new(conf);
-    ct.create_trail().name("org-trail").s3_bucket_name("trail-logs").is_multi_region_trail(true).send().await.unwrap();
+    ct.create_trail()
+        .name("org-trail")
+        .s3_bucket_name("trail-logs")
+        .is_multi_region_trail(true)
+        .send()
+        .await
+        .unwrap();
     ct.start_logging().name("org-trail").send().await.unwrap();
 }
 
 fn scan(moto: &Moto, key: &str, secret: &str, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["scan", "aws", "--endpoint-url", &moto.url, "--region", "us-east-1", "--format", "json"];
+    let mut args = vec![
+        "scan",
+        "aws",
+        "--endpoint-url",
+        &moto.url,
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
         .args(&args)
@@ -224,7 +289,10 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
 }
 
 fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
-    items.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -255,8 +323,25 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-rds-backup-retention", "legacy", "fail"),
         ("aws-rds-backup-retention", "billing", "fail"),
     ]);
-    for name in [account, "phi-kms", "plain", "sse-s3", "trail-logs", "alice", "bob", "svc", "ehr", "legacy", "billing", "org-trail"] {
-        expected.insert(("aws-service-hipaa-eligible".into(), name.into(), "pass".into()));
+    for name in [
+        account,
+        "phi-kms",
+        "plain",
+        "sse-s3",
+        "trail-logs",
+        "alice",
+        "bob",
+        "svc",
+        "ehr",
+        "legacy",
+        "billing",
+        "org-trail",
+    ] {
+        expected.insert((
+            "aws-service-hipaa-eligible".into(),
+            name.into(),
+            "pass".into(),
+        ));
     }
     assert_eq!(verdicts(&result), expected);
     assert_eq!(result["complete"], true);
@@ -264,26 +349,55 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|v| v["policy"] == "aws-s3-default-encryption-kms" && v["resource"]["name"] == "phi-kms")
+        .find(|v| {
+            v["policy"] == "aws-s3-default-encryption-kms" && v["resource"]["name"] == "phi-kms"
+        })
         .unwrap();
-    assert_eq!(phi["resource"]["in_scope"], true, "the bucket's phi tag puts it in ePHI scope");
+    assert_eq!(
+        phi["resource"]["in_scope"], true,
+        "the bucket's phi tag puts it in ePHI scope"
+    );
     assert_eq!(phi["severity"], "critical");
 
     // `inventory aws` writes the snapshot that `scan --snapshot` reads, with the same verdicts.
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("estate.json");
     let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
-        .args(["inventory", "aws", "--endpoint-url", &moto.url, "--region", "us-east-1", "--output"])
+        .args([
+            "inventory",
+            "aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+            "--output",
+        ])
         .arg(&snap)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let replay = common::hipaa_scan(&["scan", "--snapshot", snap.to_str().unwrap(), "--format", "json"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replay = common::hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
     assert_eq!(replay.code, 1);
-    assert_eq!(verdicts(&serde_json::from_str(&replay.stdout).unwrap()), expected);
+    assert_eq!(
+        verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
+        expected
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -303,9 +417,17 @@ async fn denied_calls_are_not_evaluated_never_passed() {
         .send()
         .await
         .unwrap();
-    let key = iam.create_access_key().user_name("auditor").send().await.unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name("auditor")
+        .send()
+        .await
+        .unwrap();
     let key = key.access_key().unwrap();
-    let (id, secret) = (key.access_key_id().to_string(), key.secret_access_key().to_string());
+    let (id, secret) = (
+        key.access_key_id().to_string(),
+        key.secret_access_key().to_string(),
+    );
     moto.enforce_iam();
 
     let (code, result) = scan(&moto, &id, &secret, &["--fail-on", "none"]);
@@ -317,14 +439,22 @@ async fn denied_calls_are_not_evaluated_never_passed() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|v| v["policy"] == policy && v["resource"]["name"].as_str().unwrap().starts_with(name))
+            .find(|v| {
+                v["policy"] == policy && v["resource"]["name"].as_str().unwrap().starts_with(name)
+            })
             .cloned()
             .unwrap_or_else(|| panic!("no verdict for {policy} on {name}"))
     };
     // bob has a password; whether he has MFA could not be read.
     let bob = find("aws-iam-user-console-mfa", "bob");
     assert_eq!(bob["outcome"], "not_evaluated");
-    assert!(bob["reason"].as_str().unwrap().starts_with("iam:ListMFADevices: AccessDenied"), "{bob}");
+    assert!(
+        bob["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("iam:ListMFADevices: AccessDenied"),
+        "{bob}"
+    );
     // svc has no password, so the unknown MFA count does not matter.
     assert_eq!(find("aws-iam-user-console-mfa", "svc")["outcome"], "pass");
     // Clusters could not be listed: their checks are not evaluated in that region, and the
@@ -332,9 +462,18 @@ async fn denied_calls_are_not_evaluated_never_passed() {
     assert!(!all.iter().any(|(_, name, _)| name == "billing"), "{all:?}");
     let gap = find("aws-rds-storage-encrypted", "aws.rds.cluster");
     assert_eq!(gap["outcome"], "not_evaluated");
-    assert!(gap["reason"].as_str().unwrap().contains("rds:DescribeDBClusters: AccessDenied"), "{gap}");
+    assert!(
+        gap["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rds:DescribeDBClusters: AccessDenied"),
+        "{gap}"
+    );
     // What could be read is still judged.
-    assert_eq!(find("aws-rds-storage-encrypted", "legacy")["outcome"], "fail");
+    assert_eq!(
+        find("aws-rds-storage-encrypted", "legacy")["outcome"],
+        "fail"
+    );
 
     let (code, _) = scan(&moto, &id, &secret, &["--fail-on", "high"]);
     assert_eq!(code, 1, "findings at or above high win over incompleteness");
@@ -344,7 +483,14 @@ async fn denied_calls_are_not_evaluated_never_passed() {
 fn missing_credentials_are_an_input_error() {
     let moto = Moto::start();
     let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
-        .args(["scan", "aws", "--endpoint-url", &moto.url, "--region", "us-east-1"])
+        .args([
+            "scan",
+            "aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+        ])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir().join("no-such-home"))
@@ -353,5 +499,8 @@ fn missing_credentials_are_an_input_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot identify the AWS account"), "{stderr}");
+    assert!(
+        stderr.contains("cannot identify the AWS account"),
+        "{stderr}"
+    );
 }
