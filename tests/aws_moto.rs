@@ -235,6 +235,8 @@ async fn seed(conf: &SdkConfig) {
         .await
         .unwrap();
 
+    seed_ec2(conf).await;
+
     let ct = aws_sdk_cloudtrail::Client::new(conf);
     ct.create_trail()
         .name("org-trail")
@@ -244,6 +246,93 @@ async fn seed(conf: &SdkConfig) {
         .await
         .unwrap();
     ct.start_logging().name("org-trail").send().await.unwrap();
+}
+
+async fn seed_ec2(conf: &SdkConfig) {
+    use aws_sdk_ec2::types::{
+        FlowLogsResourceType, IpPermission, IpRange, LogDestinationType, OperationType,
+        ResourceType, SnapshotAttributeName, Tag, TagSpecification, TrafficType,
+    };
+    let ec2 = aws_sdk_ec2::Client::new(conf);
+    let named = |kind: ResourceType, name: &str| {
+        TagSpecification::builder()
+            .resource_type(kind)
+            .tags(Tag::builder().key("Name").value(name).build())
+            .build()
+    };
+    let mut volumes = Vec::new();
+    for (name, encrypted) in [("enc-vol", true), ("plain-vol", false)] {
+        let v = ec2
+            .create_volume()
+            .availability_zone("us-east-1a")
+            .size(10)
+            .encrypted(encrypted)
+            .tag_specifications(named(ResourceType::Volume, name))
+            .send()
+            .await
+            .unwrap();
+        volumes.push(v.volume_id().unwrap().to_string());
+    }
+    for name in ["private-snap", "public-snap"] {
+        let snap = ec2
+            .create_snapshot()
+            .volume_id(&volumes[0])
+            .tag_specifications(named(ResourceType::Snapshot, name))
+            .send()
+            .await
+            .unwrap();
+        if name == "public-snap" {
+            // moto honours the OperationType/GroupNames form only, not CreateVolumePermission.Add.
+            ec2.modify_snapshot_attribute()
+                .snapshot_id(snap.snapshot_id().unwrap())
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .operation_type(OperationType::Add)
+                .group_names("all")
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.1.0.0/16")
+        .tag_specifications(named(ResourceType::Vpc, "prod-vpc"))
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+    ec2.create_flow_logs()
+        .resource_type(FlowLogsResourceType::Vpc)
+        .resource_ids(&vpc_id)
+        .traffic_type(TrafficType::All)
+        .log_destination_type(LogDestinationType::S3)
+        .log_destination("arn:aws:s3:::trail-logs")
+        .send()
+        .await
+        .unwrap();
+    for (name, port) in [("bastion", 22), ("web", 443)] {
+        let g = ec2
+            .create_security_group()
+            .group_name(name)
+            .description(name)
+            .vpc_id(&vpc_id)
+            .send()
+            .await
+            .unwrap();
+        ec2.authorize_security_group_ingress()
+            .group_id(g.group_id().unwrap())
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(port)
+                    .to_port(port)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
 }
 
 fn scan(moto: &Moto, key: &str, secret: &str, extra: &[&str]) -> (i32, Value) {
@@ -279,9 +368,16 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
         .unwrap()
         .iter()
         .map(|v| {
+            // moto makes the default VPC and the security groups' ids; name them by role.
+            let name = v["resource"]["name"].as_str().unwrap();
+            let name = match name.split_once(" (sg-") {
+                Some((group, _)) => group,
+                None if name.starts_with("vpc-") => "default-vpc",
+                None => name,
+            };
             (
                 v["policy"].as_str().unwrap().to_string(),
-                v["resource"]["name"].as_str().unwrap().to_string(),
+                name.to_string(),
                 v["outcome"].as_str().unwrap().to_string(),
             )
         })
@@ -322,9 +418,30 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-rds-backup-retention", "ehr", "pass"),
         ("aws-rds-backup-retention", "legacy", "fail"),
         ("aws-rds-backup-retention", "billing", "fail"),
+        ("aws-ebs-default-encryption", "us-east-1", "fail"),
+        ("aws-ebs-volume-encrypted", "enc-vol", "pass"),
+        ("aws-ebs-volume-encrypted", "plain-vol", "fail"),
+        ("aws-ebs-snapshot-private-encrypted", "private-snap", "pass"),
+        ("aws-ebs-snapshot-private-encrypted", "public-snap", "fail"),
+        ("aws-ec2-no-open-admin-ports", "bastion", "fail"),
+        ("aws-ec2-no-open-admin-ports", "web", "pass"),
+        // The default security groups of the default VPC and of prod-vpc.
+        ("aws-ec2-no-open-admin-ports", "default", "pass"),
+        ("aws-vpc-flow-logs", "prod-vpc", "pass"),
+        ("aws-vpc-flow-logs", "default-vpc", "fail"),
     ]);
     for name in [
         account,
+        "us-east-1",
+        "enc-vol",
+        "plain-vol",
+        "private-snap",
+        "public-snap",
+        "bastion",
+        "web",
+        "default",
+        "prod-vpc",
+        "default-vpc",
         "phi-kms",
         "plain",
         "sse-s3",

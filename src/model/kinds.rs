@@ -290,6 +290,59 @@ pub const KINDS: &[KindSpec] = &[
         ],
     },
     KindSpec {
+        kind: "aws.ec2.region",
+        provider: Provider::Aws,
+        doc: "The EC2 settings of one region of an AWS account.",
+        native_id: "`arn:aws:ec2:REGION:ACCOUNT:region`",
+        props: &[p(
+            "ebs_encryption_by_default",
+            BOOL,
+            "New EBS volumes are encrypted by default (GetEbsEncryptionByDefault).",
+        )],
+    },
+    KindSpec {
+        kind: "aws.ec2.volume",
+        provider: Provider::Aws,
+        doc: "An EBS volume.",
+        native_id: "volume ARN",
+        props: &[
+            p("encrypted", BOOL, "The volume is encrypted."),
+            opt("kms_key_id", STR, "KMS key of the encryption."),
+            p("attached", BOOL, "The volume is attached to an instance."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.ec2.snapshot",
+        provider: Provider::Aws,
+        doc: "An EBS snapshot owned by the account.",
+        native_id: "snapshot ARN",
+        props: &[
+            p("encrypted", BOOL, "The snapshot is encrypted."),
+            p("public", BOOL, "Anyone may create a volume from it (`createVolumePermission` group `all`)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.ec2.security_group",
+        provider: Provider::Aws,
+        doc: "A VPC security group.",
+        native_id: "security group ARN",
+        props: &[p(
+            "world_open_admin_ports",
+            STR_LIST,
+            "Ingress rules open to 0.0.0.0/0 or ::/0 that reach port 22, port 3389 or every port, as `tcp 22 from 0.0.0.0/0`.",
+        )],
+    },
+    KindSpec {
+        kind: "aws.ec2.vpc",
+        provider: Provider::Aws,
+        doc: "A VPC.",
+        native_id: "VPC ARN",
+        props: &[
+            p("is_default", BOOL, "The region's default VPC."),
+            p("flow_logs_enabled", BOOL, "At least one active flow log captures the VPC's traffic."),
+        ],
+    },
+    KindSpec {
         kind: "gcp.project",
         provider: Provider::Gcp,
         doc: "A Google Cloud project: project-wide settings.",

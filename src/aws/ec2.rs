@@ -1,0 +1,331 @@
+//! EC2 in one region: EBS encryption by default, volumes, snapshots, security groups, VPCs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName, Tag};
+use aws_sdk_ec2::Client;
+use serde_json::{json, Value};
+
+use super::util::{bounded, describe, resource, Found, Props};
+use super::Ctx;
+
+fn tags(list: &[Tag]) -> BTreeMap<String, String> {
+    list.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn name_or(tags: &BTreeMap<String, String>, id: &str) -> String {
+    tags.get("Name")
+        .filter(|n| !n.is_empty())
+        .cloned()
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// World-open ingress that reaches an administrative port (22, 3389) or every port.
+pub fn world_open_admin_ports(perms: &[IpPermission]) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for p in perms {
+        let proto = p.ip_protocol().unwrap_or_default();
+        let sources: Vec<&str> = p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ip())
+            .chain(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()))
+            .filter(|c| *c == "0.0.0.0/0" || *c == "::/0")
+            .collect();
+        for src in sources {
+            if proto == "-1" {
+                out.insert(format!("all traffic from {src}"));
+                continue;
+            }
+            let (from, to) = (p.from_port().unwrap_or(0), p.to_port().unwrap_or(65535));
+            let label = match proto {
+                "6" => "tcp",
+                "17" => "udp",
+                other => other,
+            };
+            if label != "tcp" && label != "udp" {
+                continue;
+            }
+            if from <= 0 && to >= 65535 {
+                out.insert(format!("{label} all ports from {src}"));
+                continue;
+            }
+            for port in [22, 3389] {
+                if from <= port && port <= to {
+                    out.insert(format!("{label} {port} from {src}"));
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+pub async fn collect(ctx: &Ctx, region: &str) -> Found {
+    let client = Client::new(&ctx.config_for(region));
+    let account = ctx.account.as_str();
+    let mut found = Found::default();
+
+    let mut p = Props::default();
+    match client.get_ebs_encryption_by_default().send().await {
+        Ok(out) => p.set(
+            "ebs_encryption_by_default",
+            out.ebs_encryption_by_default().unwrap_or(false),
+        ),
+        Err(e) => p.unknown(
+            "ebs_encryption_by_default",
+            describe("ec2:GetEbsEncryptionByDefault", &e),
+        ),
+    }
+    found.resources.push(p.into_resource(resource(
+        "aws.ec2.region",
+        format!("arn:aws:ec2:{region}:{account}:region"),
+        account,
+        region,
+        region.to_string(),
+        BTreeMap::new(),
+    )));
+
+    let mut pages = client.describe_volumes().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for v in page.volumes() {
+                    let id = v.volume_id().unwrap_or_default();
+                    let t = tags(v.tags());
+                    let mut p = Props::default();
+                    p.set("encrypted", v.encrypted().unwrap_or(false));
+                    p.set(
+                        "kms_key_id",
+                        v.kms_key_id().map_or(Value::Null, |k| json!(k)),
+                    );
+                    p.set("attached", !v.attachments().is_empty());
+                    let arn = format!("arn:aws:ec2:{region}:{account}:volume/{id}");
+                    let name = name_or(&t, id);
+                    found.resources.push(p.into_resource(resource(
+                        "aws.ec2.volume",
+                        arn,
+                        account,
+                        region,
+                        name,
+                        t,
+                    )));
+                }
+            }
+            Err(e) => {
+                found.gap(
+                    account,
+                    Some(region),
+                    &["aws.ec2.volume"],
+                    describe("ec2:DescribeVolumes", &e),
+                );
+                break;
+            }
+        }
+    }
+
+    let mut snapshots = Vec::new();
+    let mut pages = client
+        .describe_snapshots()
+        .owner_ids("self")
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => snapshots.extend(page.snapshots().iter().cloned()),
+            Err(e) => {
+                found.gap(
+                    account,
+                    Some(region),
+                    &["aws.ec2.snapshot"],
+                    describe("ec2:DescribeSnapshots", &e),
+                );
+                break;
+            }
+        }
+    }
+    let (c, acct, reg) = (client.clone(), account.to_string(), region.to_string());
+    let snaps = bounded(snapshots, ctx.concurrency, move |s| {
+        let (client, account, region) = (c.clone(), acct.clone(), reg.clone());
+        async move {
+            let id = s.snapshot_id().unwrap_or_default().to_string();
+            let t = tags(s.tags());
+            let mut p = Props::default();
+            p.set("encrypted", s.encrypted().unwrap_or(false));
+            match client
+                .describe_snapshot_attribute()
+                .snapshot_id(&id)
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .send()
+                .await
+            {
+                Ok(out) => p.set(
+                    "public",
+                    out.create_volume_permissions()
+                        .iter()
+                        .any(|c| c.group() == Some(&PermissionGroup::All)),
+                ),
+                Err(e) => p.unknown("public", describe("ec2:DescribeSnapshotAttribute", &e)),
+            }
+            let arn = format!("arn:aws:ec2:{region}::snapshot/{id}");
+            let name = name_or(&t, &id);
+            p.into_resource(resource(
+                "aws.ec2.snapshot",
+                arn,
+                &account,
+                &region,
+                name,
+                t,
+            ))
+        }
+    })
+    .await;
+    found.resources.extend(snaps);
+
+    let mut pages = client.describe_security_groups().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for g in page.security_groups() {
+                    let id = g.group_id().unwrap_or_default();
+                    let mut p = Props::default();
+                    p.set(
+                        "world_open_admin_ports",
+                        world_open_admin_ports(g.ip_permissions()),
+                    );
+                    let arn = format!("arn:aws:ec2:{region}:{account}:security-group/{id}");
+                    let name = g
+                        .group_name()
+                        .map_or_else(|| id.to_string(), |n| format!("{n} ({id})"));
+                    found.resources.push(p.into_resource(resource(
+                        "aws.ec2.security_group",
+                        arn,
+                        account,
+                        region,
+                        name,
+                        tags(g.tags()),
+                    )));
+                }
+            }
+            Err(e) => {
+                found.gap(
+                    account,
+                    Some(region),
+                    &["aws.ec2.security_group"],
+                    describe("ec2:DescribeSecurityGroups", &e),
+                );
+                break;
+            }
+        }
+    }
+
+    // Flow logs first, so each VPC can be judged; if they cannot be listed, the VPCs' flow-log
+    // state is unknown rather than off.
+    let mut logged: Result<BTreeSet<String>, String> = Ok(BTreeSet::new());
+    let mut pages = client.describe_flow_logs().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                if let Ok(set) = logged.as_mut() {
+                    set.extend(
+                        page.flow_logs()
+                            .iter()
+                            .filter(|f| f.flow_log_status() == Some("ACTIVE"))
+                            .filter_map(|f| f.resource_id().map(str::to_string)),
+                    );
+                }
+            }
+            Err(e) => {
+                logged = Err(describe("ec2:DescribeFlowLogs", &e));
+                break;
+            }
+        }
+    }
+    let mut pages = client.describe_vpcs().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                for v in page.vpcs() {
+                    let id = v.vpc_id().unwrap_or_default();
+                    let t = tags(v.tags());
+                    let mut p = Props::default();
+                    p.set("is_default", v.is_default().unwrap_or(false));
+                    match &logged {
+                        Ok(set) => p.set("flow_logs_enabled", set.contains(id)),
+                        Err(why) => p.unknown("flow_logs_enabled", why.clone()),
+                    }
+                    let arn = format!("arn:aws:ec2:{region}:{account}:vpc/{id}");
+                    let name = name_or(&t, id);
+                    found.resources.push(p.into_resource(resource(
+                        "aws.ec2.vpc",
+                        arn,
+                        account,
+                        region,
+                        name,
+                        t,
+                    )));
+                }
+            }
+            Err(e) => {
+                found.gap(
+                    account,
+                    Some(region),
+                    &["aws.ec2.vpc"],
+                    describe("ec2:DescribeVpcs", &e),
+                );
+                break;
+            }
+        }
+    }
+    ctx.progress.done(&format!("ec2 {region}"));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::world_open_admin_ports;
+    use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+
+    fn perm(proto: &str, from: i32, to: i32, cidr: &str) -> IpPermission {
+        let b = IpPermission::builder()
+            .ip_protocol(proto)
+            .from_port(from)
+            .to_port(to);
+        if cidr.contains(':') {
+            b.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(cidr).build())
+                .build()
+        } else {
+            b.ip_ranges(IpRange::builder().cidr_ip(cidr).build())
+                .build()
+        }
+    }
+
+    #[test]
+    fn finds_world_open_admin_ports_only() {
+        assert_eq!(
+            world_open_admin_ports(&[perm("tcp", 22, 22, "0.0.0.0/0")]),
+            ["tcp 22 from 0.0.0.0/0"]
+        );
+        assert_eq!(
+            world_open_admin_ports(&[perm("tcp", 3000, 4000, "::/0")]),
+            ["tcp 3389 from ::/0"]
+        );
+        assert_eq!(
+            world_open_admin_ports(&[perm("-1", 0, 0, "0.0.0.0/0")]),
+            ["all traffic from 0.0.0.0/0"]
+        );
+        assert_eq!(
+            world_open_admin_ports(&[perm("6", 0, 65535, "0.0.0.0/0")]),
+            ["tcp all ports from 0.0.0.0/0"]
+        );
+        assert!(world_open_admin_ports(&[perm("tcp", 443, 443, "0.0.0.0/0")]).is_empty());
+        assert!(world_open_admin_ports(&[perm("tcp", 22, 22, "10.0.0.0/8")]).is_empty());
+        assert!(world_open_admin_ports(&[perm("icmp", -1, -1, "0.0.0.0/0")]).is_empty());
+    }
+}
