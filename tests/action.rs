@@ -333,7 +333,7 @@ fn findings_at_fail_on_fail_the_gate_with_summary_and_sarif() {
         .gate_log
         .contains("::error title=hipaa-scan::findings at or above high"));
     assert_eq!(run.outputs["failed"], "17");
-    assert_eq!(run.outputs["not-evaluated"], "4");
+    assert_eq!(run.outputs["not-evaluated"], "7");
     assert_eq!(run.outputs["sarif-file"], "out.sarif");
     assert!(
         run.summary

@@ -17,6 +17,7 @@ const USER: &str = "aws.iam.user";
 pub struct AccountSummary {
     pub root_mfa_enabled: Result<bool, String>,
     pub root_access_keys_present: Result<bool, String>,
+    pub password_policy: Result<Value, String>,
 }
 
 pub fn rfc3339(t: &DateTime) -> Value {
@@ -26,6 +27,17 @@ pub fn rfc3339(t: &DateTime) -> Value {
 
 pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
     let client = Client::new(&ctx.config_for(&ctx.home_region));
+    let password_policy = match client.get_account_password_policy().send().await {
+        Ok(out) => Ok(out.password_policy().map_or(Value::Null, |p| {
+            json!({
+                "minimum_length": p.minimum_password_length().unwrap_or(0),
+                "reuse_prevention": p.password_reuse_prevention().unwrap_or(0),
+                "max_age_days": p.max_password_age().unwrap_or(0),
+            })
+        })),
+        Err(e) if code(&e) == Some("NoSuchEntity") => Ok(Value::Null),
+        Err(e) => Err(describe("iam:GetAccountPasswordPolicy", &e)),
+    };
     let summary = match client.get_account_summary().send().await {
         Ok(out) => {
             let map = out.summary_map().cloned().unwrap_or_default();
@@ -40,6 +52,7 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
                     .copied()
                     .unwrap_or(0)
                     > 0),
+                password_policy,
             }
         }
         Err(e) => {
@@ -47,6 +60,7 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
             AccountSummary {
                 root_mfa_enabled: Err(why.clone()),
                 root_access_keys_present: Err(why),
+                password_policy,
             }
         }
     };
@@ -112,6 +126,7 @@ async fn user(
         Err(e) if code(&e) == Some("NoSuchEntity") => p.set("password_enabled", false),
         Err(e) => p.unknown("password_enabled", describe("iam:GetLoginProfile", &e)),
     }
+    p.set("created", rfc3339(u.create_date()));
     p.set(
         "password_last_used",
         u.password_last_used().map_or(Value::Null, rfc3339),

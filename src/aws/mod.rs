@@ -251,6 +251,10 @@ fn account_resource(
         Ok(v) => p.set("root_access_keys_present", *v),
         Err(why) => p.unknown("root_access_keys_present", why.clone()),
     }
+    match &s.password_policy {
+        Ok(v) => p.set("password_policy", v.clone()),
+        Err(why) => p.unknown("password_policy", why.clone()),
+    }
     // One logging multi-region trail settles it; without one, a region we could not read might
     // hold it, so the answer is unknown rather than false.
     if trail_logging || trail_failures.is_empty() {

@@ -40,6 +40,10 @@ where
         return match (tag("Code"), tag("Message")) {
             (Some(c), Some(m)) => format!("{op}: {c}: {m} (HTTP {status})"),
             (Some(c), None) => format!("{op}: {c} (HTTP {status})"),
+            // The service answered, but not in a shape the SDK could read.
+            _ if (200..300).contains(&status) => {
+                format!("{op}: the answer could not be read (HTTP {status})")
+            }
             _ => format!("{op}: HTTP {status}"),
         };
     }

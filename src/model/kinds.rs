@@ -151,6 +151,20 @@ const PUBLIC_ACCESS_BLOCK: PropType = PropType::Object(&[
     p("restrict_public_buckets", BOOL, "RestrictPublicBuckets."),
 ]);
 
+const PASSWORD_POLICY: PropType = PropType::Object(&[
+    p("minimum_length", INT, "MinimumPasswordLength."),
+    p(
+        "reuse_prevention",
+        INT,
+        "PasswordReusePrevention: previous passwords that cannot be reused (0 = none).",
+    ),
+    p(
+        "max_age_days",
+        INT,
+        "MaxPasswordAge in days (0 = never expires).",
+    ),
+]);
+
 const ACCESS_KEY: PropType = PropType::Object(&[
     p("id", STR, "Access key ID."),
     p("active", BOOL, "Whether the key is Active."),
@@ -196,6 +210,11 @@ pub const KINDS: &[KindSpec] = &[
                 "public_access_block",
                 PUBLIC_ACCESS_BLOCK,
                 "Account-level S3 Block Public Access settings; null if none is configured.",
+            ),
+            opt(
+                "password_policy",
+                PASSWORD_POLICY,
+                "The IAM password policy; null when the account has none.",
             ),
         ],
     },
@@ -259,6 +278,7 @@ pub const KINDS: &[KindSpec] = &[
         doc: "An IAM user.",
         native_id: "user ARN",
         props: &[
+            p("created", TS, "When the user was created."),
             p("password_enabled", BOOL, "The user has a console password."),
             opt("password_last_used", TS, "When the password was last used; null if never."),
             p("mfa_devices", INT, "Number of MFA devices (virtual, hardware or passkey)."),
