@@ -6,18 +6,11 @@ use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName, T
 use aws_sdk_ec2::Client;
 use serde_json::{json, Value};
 
-use super::util::{bounded, describe, resource, Found, Props};
+use super::util::{self, bounded, describe, resource, Found, Props};
 use super::Ctx;
 
 fn tags(list: &[Tag]) -> BTreeMap<String, String> {
-    list.iter()
-        .filter_map(|t| {
-            Some((
-                t.key()?.to_string(),
-                t.value().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect()
+    util::tags(list.iter().map(|t| (t.key(), t.value())))
 }
 
 fn name_or(tags: &BTreeMap<String, String>, id: &str) -> String {

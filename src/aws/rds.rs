@@ -6,21 +6,14 @@ use aws_sdk_rds::types::Tag;
 use aws_sdk_rds::Client;
 use serde_json::{json, Value};
 
-use super::util::{describe, resource, Found, Props};
+use super::util::{self, describe, resource, Found, Props};
 use super::Ctx;
 
 const INSTANCE: &str = "aws.rds.instance";
 const CLUSTER: &str = "aws.rds.cluster";
 
 fn tags(list: &[Tag]) -> BTreeMap<String, String> {
-    list.iter()
-        .filter_map(|t| {
-            Some((
-                t.key()?.to_string(),
-                t.value().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect()
+    util::tags(list.iter().map(|t| (t.key(), t.value())))
 }
 
 fn opt<T: Into<Value> + Copy>(p: &mut Props, name: &str, v: Option<T>, op: &str) {

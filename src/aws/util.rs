@@ -108,6 +108,15 @@ impl Found {
     }
 }
 
+/// Tags from an SDK's (key, value) pairs; a tag without a key is dropped.
+pub fn tags<'a>(
+    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    pairs
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .collect()
+}
+
 /// A resource shell with the fields every AWS resource has.
 pub fn resource(
     kind: &str,
