@@ -482,3 +482,87 @@ fn usage_errors_exit_two_and_help_exits_zero() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Exit codes"));
 }
+
+#[test]
+fn text_summary_separates_waived_findings_and_marks_new_and_expired() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("waivers.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:
+  - policy: aws-s3-default-encryption-kms
+    resource: acme-web-assets
+    reason: Public marketing assets; never holds ePHI
+    owner: web-team@acmehealth.example
+    expires: 2027-06-30
+  - policy: aws-rds-storage-encrypted
+    resource: acme-staging
+    reason: Synthetic data only
+    owner: platform@acmehealth.example
+    expires: 2026-10-31
+",
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let clean = snapshot(dir.path(), "empty.json", "[]", "[]");
+    let prev = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            clean.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    std::fs::write(&baseline, prev.stdout).unwrap();
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            demo().to_str().unwrap(),
+            "--waivers",
+            waivers.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 1);
+    let section = |title: &str| {
+        let start = run
+            .stdout
+            .find(&format!("\n{title}\n"))
+            .unwrap_or_else(|| panic!("no {title}:\n{}", run.stdout));
+        let rest = &run.stdout[start + title.len() + 2..];
+        rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
+    };
+    let findings = section("Findings");
+    let waived = section("Waived (accepted risks, not gating)");
+    assert!(
+        !findings.contains(
+            "aws-s3-default-encryption-kms  aws/111122223333/us-east-1/s3/acme-web-assets"
+        ),
+        "{findings}"
+    );
+    assert!(
+        waived.contains("acme-web-assets: Public marketing assets"),
+        "{waived}"
+    );
+    assert!(
+        findings.contains("rds/acme-staging [new] [waiver expired 2026-10-31"),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("acme-claims-exports [ePHI] [new]"),
+        "{findings}"
+    );
+    assert!(
+        run.stdout
+            .contains("of the failures:  1 waived, 22 new since the baseline"),
+        "{}",
+        run.stdout
+    );
+}

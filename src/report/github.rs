@@ -136,16 +136,7 @@ pub fn render_summary_within(scan: &Scan<'_>, limit: usize) -> String {
         open.iter().map(|v| {
             let p = scan.policy(v);
             let t = scan.target(v.target);
-            let mut marks = String::new();
-            if t.in_scope {
-                marks.push_str(" · ePHI");
-            }
-            if let Some(state) = scan.baseline_state(v) {
-                marks.push_str(&format!(" · {}", state.as_str()));
-            }
-            if let Some((w, true)) = scan.waiver(v) {
-                marks.push_str(&format!(" · waiver expired {}", w.expires));
-            }
+            let marks: String = scan.marks(v).iter().map(|m| format!(" · {m}")).collect();
             format!(
                 "| {} | `{}` | `{}`{} | {} |",
                 scan.severity(v),

@@ -276,6 +276,21 @@ impl<'a> Scan<'a> {
         &self.annotations().resolved
     }
 
+    /// Short labels that qualify a finding: `ePHI`, its baseline state, an expired waiver.
+    pub fn marks(&self, v: &Verdict) -> Vec<String> {
+        let mut marks = Vec::new();
+        if self.in_scope(v.target) {
+            marks.push("ePHI".to_string());
+        }
+        if let Some(state) = self.baseline_state(v) {
+            marks.push(state.as_str().to_string());
+        }
+        if let Some((w, true)) = self.waiver(v) {
+            marks.push(format!("waiver expired {} ({})", w.expires, w.location));
+        }
+        marks
+    }
+
     /// Whether a finding counts against the gate.
     pub fn gates(&self, v: &Verdict) -> bool {
         v.outcome == Outcome::Fail

@@ -91,20 +91,28 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
         }
     }
 
-    let findings = scan.findings();
+    if c.waived > 0 || scan.triage().baseline.is_some() {
+        let _ = writeln!(
+            o,
+            "  of the failures:  {} waived, {} new since the baseline",
+            c.waived, c.new
+        );
+    }
+
+    let findings = scan.open_findings();
     if !findings.is_empty() {
         let _ = writeln!(o, "\n{}", pal.bold("Findings"));
         for v in &findings {
             let p = scan.policy(v);
             let t = scan.target(v.target);
-            let scope = if t.in_scope { " [ePHI]" } else { "" };
+            let marks: String = scan.marks(v).iter().map(|m| format!(" [{m}]")).collect();
             let _ = writeln!(
                 o,
                 "  {} {}  {}{}",
                 pal.severity(scan.severity(v)),
                 p.id,
                 t.uri,
-                scope
+                marks
             );
             let _ = writeln!(o, "           {} ({})", p.title, p.citations.join(", "));
             let evidence = scan.evidence_line(v);
