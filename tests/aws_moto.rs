@@ -256,6 +256,15 @@ async fn seed(conf: &SdkConfig) {
 
     seed_ec2(conf).await;
 
+    let kms = aws_sdk_kms::Client::new(conf);
+    for rotate in [true, false] {
+        let key = kms.create_key().description("bench").send().await.unwrap();
+        if rotate {
+            let id = key.key_metadata().unwrap().key_id().to_string();
+            kms.enable_key_rotation().key_id(id).send().await.unwrap();
+        }
+    }
+
     let ct = aws_sdk_cloudtrail::Client::new(conf);
     ct.create_trail()
         .name("org-trail")
@@ -393,6 +402,8 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
             let name = match name.split_once(" (sg-") {
                 Some((group, _)) => group,
                 None if name.starts_with("vpc-") => "default-vpc",
+                // KMS keys are named by their generated key id.
+                None if v["resource"]["kind"] == "aws.kms.key" => "kms-key",
                 None => name,
             };
             (
@@ -479,6 +490,8 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-s3-versioning", "trail-logs", "not_evaluated"),
         ("aws-cloudtrail-log-validation", "org-trail", "pass"),
         ("aws-cloudtrail-kms", "org-trail", "fail"),
+        ("aws-kms-rotation", "kms-key", "pass"),
+        ("aws-kms-rotation", "kms-key", "fail"),
     ]);
     for name in [
         account,
@@ -503,6 +516,7 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         "legacy",
         "billing",
         "org-trail",
+        "kms-key",
     ] {
         expected.insert((
             "aws-service-hipaa-eligible".into(),

@@ -9,6 +9,7 @@
 mod cloudtrail;
 mod ec2;
 mod iam;
+mod kms;
 mod rds;
 mod s3;
 mod util;
@@ -163,7 +164,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     regions.sort();
     regions.dedup();
 
-    let progress = Progress::new(2 + 3 * regions.len() as u64);
+    let progress = Progress::new(2 + 4 * regions.len() as u64);
     let ctx = Arc::new(Ctx {
         base,
         account: account.clone(),
@@ -196,19 +197,27 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
             async move { ec2::collect(&ctx, &r).await }
         }
     });
-    let (s3_found, (iam_found, summary), rds_found, trails, ec2_found) = tokio::join!(
+    let kms_all = util::bounded(regions.clone(), 4, {
+        let ctx = ctx.clone();
+        move |r| {
+            let ctx = ctx.clone();
+            async move { kms::collect(&ctx, &r).await }
+        }
+    });
+    let (s3_found, (iam_found, summary), rds_found, trails, ec2_found, kms_found) = tokio::join!(
         s3::collect(&ctx),
         iam::collect(ctx.clone()),
         rds_all,
         trails_all,
-        ec2_all
+        ec2_all,
+        kms_all
     );
     ctx.progress.bar.finish_and_clear();
 
     let mut found = Found::default();
     found.extend(s3_found);
     found.extend(iam_found);
-    for f in rds_found.into_iter().chain(ec2_found) {
+    for f in rds_found.into_iter().chain(ec2_found).chain(kms_found) {
         found.extend(f);
     }
     let mut account_wide_logging = false;

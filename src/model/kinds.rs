@@ -363,6 +363,22 @@ pub const KINDS: &[KindSpec] = &[
         ],
     },
     KindSpec {
+        kind: "aws.kms.key",
+        provider: Provider::Aws,
+        doc: "A KMS key.",
+        native_id: "key ARN",
+        props: &[
+            p("key_manager", STR, "`CUSTOMER` or `AWS`."),
+            p("key_spec", STR, "e.g. `SYMMETRIC_DEFAULT`, `RSA_2048`."),
+            p("key_state", STR, "e.g. `Enabled`, `Disabled`, `PendingDeletion`."),
+            p(
+                "rotation_enabled",
+                BOOL,
+                "Automatic rotation is on (GetKeyRotationStatus; AWS-managed keys always rotate).",
+            ),
+        ],
+    },
+    KindSpec {
         kind: "gcp.project",
         provider: Provider::Gcp,
         doc: "A Google Cloud project: project-wide settings.",
