@@ -402,7 +402,8 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
             let name = match name.split_once(" (sg-") {
                 Some((group, _)) => group,
                 None if name.starts_with("vpc-") => "default-vpc",
-                // KMS keys are named by their generated key id.
+                // KMS keys are named by their generated key id (two seeded, plus the one moto makes
+                // for the encrypted EBS volume).
                 None if v["resource"]["kind"] == "aws.kms.key" => "kms-key",
                 None => name,
             };
@@ -606,7 +607,8 @@ async fn denied_calls_are_not_evaluated_never_passed() {
         .policy_name("read-but-not-everything")
         .policy_document(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
-                {"Effect":"Deny","Action":["iam:ListMFADevices","rds:DescribeDBClusters"],"Resource":"*"}]}"#,
+                {"Effect":"Deny","Action":["iam:ListMFADevices","rds:DescribeDBClusters",
+                  "ec2:DescribeFlowLogs","ec2:DescribeVolumes","kms:GetKeyRotationStatus"],"Resource":"*"}]}"#,
         )
         .send()
         .await
@@ -668,6 +670,46 @@ async fn denied_calls_are_not_evaluated_never_passed() {
         find("aws-rds-storage-encrypted", "legacy")["outcome"],
         "fail"
     );
+    // EC2: flow logs could not be listed, so no VPC's flow-log state is claimed either way.
+    let flow = find("aws-vpc-flow-logs", "prod-vpc");
+    assert_eq!(flow["outcome"], "not_evaluated");
+    assert!(
+        flow["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("ec2:DescribeFlowLogs: "),
+        "{flow}"
+    );
+    // Volumes could not be listed: a gap, not an empty (and so passing) region.
+    let volumes = find("aws-ebs-volume-encrypted", "aws.ec2.volume");
+    assert_eq!(volumes["outcome"], "not_evaluated");
+    assert!(
+        volumes["reason"]
+            .as_str()
+            .unwrap()
+            .contains("ec2:DescribeVolumes: "),
+        "{volumes}"
+    );
+    // KMS: rotation status denied for every customer key.
+    let keys: Vec<&Value> = result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["policy"] == "aws-kms-rotation")
+        .collect();
+    // The two seeded keys, and the one moto makes itself for the encrypted EBS volume (where AWS
+    // would use its own `aws/ebs` key, moto marks it customer-managed).
+    assert_eq!(keys.len(), 3);
+    for k in keys {
+        assert_eq!(k["outcome"], "not_evaluated", "{k}");
+        assert!(
+            k["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("kms:GetKeyRotationStatus: "),
+            "{k}"
+        );
+    }
 
     let (code, _) = scan(&moto, &id, &secret, &["--fail-on", "high"]);
     assert_eq!(code, 1, "findings at or above high win over incompleteness");
