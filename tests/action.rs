@@ -370,15 +370,15 @@ const WAIVE_MEDIUM: &str = "waivers:
     expires: 2999-12-31
 ";
 
-#[test]
-fn all_findings_waived_pass_the_gate_and_stay_visible() {
+/// The medium estate at fail-on low, with WAIVE_MEDIUM whose first waiver expires on `expires`.
+fn medium_with_waivers(expires: &str) -> ActionRun {
     let ws = tempfile::tempdir().unwrap();
     std::fs::write(
         ws.path().join("waivers.yaml"),
-        WAIVE_MEDIUM.replace("EXPIRES", "2999-12-31"),
+        WAIVE_MEDIUM.replace("EXPIRES", expires),
     )
     .unwrap();
-    let run = run_action(
+    run_action(
         ws.path(),
         &[
             ("provider", "snapshot"),
@@ -386,7 +386,12 @@ fn all_findings_waived_pass_the_gate_and_stay_visible() {
             ("fail-on", "low"),
             ("waivers", "waivers.yaml"),
         ],
-    );
+    )
+}
+
+#[test]
+fn all_findings_waived_pass_the_gate_and_stay_visible() {
+    let run = medium_with_waivers("2999-12-31");
     assert_eq!(run.gate, 0, "{}", run.gate_log);
     assert_eq!(run.outputs["waived"], "3");
     assert_eq!(run.outputs["findings"], "0");
@@ -413,21 +418,7 @@ fn all_findings_waived_pass_the_gate_and_stay_visible() {
 
 #[test]
 fn an_expired_waiver_no_longer_suppresses() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("waivers.yaml"),
-        WAIVE_MEDIUM.replace("EXPIRES", "2026-01-31"),
-    )
-    .unwrap();
-    let run = run_action(
-        ws.path(),
-        &[
-            ("provider", "snapshot"),
-            ("snapshot", &fixture("medium.json")),
-            ("fail-on", "low"),
-            ("waivers", "waivers.yaml"),
-        ],
-    );
+    let run = medium_with_waivers("2026-01-31");
     assert_eq!(run.gate, 1, "{}", run.gate_log);
     assert_eq!(run.outputs["waived"], "1");
     assert_eq!(run.outputs["failed"], "2");
