@@ -7,10 +7,12 @@
 pub mod aws;
 pub mod baa;
 pub mod baseline;
+pub mod collect;
 pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod error;
+pub mod gcp;
 pub mod hipaa;
 pub mod model;
 pub mod output;

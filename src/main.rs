@@ -70,6 +70,28 @@ struct EstateArgs {
 enum Live {
     /// Read a live AWS account with the standard credential chain (env, profile, SSO, IMDS).
     Aws(AwsArgs),
+    /// Read live Google Cloud projects with Application Default Credentials.
+    Gcp(GcpArgs),
+}
+
+#[derive(Args)]
+struct GcpArgs {
+    /// Project ID to scan; repeatable. Default: every active project the credentials can see.
+    #[arg(long = "project", value_name = "ID")]
+    projects: Vec<String>,
+    /// Scan every active project under this organization and its folders.
+    #[arg(long, value_name = "ID", conflicts_with = "projects")]
+    organization: Option<String>,
+    /// Replace an API's base URL, e.g. `sqladmin=https://...`; repeatable. APIs: storage,
+    /// sqladmin, cloudkms, cloudresourcemanager. Cloud Storage also honours STORAGE_EMULATOR_HOST.
+    #[arg(long = "endpoint", value_name = "NAME=URL")]
+    endpoints: Vec<String>,
+    /// Attempts per call, throttling included.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+    /// Projects read at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    concurrency: u64,
 }
 
 #[derive(Args)]
@@ -283,7 +305,9 @@ fn describe(paths: &[PathBuf]) -> String {
 /// Reads the estate: the snapshots, or the live provider. Returns it with a label for reports.
 fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
     match (&estate.live, estate.snapshot.is_empty()) {
-        (Some(_), false) => bail!("give either --snapshot or a provider (aws), not both"),
+        (Some(_), false) => {
+            bail!("give either --snapshot or a provider (aws, gcp, azure), not both")
+        }
         (None, true) => bail!("give --snapshot FILE or a provider, e.g. `hipaa-scan scan aws`"),
         (None, false) => Ok((
             load_inventory(&estate.snapshot)?,
@@ -297,23 +321,49 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 max_attempts: a.max_attempts,
                 concurrency: a.concurrency as usize,
             };
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the async runtime")?;
-            let inv = runtime
-                .block_on(hipaa_scan::aws::collect(&opts))
-                .map_err(|e| {
-                    anyhow::Error::new(LibError::Input(vec![hipaa_scan::error::InputError::new(
-                        "aws",
-                        e.to_string(),
-                    )]))
-                    .context("cannot scan AWS")
-                })?;
-            let label = inv.source.clone();
-            Ok((inv, label))
+            live("aws", "cannot scan AWS", hipaa_scan::aws::collect(&opts))
+        }
+        (Some(Live::Gcp(g)), true) => {
+            let endpoints = hipaa_scan::gcp::Endpoints::parse(&g.endpoints)
+                .map_err(|e| input_error("gcp", e.to_string()))?;
+            let opts = hipaa_scan::gcp::GcpOptions {
+                projects: g.projects.clone(),
+                organization: g.organization.clone(),
+                endpoints,
+                max_attempts: g.max_attempts,
+                concurrency: g.concurrency as usize,
+            };
+            live(
+                "gcp",
+                "cannot scan Google Cloud",
+                hipaa_scan::gcp::collect(&opts),
+            )
         }
     }
+}
+
+fn input_error(source: &str, message: String) -> anyhow::Error {
+    anyhow::Error::new(LibError::Input(vec![hipaa_scan::error::InputError::new(
+        source, message,
+    )]))
+}
+
+/// Runs a live adapter to completion; a failure to start (no credentials, bad endpoint) is an
+/// input error (exit 2).
+fn live<E: std::fmt::Display>(
+    provider: &str,
+    context: &'static str,
+    fut: impl std::future::Future<Output = std::result::Result<Inventory, E>>,
+) -> Result<(Inventory, String)> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let inv = runtime
+        .block_on(fut)
+        .map_err(|e| input_error(provider, e.to_string()).context(context))?;
+    let label = inv.source.clone();
+    Ok((inv, label))
 }
 
 fn print_stdout(s: &str) -> Result<()> {

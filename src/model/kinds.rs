@@ -407,7 +407,12 @@ pub const KINDS: &[KindSpec] = &[
             p("public_members", STR_LIST, "IAM members `allUsers` / `allAuthenticatedUsers` granted any role."),
             p("versioning_enabled", BOOL, "Object versioning is on."),
             opt("retention_period_seconds", INT, "Retention policy period; null if none."),
-            p("logging_enabled", BOOL, "Usage logging is on."),
+            p("logging_enabled", BOOL, "Usage logging is on (`logging.logBucket` set)."),
+            p(
+                "data_access_logged",
+                BOOL,
+                "The project's Data Access audit logs record Cloud Storage reads and writes (`DATA_READ` and `DATA_WRITE` for `allServices` or `storage.googleapis.com`).",
+            ),
         ],
     },
     KindSpec {
@@ -427,6 +432,21 @@ pub const KINDS: &[KindSpec] = &[
             p("ipv4_enabled", BOOL, "The instance has a public IPv4 address."),
             p("authorized_networks", STR_LIST, "CIDR ranges authorized to connect to the public IP."),
             opt("kms_key", STR, "Customer-managed encryption key; null if Google-managed."),
+        ],
+    },
+    KindSpec {
+        kind: "gcp.kms.key",
+        provider: Provider::Gcp,
+        doc: "A Cloud KMS crypto key.",
+        native_id: "full resource name `//cloudkms.googleapis.com/projects/P/locations/L/keyRings/R/cryptoKeys/K`",
+        props: &[
+            p("purpose", STR, "`ENCRYPT_DECRYPT`, `ASYMMETRIC_SIGN`, `ASYMMETRIC_DECRYPT`, `MAC`, `RAW_ENCRYPT_DECRYPT`."),
+            opt(
+                "rotation_period_seconds",
+                INT,
+                "Automatic rotation period; null when the key does not rotate by itself.",
+            ),
+            p("primary_state", STR, "State of the primary version (`ENABLED`, `DISABLED`, `DESTROYED`, ...); `NONE` without one."),
         ],
     },
     KindSpec {

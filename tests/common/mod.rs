@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod peer;
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -19,9 +21,15 @@ pub struct Run {
 }
 
 pub fn hipaa_scan(args: &[&str], cwd: &Path) -> Run {
+    hipaa_scan_env(args, cwd, &[])
+}
+
+/// Runs the binary with extra environment variables.
+pub fn hipaa_scan_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
         .args(args)
         .current_dir(cwd)
+        .envs(env.iter().copied())
         .env_remove("GITHUB_STEP_SUMMARY")
         .env("NO_COLOR", "1")
         .output()

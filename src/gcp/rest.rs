@@ -1,0 +1,139 @@
+//! A small JSON-over-HTTPS client for Google APIs that have no HTTP client crate of their own
+//! here (Cloud Storage bucket metadata): ADC credentials, retries with backoff on throttling and
+//! server errors (honouring `Retry-After`), and Google's error shape turned into a reason.
+
+use std::time::Duration;
+
+use google_cloud_auth::credentials::{CacheableResource, Credentials};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub(crate) struct Rest {
+    http: reqwest::Client,
+    creds: Credentials,
+    pub base: String,
+    attempts: u32,
+}
+
+impl Rest {
+    pub fn new(creds: Credentials, base: String, attempts: u32) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("hipaa-scan/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            http,
+            creds,
+            base,
+            attempts,
+        })
+    }
+
+    async fn auth(&self, op: &str) -> Result<HeaderMap, String> {
+        match self.creds.headers(http::Extensions::new()).await {
+            Ok(CacheableResource::New { data, .. }) => Ok(data),
+            // Only answered to a caller that sent an entity tag; this one never does.
+            Ok(CacheableResource::NotModified) => Ok(HeaderMap::new()),
+            Err(e) => Err(format!("{op}: could not get an access token: {e}")),
+        }
+    }
+
+    /// GETs `path` (under the base URL) and returns the JSON answer, or why it failed.
+    pub async fn get(&self, op: &str, path: &str, query: &[(&str, &str)]) -> Result<Value, String> {
+        let url = format!("{}{path}", self.base);
+        let mut delay = Duration::from_millis(250);
+        let mut attempt = 1;
+        loop {
+            let headers = self.auth(op).await?;
+            let sent = self
+                .http
+                .get(&url)
+                .headers(headers)
+                .query(query)
+                .send()
+                .await;
+            let resp = match sent {
+                Ok(r) => r,
+                Err(e) if attempt < self.attempts && (e.is_connect() || e.is_timeout()) => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(20));
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) if e.is_timeout() => return Err(format!("{op}: timed out")),
+                Err(_) => return Err(format!("{op}: connection failed")),
+            };
+            let status = resp.status();
+            let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+            if retryable && attempt < self.attempts {
+                let wait = retry_after(resp.headers()).unwrap_or(delay);
+                tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+                delay = (delay * 2).min(Duration::from_secs(20));
+                attempt += 1;
+                continue;
+            }
+            let body = resp
+                .bytes()
+                .await
+                .map_err(|_| format!("{op}: the answer was cut off (HTTP {})", status.as_u16()))?;
+            if !status.is_success() {
+                return Err(google_error(op, status, &body));
+            }
+            return serde_json::from_slice(&body)
+                .map_err(|e| format!("{op}: the answer is not valid JSON: {e}"));
+        }
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let secs: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(secs))
+}
+
+/// `op: STATUS: message (HTTP n)` from Google's `{"error": {...}}` body.
+fn google_error(op: &str, status: StatusCode, body: &[u8]) -> String {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let err = parsed.as_ref().and_then(|v| v.get("error"));
+    let code = err
+        .and_then(|e| e.get("status"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let message = err
+        .and_then(|e| e.get("message"))
+        .and_then(Value::as_str)
+        .map(|m| m.chars().take(300).collect::<String>());
+    let http = status.as_u16();
+    match (code, message) {
+        (Some(c), Some(m)) => format!("{op}: {c}: {m} (HTTP {http})"),
+        (None, Some(m)) => format!("{op}: {m} (HTTP {http})"),
+        (Some(c), None) => format!("{op}: {c} (HTTP {http})"),
+        (None, None) => format!("{op}: HTTP {http}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn google_errors_become_short_reasons() {
+        let body = br#"{"error":{"code":403,"message":"caller lacks storage.buckets.list","status":"PERMISSION_DENIED"}}"#;
+        assert_eq!(
+            google_error("storage.buckets.list", StatusCode::FORBIDDEN, body),
+            "storage.buckets.list: PERMISSION_DENIED: caller lacks storage.buckets.list (HTTP 403)"
+        );
+        assert_eq!(
+            google_error("storage.buckets.list", StatusCode::BAD_GATEWAY, b"<html>"),
+            "storage.buckets.list: HTTP 502"
+        );
+    }
+}

@@ -1,0 +1,408 @@
+//! The Google Cloud adapter against local peers, scanned by the real binary:
+//! - Cloud Storage: gcp-storage-emulator (PyPI, pinned in tests/requirements.txt) on 127.0.0.1,
+//!   seeded through its JSON API. It stores bucket settings only when they arrive by PATCH, so
+//!   buckets are created bare and then patched, as `gcloud storage buckets update` does.
+//! - Cloud SQL, Cloud KMS, Resource Manager and the OAuth token endpoint: recorded answers
+//!   (tests/recorded/gcp) from a local HTTP server, reached through `--endpoint`.
+//!
+//! Credentials are Application Default Credentials from an `authorized_user` file whose token URI
+//! is the local server, so the real token exchange runs.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::peer::{route, serve, Peer, Reply, Route};
+use serde_json::Value;
+
+fn tools() -> PathBuf {
+    PathBuf::from(
+        std::env::var_os("HIPAA_SCAN_TEST_TOOLS")
+            .expect("run the tests with scripts/test: it installs gcp-storage-emulator"),
+    )
+}
+
+fn recorded(name: &str) -> String {
+    std::fs::read_to_string(common::root().join("tests/recorded/gcp").join(name)).unwrap()
+}
+
+/// gcp-storage-emulator on a free port, stopped on drop.
+struct Emulator {
+    child: Child,
+    host: String,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(tools().join("gcp-storage-emulator"))
+            .args([
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--in-memory",
+                "--quiet",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start gcp-storage-emulator");
+        let emu = Emulator {
+            child,
+            host: format!("127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while emu.call("GET", "/", "").is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "gcp-storage-emulator did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        emu
+    }
+
+    fn call(&self, method: &str, path: &str, body: &str) -> Option<String> {
+        let mut s = TcpStream::connect(&self.host).ok()?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.host,
+            body.len()
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        (out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200")).then_some(out)
+    }
+
+    fn bucket(&self, name: &str, patch: &str) {
+        self.call(
+            "POST",
+            "/storage/v1/b?project=acme-prod",
+            &format!(r#"{{"name":"{name}"}}"#),
+        )
+        .expect("create bucket");
+        self.call("PATCH", &format!("/storage/v1/b/{name}"), patch)
+            .expect("patch bucket");
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The recorded Google APIs for project `acme-prod`; `acme-denied` is refused everywhere.
+fn google(throttle_first_sql_list: bool) -> Peer {
+    let json = |name: &str| Reply::json(200, recorded(name));
+    let denied = || vec![Reply::json(403, recorded("permission-denied.json"))];
+    let mut sql_first = Vec::new();
+    if throttle_first_sql_list {
+        sql_first
+            .push(Reply::json(429, recorded("resource-exhausted.json")).header("Retry-After", "0"));
+    }
+    sql_first.push(json("sql-instances-page1.json"));
+    let kms = "/v1/projects/acme-prod/locations";
+    let routes: Vec<Route> = vec![
+        route("POST", "/token", vec![json("token.json")]),
+        route("GET", "/v3/projects/acme-prod", vec![json("project.json")]),
+        route(
+            "POST",
+            "/v3/projects/acme-prod:getIamPolicy",
+            vec![json("project-iam-policy.json")],
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-prod/instances",
+            vec![json("sql-instances-page2.json")],
+        )
+        .with_query("pageToken=page-2"),
+        route("GET", "/v1/projects/acme-prod/instances", sql_first),
+        route("GET", kms, vec![json("kms-locations.json")]),
+        route(
+            "GET",
+            format!("{kms}/us-central1/keyRings"),
+            vec![json("kms-keyrings-us-central1.json")],
+        ),
+        route(
+            "GET",
+            format!("{kms}/europe-west1/keyRings"),
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            format!("{kms}/us-central1/keyRings/phi/cryptoKeys"),
+            vec![json("kms-cryptokeys.json")],
+        ),
+        route("GET", "/v3/projects/acme-denied", denied()),
+        route("POST", "/v3/projects/acme-denied:getIamPolicy", denied()),
+        route("GET", "/v1/projects/acme-denied/instances", denied()),
+        route("GET", "/v1/projects/acme-denied/locations", denied()),
+        route("GET", "/storage/v1/b", denied()),
+    ];
+    serve(routes, None)
+}
+
+/// An ADC file of type `authorized_user` whose token endpoint is the local peer.
+fn adc(dir: &Path, peer: &Peer) -> PathBuf {
+    let path = dir.join("adc.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"authorized_user","client_id":"test.apps.googleusercontent.com","client_secret":"test-secret","refresh_token":"test-refresh","token_uri":"{}/token"}}"#,
+            peer.url
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn scan(dir: &Path, peer: &Peer, storage: &str, project: &str, extra: &[&str]) -> common::Run {
+    let adc = adc(dir, peer);
+    let sql = format!("sqladmin={}", peer.url);
+    let kms = format!("cloudkms={}", peer.url);
+    let crm = format!("cloudresourcemanager={}", peer.url);
+    let mut args = vec![
+        "scan",
+        "--output",
+        "json=out.json",
+        "gcp",
+        "--project",
+        project,
+        "--endpoint",
+        &sql,
+        "--endpoint",
+        &kms,
+        "--endpoint",
+        &crm,
+        "--max-attempts",
+        "3",
+    ];
+    args.extend_from_slice(extra);
+    common::hipaa_scan_env(
+        &args,
+        dir,
+        &[
+            ("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap()),
+            ("STORAGE_EMULATOR_HOST", storage),
+            ("GOOGLE_CLOUD_PROJECT", ""),
+        ],
+    )
+}
+
+fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
+    result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["policy"].as_str().unwrap().to_string(),
+                v["resource"]["name"].as_str().unwrap().to_string(),
+                v["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
+    let emu = Emulator::start();
+    emu.bucket(
+        "phi-records",
+        r#"{"labels":{"phi":"true"},
+            "encryption":{"defaultKmsKeyName":"projects/acme-prod/locations/us/keyRings/phi/cryptoKeys/gcs"},
+            "iamConfiguration":{"uniformBucketLevelAccess":{"enabled":true},"publicAccessPrevention":"enforced"},
+            "versioning":{"enabled":true},
+            "logging":{"logBucket":"acme-logs","logObjectPrefix":"phi-records"}}"#,
+    );
+    emu.bucket(
+        "public-site",
+        r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":false},"publicAccessPrevention":"inherited"}}"#,
+    );
+    emu.call(
+        "PUT",
+        "/storage/v1/b/public-site/iam",
+        r#"{"bindings":[{"role":"roles/storage.objectViewer","members":["allUsers"]}]}"#,
+    )
+    .expect("set IAM policy");
+    emu.bucket(
+        "acme-logs",
+        r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":true}},
+            "retentionPolicy":{"retentionPeriod":"2592000"}}"#,
+    );
+
+    let peer = google(true);
+    let dir = tempfile::tempdir().unwrap();
+    let run = scan(dir.path(), &peer, &emu.host, "acme-prod", &[]);
+    assert_eq!(run.code, 1, "findings expected: {}", run.stderr);
+    let result: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
+            .unwrap();
+    let eligible = |name| ("gcp-service-hipaa-eligible", name, "pass");
+    let expected = set(&[
+        ("gcp-audit-logs-data-access", "acme-prod", "fail"),
+        eligible("acme-prod"),
+        // Buckets.
+        ("gcp-storage-cmek", "phi-records", "pass"),
+        ("gcp-storage-uniform-access", "phi-records", "pass"),
+        ("gcp-storage-not-public", "phi-records", "pass"),
+        ("gcp-storage-versioning", "phi-records", "pass"),
+        ("gcp-storage-logging", "phi-records", "pass"),
+        eligible("phi-records"),
+        ("gcp-storage-cmek", "public-site", "fail"),
+        ("gcp-storage-uniform-access", "public-site", "fail"),
+        ("gcp-storage-not-public", "public-site", "fail"),
+        ("gcp-storage-versioning", "public-site", "fail"),
+        ("gcp-storage-logging", "public-site", "fail"),
+        eligible("public-site"),
+        ("gcp-storage-cmek", "acme-logs", "fail"),
+        ("gcp-storage-uniform-access", "acme-logs", "pass"),
+        ("gcp-storage-not-public", "acme-logs", "pass"),
+        ("gcp-storage-versioning", "acme-logs", "pass"),
+        ("gcp-storage-logging", "acme-logs", "fail"),
+        eligible("acme-logs"),
+        // Cloud SQL: the second instance comes from the second page.
+        ("gcp-sql-ssl-required", "phi-db", "pass"),
+        ("gcp-sql-backups", "phi-db", "pass"),
+        ("gcp-sql-no-public-ip", "phi-db", "pass"),
+        ("gcp-sql-cmek", "phi-db", "pass"),
+        eligible("phi-db"),
+        ("gcp-sql-ssl-required", "legacy-db", "fail"),
+        ("gcp-sql-backups", "legacy-db", "fail"),
+        ("gcp-sql-no-public-ip", "legacy-db", "fail"),
+        ("gcp-sql-cmek", "legacy-db", "fail"),
+        eligible("legacy-db"),
+        // Cloud KMS: an asymmetric key cannot rotate and is not judged on it.
+        ("gcp-kms-rotation", "sql", "pass"),
+        ("gcp-kms-rotation", "legacy", "fail"),
+        ("gcp-kms-rotation", "signing", "pass"),
+        eligible("sql"),
+        eligible("legacy"),
+        eligible("signing"),
+    ]);
+    let got = verdicts(&result);
+    assert_eq!(
+        got.symmetric_difference(&expected).collect::<Vec<_>>(),
+        Vec::<&(String, String, String)>::new(),
+        "verdicts differ from the seeded estate"
+    );
+
+    // The throttled first page was retried, then the second page was read.
+    let sql: Vec<_> = peer.requests("/v1/projects/acme-prod/instances");
+    assert_eq!(
+        sql.iter().map(|s| s.status).collect::<Vec<_>>(),
+        vec![429, 200, 200],
+        "{sql:?}"
+    );
+    assert!(sql[2].target.contains("pageToken=page-2"));
+    // Every API call carried the token from the real token exchange.
+    assert_eq!(peer.requests("/token").len(), 1);
+    for s in peer
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.target != "/token")
+    {
+        assert_eq!(
+            s.authorization.as_deref(),
+            Some("Bearer ya29.recorded-test-token"),
+            "{s:?}"
+        );
+    }
+    // Labels arrive as tags; the SARIF/JSON evidence never carries their values.
+    let bucket = result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["resource"]["name"] == "phi-records")
+        .unwrap();
+    assert_eq!(bucket["resource"]["region"], "us");
+}
+
+#[test]
+fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
+    let peer = google(false);
+    let dir = tempfile::tempdir().unwrap();
+    // Cloud Storage is the recorded peer too here: it refuses the listing.
+    let storage = peer.url.clone();
+    let run = scan(dir.path(), &peer, &storage, "acme-denied", &[]);
+    assert_eq!(run.code, 3, "incomplete scan expected: {}", run.stderr);
+    let result: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
+            .unwrap();
+    let got = verdicts(&result);
+    // No pass is claimed for anything that could not be read.
+    assert!(
+        got.contains(&(
+            "gcp-audit-logs-data-access".into(),
+            "acme-denied".into(),
+            "not_evaluated".into()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter()
+            .any(|(p, _, o)| p != "gcp-service-hipaa-eligible" && o == "pass"),
+        "{got:?}"
+    );
+    let text = serde_json::to_string(&result).unwrap();
+    for op in [
+        "storage.buckets.list",
+        "sql.instances.list",
+        "cloudkms.locations.list",
+    ] {
+        assert!(
+            text.contains(&format!("{op}: PERMISSION_DENIED")),
+            "{op} missing from {text}"
+        );
+    }
+}
+
+#[test]
+fn missing_credentials_or_a_bad_endpoint_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = common::hipaa_scan_env(
+        &[
+            "scan",
+            "gcp",
+            "--project",
+            "p",
+            "--endpoint",
+            "compute=http://127.0.0.1:9",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("compute"), "{}", run.stderr);
+    let run = common::hipaa_scan_env(
+        &["scan", "gcp", "--project", "p"],
+        dir.path(),
+        &[("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/adc.json")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("credentials"), "{}", run.stderr);
+}
