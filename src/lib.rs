@@ -5,6 +5,7 @@
 //! text, JSON, SARIF and Markdown, and [`baa`] builds the physical-safeguard inheritance map.
 
 pub mod aws;
+pub mod azure;
 pub mod baa;
 pub mod baseline;
 pub mod collect;

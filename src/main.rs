@@ -72,6 +72,38 @@ enum Live {
     Aws(AwsArgs),
     /// Read live Google Cloud projects with Application Default Credentials.
     Gcp(GcpArgs),
+    /// Read live Azure subscriptions (and Entra ID users) with azure_identity credentials.
+    Azure(AzureArgs),
+}
+
+#[derive(Args)]
+struct AzureArgs {
+    /// Subscription ID to scan; repeatable. Default: every enabled subscription the credential sees.
+    #[arg(long = "subscription", value_name = "ID")]
+    subscriptions: Vec<String>,
+    /// Use managed identity (IMDS) even when no managed-identity variable is set.
+    #[arg(long)]
+    managed_identity: bool,
+    /// Resource Manager base URL (sovereign clouds, or a local test peer); https only.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://management.azure.com"
+    )]
+    arm_endpoint: String,
+    /// Microsoft Graph base URL; https only.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://graph.microsoft.com"
+    )]
+    graph_endpoint: String,
+    /// Retries per call, throttling included.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..=20))]
+    max_retries: u32,
+    /// Calls in flight per subscription and service.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+    concurrency: u64,
 }
 
 #[derive(Args)]
@@ -337,6 +369,21 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 "gcp",
                 "cannot scan Google Cloud",
                 hipaa_scan::gcp::collect(&opts),
+            )
+        }
+        (Some(Live::Azure(a)), true) => {
+            let opts = hipaa_scan::azure::AzureOptions {
+                subscriptions: a.subscriptions.clone(),
+                arm_endpoint: Some(a.arm_endpoint.clone()),
+                graph_endpoint: Some(a.graph_endpoint.clone()),
+                managed_identity: a.managed_identity,
+                max_retries: a.max_retries,
+                concurrency: a.concurrency as usize,
+            };
+            live(
+                "azure",
+                "cannot scan Azure",
+                hipaa_scan::azure::collect(&opts),
             )
         }
     }

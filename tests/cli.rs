@@ -440,7 +440,7 @@ fn inventory_merges_snapshots_into_one_valid_document() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let merged = hipaa_scan_lib_load(&out);
-    assert_eq!(merged.resources.len(), 33);
+    assert_eq!(merged.resources.len(), 36);
     assert_eq!(merged.gaps.len(), 1);
 }
 
@@ -561,7 +561,7 @@ fn text_summary_separates_waived_findings_and_marks_new_and_expired() {
     );
     assert!(
         run.stdout
-            .contains("of the failures:  1 waived, 24 new since the baseline"),
+            .contains("of the failures:  1 waived, 28 new since the baseline"),
         "{}",
         run.stdout
     );

@@ -154,7 +154,7 @@ fn google(throttle_first_sql_list: bool) -> Peer {
         route("GET", "/v1/projects/acme-denied/locations", denied()),
         route("GET", "/storage/v1/b", denied()),
     ];
-    serve(routes, None)
+    serve(|_| routes, None)
 }
 
 /// An ADC file of type `authorized_user` whose token endpoint is the local peer.

@@ -90,10 +90,7 @@ fn bucket_settings(b: &Value, p: &mut Props) {
         .pointer("/encryption/defaultKmsKeyName")
         .and_then(Value::as_str)
         .filter(|k| !k.is_empty());
-    p.set(
-        "default_kms_key",
-        key.map_or(Value::Null, Value::from),
-    );
+    p.set("default_kms_key", key.map_or(Value::Null, Value::from));
     p.set(
         "uniform_bucket_level_access",
         b.pointer("/iamConfiguration/uniformBucketLevelAccess/enabled")

@@ -176,6 +176,12 @@ const ACCESS_KEY: PropType = PropType::Object(&[
     ),
 ]);
 
+const FIREWALL_RULE: PropType = PropType::Object(&[
+    p("name", STR, "Rule name."),
+    p("start_ip", STR, "First IPv4 address allowed."),
+    p("end_ip", STR, "Last IPv4 address allowed."),
+]);
+
 const AUDIT_CONFIG: PropType = PropType::Object(&[
     p(
         "service",
@@ -465,11 +471,18 @@ pub const KINDS: &[KindSpec] = &[
         provider: Provider::Azure,
         doc: "An Azure subscription: subscription-wide settings.",
         native_id: "`/subscriptions/ID`",
-        props: &[p(
-            "activity_log_destinations",
-            STR_LIST,
-            "Destinations of diagnostic settings that export the activity log: `workspace`, `storage`, `eventhub`, `partner`.",
-        )],
+        props: &[
+            p(
+                "activity_log_destinations",
+                STR_LIST,
+                "Destinations of diagnostic settings that export the activity log: `workspace`, `storage`, `eventhub`, `partner`.",
+            ),
+            p(
+                "defender_standard_plans",
+                STR_LIST,
+                "Defender for Cloud plans on the Standard tier, e.g. `StorageAccounts`, `SqlServers`, `VirtualMachines`.",
+            ),
+        ],
     },
     KindSpec {
         kind: "azure.storage.account",
@@ -487,6 +500,44 @@ pub const KINDS: &[KindSpec] = &[
                 INT,
                 "Blob soft-delete retention in days; null when soft delete is off.",
             ),
+        ],
+    },
+    KindSpec {
+        kind: "azure.sql.server",
+        provider: Provider::Azure,
+        doc: "An Azure SQL logical server.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("public_network_access", STR, "`Enabled`, `Disabled` or `SecuredByPerimeter`."),
+            PropSpec {
+                name: "firewall_rules",
+                ty: PropType::List(&FIREWALL_RULE),
+                nullable: false,
+                sensitive: false,
+                doc: "Server firewall rules.",
+            },
+            p("auditing_enabled", BOOL, "Server auditing is on (`auditingSettings/default` state `Enabled`)."),
+            p("audit_retention_days", INT, "Audit log retention in days; 0 means kept without limit."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.sql.database",
+        provider: Provider::Azure,
+        doc: "A database on an Azure SQL logical server (`master` excluded).",
+        native_id: "Azure resource ID",
+        props: &[
+            p("server", STR, "Name of the logical server."),
+            p("tde_enabled", BOOL, "Transparent data encryption is on."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.keyvault.vault",
+        provider: Provider::Azure,
+        doc: "A Key Vault.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("soft_delete_enabled", BOOL, "Deleted vaults and keys are kept recoverable (`enableSoftDelete`)."),
+            p("purge_protection_enabled", BOOL, "Soft-deleted items cannot be purged before their retention ends (`enablePurgeProtection`)."),
         ],
     },
     KindSpec {

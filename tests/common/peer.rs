@@ -93,11 +93,17 @@ struct State {
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
-/// Serves `routes` on a free port of 127.0.0.1, over TLS when `tls` is given.
-pub fn serve(routes: Vec<Route>, tls: Option<Arc<rustls::ServerConfig>>) -> Peer {
+/// Serves the routes made by `routes` (given the peer's own base URL, for absolute next-page
+/// links) on a free port of 127.0.0.1, over TLS when `tls` is given.
+pub fn serve(
+    routes: impl FnOnce(&str) -> Vec<Route>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Peer {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://127.0.0.1:{port}");
+    let routes = routes(&url);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let state = Arc::new(State {
         routes,
@@ -124,10 +130,7 @@ pub fn serve(routes: Vec<Route>, tls: Option<Arc<rustls::ServerConfig>>) -> Peer
             });
         }
     });
-    Peer {
-        url: format!("{scheme}://127.0.0.1:{port}"),
-        seen,
-    }
+    Peer { url, seen }
 }
 
 fn connection<S: Read + Write>(stream: &mut S, state: &State) {

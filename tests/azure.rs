@@ -1,0 +1,330 @@
+//! The Azure adapter against a local peer. No Resource Manager emulator exists, so recorded ARM,
+//! Graph and Entra ID token answers (tests/recorded/azure) are served over TLS from 127.0.0.1 with
+//! a throwaway CA: azure_identity refuses a non-https authority and azure_core will not send a
+//! token over http. The real binary runs with a service principal from the environment, trusts
+//! the CA through SSL_CERT_FILE, and is pointed at the peer with --arm-endpoint/--graph-endpoint
+//! and AZURE_AUTHORITY_HOST.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::peer::{route, serve, Peer, Reply, Route};
+use serde_json::Value;
+
+const SUB: &str = "11111111-2222-3333-4444-555555555555";
+const DENIED: &str = "99999999-2222-3333-4444-555555555555";
+const TENANT: &str = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+
+fn recorded(name: &str, base: &str) -> String {
+    std::fs::read_to_string(common::root().join("tests/recorded/azure").join(name))
+        .unwrap()
+        .replace("{{base}}", base)
+}
+
+fn routes(base: &str) -> Vec<Route> {
+    let json = |name: &str| Reply::json(200, recorded(name, base));
+    let sub = format!("/subscriptions/{SUB}");
+    let rg = format!("{sub}/resourceGroups/phi-prod/providers");
+    let denied = || {
+        vec![Reply::json(
+            403,
+            recorded("authorization-failed.json", base),
+        )]
+    };
+    let dsub = format!("/subscriptions/{DENIED}");
+    vec![
+        route("POST", format!("/{TENANT}/oauth2/v2.0/token"), vec![json("token.json")]),
+        route("GET", sub.clone(), vec![json("subscription.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Insights/diagnosticSettings"), vec![json("diagnostic-settings.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Security/pricings"), vec![json("pricings.json")]),
+        // Page 2 first: routes match in order, and only page 2 carries the skip token.
+        route("GET", format!("{sub}/providers/Microsoft.Storage/storageAccounts"), vec![json("storage-accounts-page2.json")])
+            .with_query("$skipToken=page-2"),
+        route(
+            "GET",
+            format!("{sub}/providers/Microsoft.Storage/storageAccounts"),
+            vec![
+                Reply::json(429, recorded("too-many-requests.json", base)).header("Retry-After", "1"),
+                json("storage-accounts-page1.json"),
+            ],
+        ),
+        route("GET", format!("{rg}/Microsoft.Storage/storageAccounts/acmephi/blobServices/default"), vec![json("blob-service-acmephi.json")]),
+        route("GET", format!("{rg}/Microsoft.Storage/storageAccounts/legacystore/blobServices/default"), denied()),
+        route("GET", format!("{sub}/providers/Microsoft.Sql/servers"), vec![json("sql-servers.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/firewallRules"), vec![json("sql-firewall-rules.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/auditingSettings/default"), vec![json("sql-auditing.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/databases"), vec![json("sql-databases.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/databases/ehr/transparentDataEncryption/current"), vec![json("tde-enabled.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/databases/scratch/transparentDataEncryption/current"), vec![json("tde-disabled.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.KeyVault/vaults"), vec![json("key-vaults.json")]),
+        route("GET", format!("{sub}/resources"), vec![json("resources.json")]),
+        route("GET", "/v1.0/users", vec![json("graph-users-page2.json")]).with_query("$skiptoken=users-page-2"),
+        route("GET", "/v1.0/users", vec![json("graph-users-page1.json")]),
+        route("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", vec![json("graph-registration.json")]),
+        // A subscription the principal may not read.
+        route("GET", dsub.clone(), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Insights/diagnosticSettings"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Security/pricings"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Storage/storageAccounts"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Sql/servers"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.KeyVault/vaults"), denied()),
+        route("GET", format!("{dsub}/resources"), denied()),
+    ]
+}
+
+struct Setup {
+    peer: Peer,
+    dir: tempfile::TempDir,
+    ca: std::path::PathBuf,
+}
+
+fn setup(graph_denied: bool) -> Setup {
+    let (tls, ca_pem) = common::peer::tls();
+    let peer = serve(
+        |base| {
+            let mut r = routes(base);
+            if graph_denied {
+                let forbidden = Reply::json(403, recorded("graph-forbidden.json", base));
+                r.insert(
+                    0,
+                    route(
+                        "GET",
+                        "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+                        vec![forbidden],
+                    ),
+                );
+            }
+            r
+        },
+        Some(tls),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, ca_pem).unwrap();
+    Setup { peer, dir, ca }
+}
+
+fn scan(s: &Setup, subscription: &str) -> common::Run {
+    common::hipaa_scan_env(
+        &[
+            "scan",
+            "--output",
+            "json=out.json",
+            "azure",
+            "--subscription",
+            subscription,
+            "--arm-endpoint",
+            &s.peer.url,
+            "--graph-endpoint",
+            &s.peer.url,
+            "--max-retries",
+            "3",
+        ],
+        s.dir.path(),
+        &[
+            ("AZURE_TENANT_ID", TENANT),
+            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
+            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
+            ("AZURE_AUTHORITY_HOST", &s.peer.url),
+            ("SSL_CERT_FILE", s.ca.to_str().unwrap()),
+        ],
+    )
+}
+
+fn result(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("out.json")).unwrap()).unwrap()
+}
+
+fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
+    result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["policy"].as_str().unwrap().to_string(),
+                v["resource"]["name"].as_str().unwrap().to_string(),
+                v["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
+    let s = setup(false);
+    let run = scan(&s, SUB);
+    // The blob service of one account is denied: findings, and the scan is incomplete.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let result = result(s.dir.path());
+    let eligible = |name| ("azure-service-hipaa-eligible", name, "pass");
+    let expected = set(&[
+        ("azure-activity-log-exported", SUB, "pass"),
+        ("azure-defender-enabled", SUB, "fail"),
+        eligible(SUB),
+        ("azure-storage-secure-transfer", "acmephi", "pass"),
+        ("azure-storage-min-tls12", "acmephi", "pass"),
+        ("azure-storage-no-public-blob", "acmephi", "pass"),
+        ("azure-storage-cmk", "acmephi", "pass"),
+        ("azure-storage-soft-delete", "acmephi", "pass"),
+        eligible("acmephi"),
+        ("azure-storage-secure-transfer", "legacystore", "fail"),
+        ("azure-storage-min-tls12", "legacystore", "fail"),
+        ("azure-storage-no-public-blob", "legacystore", "fail"),
+        ("azure-storage-cmk", "legacystore", "fail"),
+        ("azure-storage-soft-delete", "legacystore", "not_evaluated"),
+        eligible("legacystore"),
+        ("azure-sql-auditing", "acme-sql", "fail"),
+        ("azure-sql-no-open-firewall", "acme-sql", "fail"),
+        eligible("acme-sql"),
+        ("azure-sql-tde", "acme-sql/ehr", "pass"),
+        eligible("acme-sql/ehr"),
+        ("azure-sql-tde", "acme-sql/scratch", "fail"),
+        eligible("acme-sql/scratch"),
+        ("azure-keyvault-recoverable", "acme-kv", "pass"),
+        eligible("acme-kv"),
+        ("azure-keyvault-recoverable", "old-kv", "fail"),
+        eligible("old-kv"),
+        eligible("acme-portal"),
+        eligible("acme-vnet"),
+        ("azure-service-hipaa-eligible", "load-tests", "fail"),
+        ("azure-entra-user-mfa", "alice@acme.example", "pass"),
+        ("azure-entra-user-mfa", "bob@acme.example", "fail"),
+        (
+            "azure-entra-user-mfa",
+            "auditor_partner.example#EXT#@acme.onmicrosoft.com",
+            "pass",
+        ),
+        ("azure-entra-user-mfa", "former@acme.example", "pass"),
+        eligible("alice@acme.example"),
+        eligible("bob@acme.example"),
+        eligible("auditor_partner.example#EXT#@acme.onmicrosoft.com"),
+        eligible("former@acme.example"),
+    ]);
+    let got = verdicts(&result);
+    assert_eq!(
+        got.symmetric_difference(&expected).collect::<Vec<_>>(),
+        Vec::<&(String, String, String)>::new(),
+        "verdicts differ from the recorded estate"
+    );
+    // The denied blob service is named in the reason.
+    let soft = result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| {
+            v["policy"] == "azure-storage-soft-delete" && v["resource"]["name"] == "legacystore"
+        })
+        .unwrap();
+    assert!(
+        soft.to_string()
+            .contains("blobServices/read: AuthorizationFailed"),
+        "{soft}"
+    );
+
+    // Throttled once, retried after Retry-After, then both pages read.
+    let accounts: Vec<u16> = s
+        .peer
+        .requests("/providers/Microsoft.Storage/storageAccounts?")
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(accounts, vec![429, 200, 200]);
+    assert_eq!(s.peer.requests("skiptoken=users-page-2").len(), 1);
+    // Every ARM call carries api-version; every call carries the token from the real exchange.
+    for r in s.peer.seen.lock().unwrap().iter() {
+        if r.target.contains("oauth2") {
+            continue;
+        }
+        if r.target.starts_with("/subscriptions") {
+            assert!(r.target.contains("api-version="), "{r:?}");
+        }
+        assert_eq!(
+            r.authorization.as_deref(),
+            Some("Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.recorded-test-token."),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn a_denied_subscription_and_graph_are_not_evaluated() {
+    let s = setup(true);
+    let run = scan(&s, DENIED);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let got = verdicts(&result(s.dir.path()));
+    // Nothing passes on data that could not be read. The guest and the disabled user pass the MFA
+    // check on what was read (type and state), which settles it without their registration.
+    let passes: BTreeSet<_> = got
+        .iter()
+        .filter(|(p, _, o)| o == "pass" && p != "azure-service-hipaa-eligible")
+        .map(|(p, n, _)| (p.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(
+        passes,
+        BTreeSet::from([
+            (
+                "azure-entra-user-mfa",
+                "auditor_partner.example#EXT#@acme.onmicrosoft.com"
+            ),
+            ("azure-entra-user-mfa", "former@acme.example"),
+        ])
+    );
+    for (policy, name) in [
+        ("azure-activity-log-exported", DENIED),
+        ("azure-defender-enabled", DENIED),
+    ] {
+        assert!(
+            got.contains(&(policy.into(), name.into(), "not_evaluated".into())),
+            "{policy}: {got:?}"
+        );
+    }
+    // The tenant comes from AZURE_TENANT_ID when the subscription cannot be read; users are
+    // listed, but their MFA registration is denied: not evaluated, never passed.
+    assert!(got.contains(&(
+        "azure-entra-user-mfa".into(),
+        "bob@acme.example".into(),
+        "not_evaluated".into()
+    )));
+    let text = std::fs::read_to_string(s.dir.path().join("out.json")).unwrap();
+    assert!(
+        text.contains("Authorization_RequestDenied"),
+        "Graph reason missing"
+    );
+    assert!(
+        text.contains("Microsoft.Sql/servers/read: AuthorizationFailed"),
+        "ARM reason missing"
+    );
+}
+
+#[test]
+fn an_http_endpoint_is_refused_before_any_token_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = common::hipaa_scan_env(
+        &[
+            "scan",
+            "azure",
+            "--subscription",
+            SUB,
+            "--arm-endpoint",
+            "http://127.0.0.1:9",
+        ],
+        dir.path(),
+        &[
+            ("AZURE_TENANT_ID", TENANT),
+            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
+            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("https"), "{}", run.stderr);
+}
