@@ -107,21 +107,25 @@ fn setup(graph_denied: bool) -> Setup {
 }
 
 fn scan(s: &Setup, subscription: &str) -> common::Run {
+    hipaa(s, subscription, &["scan", "--output", "json=out.json"])
+}
+
+/// Runs `head` against the peer for one subscription.
+fn hipaa(s: &Setup, subscription: &str, head: &[&str]) -> common::Run {
+    let mut args = head.to_vec();
+    args.extend_from_slice(&[
+        "azure",
+        "--subscription",
+        subscription,
+        "--arm-endpoint",
+        &s.peer.url,
+        "--graph-endpoint",
+        &s.peer.url,
+        "--max-retries",
+        "3",
+    ]);
     common::hipaa_scan_env(
-        &[
-            "scan",
-            "--output",
-            "json=out.json",
-            "azure",
-            "--subscription",
-            subscription,
-            "--arm-endpoint",
-            &s.peer.url,
-            "--graph-endpoint",
-            &s.peer.url,
-            "--max-retries",
-            "3",
-        ],
+        &args,
         s.dir.path(),
         &[
             ("AZURE_TENANT_ID", TENANT),
@@ -240,6 +244,19 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         .collect();
     assert_eq!(accounts, vec![429, 200, 200]);
     assert_eq!(s.peer.requests("skiptoken=users-page-2").len(), 1);
+
+    // `inventory azure` writes the snapshot that `scan --snapshot` reads, with the same verdicts.
+    let inv = hipaa(&s, SUB, &["inventory", "--output", "estate.json"]);
+    assert_eq!(inv.code, 0, "{}", inv.stderr);
+    let replay = common::hipaa_scan(
+        &["scan", "--snapshot", "estate.json", "--format", "json"],
+        s.dir.path(),
+    );
+    assert_eq!(replay.code, 1, "{}", replay.stderr);
+    assert_eq!(
+        verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
+        expected
+    );
     // Every ARM call carries api-version; every call carries the token from the real exchange.
     for r in s.peer.seen.lock().unwrap().iter() {
         if r.target.contains("oauth2") {

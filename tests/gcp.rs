@@ -171,15 +171,14 @@ fn adc(dir: &Path, peer: &Peer) -> PathBuf {
     path
 }
 
-fn scan(dir: &Path, peer: &Peer, storage: &str, project: &str, extra: &[&str]) -> common::Run {
+/// Runs `head` (e.g. `scan --output json=out.json`) against the peers for one project.
+fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -> common::Run {
     let adc = adc(dir, peer);
     let sql = format!("sqladmin={}", peer.url);
     let kms = format!("cloudkms={}", peer.url);
     let crm = format!("cloudresourcemanager={}", peer.url);
-    let mut args = vec![
-        "scan",
-        "--output",
-        "json=out.json",
+    let mut args = head.to_vec();
+    args.extend_from_slice(&[
         "gcp",
         "--project",
         project,
@@ -191,8 +190,7 @@ fn scan(dir: &Path, peer: &Peer, storage: &str, project: &str, extra: &[&str]) -
         &crm,
         "--max-attempts",
         "3",
-    ];
-    args.extend_from_slice(extra);
+    ]);
     common::hipaa_scan_env(
         &args,
         dir,
@@ -203,6 +201,8 @@ fn scan(dir: &Path, peer: &Peer, storage: &str, project: &str, extra: &[&str]) -
         ],
     )
 }
+
+const SCAN: &[&str] = &["scan", "--output", "json=out.json"];
 
 fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
     result["verdicts"]
@@ -255,7 +255,7 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
 
     let peer = google(true);
     let dir = tempfile::tempdir().unwrap();
-    let run = scan(dir.path(), &peer, &emu.host, "acme-prod", &[]);
+    let run = hipaa(dir.path(), &peer, &emu.host, "acme-prod", SCAN);
     assert_eq!(run.code, 1, "findings expected: {}", run.stderr);
     let result: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
@@ -340,6 +340,25 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         .find(|v| v["resource"]["name"] == "phi-records")
         .unwrap();
     assert_eq!(bucket["resource"]["region"], "us");
+
+    // `inventory gcp` writes the snapshot that `scan --snapshot` reads, with the same verdicts.
+    let inv = hipaa(
+        dir.path(),
+        &peer,
+        &emu.host,
+        "acme-prod",
+        &["inventory", "--output", "estate.json"],
+    );
+    assert_eq!(inv.code, 0, "{}", inv.stderr);
+    let replay = common::hipaa_scan(
+        &["scan", "--snapshot", "estate.json", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(replay.code, 1, "{}", replay.stderr);
+    assert_eq!(
+        verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
+        expected
+    );
 }
 
 #[test]
@@ -348,7 +367,7 @@ fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
     let dir = tempfile::tempdir().unwrap();
     // Cloud Storage is the recorded peer too here: it refuses the listing.
     let storage = peer.url.clone();
-    let run = scan(dir.path(), &peer, &storage, "acme-denied", &[]);
+    let run = hipaa(dir.path(), &peer, &storage, "acme-denied", SCAN);
     assert_eq!(run.code, 3, "incomplete scan expected: {}", run.stderr);
     let result: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
