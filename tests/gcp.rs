@@ -425,3 +425,70 @@ fn missing_credentials_or_a_bad_endpoint_is_a_usage_error() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("credentials"), "{}", run.stderr);
 }
+
+#[test]
+fn an_organization_is_walked_through_its_folders() {
+    let org = "433637338589";
+    let peer = serve(
+        |_| {
+            let json = |body: &str| vec![Reply::json(200, body.to_string())];
+            let denied = || vec![Reply::json(403, recorded("permission-denied.json"))];
+            vec![
+                route("POST", "/token", vec![Reply::json(200, recorded("token.json"))]),
+                // The organization holds one folder and no project; the folder holds a nested
+                // folder with the project, plus a project being deleted that is skipped.
+                route("GET", "/v3/projects", json(r#"{}"#)).with_query(&format!("parent=organizations/{org}")),
+                route("GET", "/v3/folders", json(r#"{"folders":[{"name":"folders/111","displayName":"clinical","state":1}]}"#))
+                    .with_query(&format!("parent=organizations/{org}")),
+                route("GET", "/v3/projects", json(r#"{"projects":[{"name":"projects/2","projectId":"old-sandbox","state":2}]}"#))
+                    .with_query("parent=folders/111"),
+                route("GET", "/v3/folders", json(r#"{"folders":[{"name":"folders/222","displayName":"prod","state":1}]}"#))
+                    .with_query("parent=folders/111"),
+                route("GET", "/v3/projects", json(r#"{"projects":[{"name":"projects/3","projectId":"acme-denied","state":1}]}"#))
+                    .with_query("parent=folders/222"),
+                route("GET", "/v3/folders", json(r#"{}"#)).with_query("parent=folders/222"),
+                route("GET", "/v3/projects/acme-denied", denied()),
+                route("POST", "/v3/projects/acme-denied:getIamPolicy", denied()),
+                route("GET", "/v1/projects/acme-denied/instances", denied()),
+                route("GET", "/v1/projects/acme-denied/locations", denied()),
+                route("GET", "/storage/v1/b", denied()),
+            ]
+        },
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let adc = adc(dir.path(), &peer);
+    let crm = format!("cloudresourcemanager={}", peer.url);
+    let sql = format!("sqladmin={}", peer.url);
+    let kms = format!("cloudkms={}", peer.url);
+    let storage = format!("storage={}", peer.url);
+    let run = common::hipaa_scan_env(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "gcp",
+            "--organization",
+            org,
+            "--endpoint",
+            &crm,
+            "--endpoint",
+            &sql,
+            "--endpoint",
+            &kms,
+            "--endpoint",
+            &storage,
+        ],
+        dir.path(),
+        &[("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        result.to_string().contains("gcp projects acme-denied"),
+        "{}",
+        result["source"]
+    );
+    assert!(peer.requests("/v1/projects/old-sandbox").is_empty());
+    assert_eq!(peer.requests("/v1/projects/acme-denied/instances").len(), 1);
+}
