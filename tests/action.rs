@@ -332,12 +332,12 @@ fn findings_at_fail_on_fail_the_gate_with_summary_and_sarif() {
     assert!(run
         .gate_log
         .contains("::error title=hipaa-scan::findings at or above high"));
-    assert_eq!(run.outputs["failed"], "22");
-    assert_eq!(run.outputs["not-evaluated"], "7");
+    assert_eq!(run.outputs["failed"], "26");
+    assert_eq!(run.outputs["not-evaluated"], "9");
     assert_eq!(run.outputs["sarif-file"], "out.sarif");
     assert!(
         run.summary
-            .starts_with("## :x: HIPAA scan failed: 22 findings at or above `high`"),
+            .starts_with("## :x: HIPAA scan failed: 26 findings at or above `high`"),
         "{}",
         run.summary
     );

@@ -170,6 +170,25 @@ async fn seed(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
+    s3.put_public_access_block()
+        .bucket("phi-kms")
+        .public_access_block_configuration(
+            aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_acl()
+        .bucket("plain")
+        .acl(aws_sdk_s3::types::BucketCannedAcl::PublicRead)
+        .send()
+        .await
+        .unwrap();
     s3.put_bucket_encryption()
         .bucket("sse-s3")
         .server_side_encryption_configuration(encrypt(ServerSideEncryption::Aes256, None))
@@ -225,7 +244,69 @@ async fn seed(conf: &SdkConfig) {
         .await
         .unwrap();
 
+    const ADMIN: &str =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    const S3_READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::phi-kms/*"}]}"#;
+    const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    for (name, doc) in [("admin-all", ADMIN), ("s3-read", S3_READ)] {
+        iam.create_policy()
+            .policy_name(name)
+            .policy_document(doc)
+            .send()
+            .await
+            .unwrap();
+    }
+    iam.attach_user_policy()
+        .user_name("bob")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+    iam.put_user_policy()
+        .user_name("svc")
+        .policy_name("do-anything")
+        .policy_document(ADMIN)
+        .send()
+        .await
+        .unwrap();
+    for (role, doc) in [("app-role", S3_READ), ("break-glass", ADMIN)] {
+        iam.create_role()
+            .role_name(role)
+            .assume_role_policy_document(TRUST)
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name(role)
+            .policy_name("inline")
+            .policy_document(doc)
+            .send()
+            .await
+            .unwrap();
+    }
+
     let rds = aws_sdk_rds::Client::new(conf);
+    for (group, force) in [("tls-on", "1"), ("tls-off", "0")] {
+        rds.create_db_parameter_group()
+            .db_parameter_group_name(group)
+            .db_parameter_group_family("postgres16")
+            .description("TLS")
+            .send()
+            .await
+            .unwrap();
+        rds.modify_db_parameter_group()
+            .db_parameter_group_name(group)
+            .parameters(
+                aws_sdk_rds::types::Parameter::builder()
+                    .parameter_name("rds.force_ssl")
+                    .parameter_value(force)
+                    .apply_method(aws_sdk_rds::types::ApplyMethod::PendingReboot)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
     for (name, encrypted, days) in [("ehr", true, 14), ("legacy", false, 1)] {
         rds.create_db_instance()
             .db_instance_identifier(name)
@@ -239,10 +320,33 @@ async fn seed(conf: &SdkConfig) {
             .multi_az(name == "ehr")
             .deletion_protection(name == "ehr")
             .publicly_accessible(name == "legacy")
+            .db_parameter_group_name(if name == "ehr" { "tls-on" } else { "tls-off" })
+            .set_enable_cloudwatch_logs_exports(
+                (name == "ehr").then(|| vec!["postgresql".to_string()]),
+            )
             .send()
             .await
             .unwrap();
     }
+    for (snap, db) in [
+        ("ehr-snap", "ehr"),
+        ("ehr-shared", "ehr"),
+        ("legacy-snap", "legacy"),
+    ] {
+        rds.create_db_snapshot()
+            .db_snapshot_identifier(snap)
+            .db_instance_identifier(db)
+            .send()
+            .await
+            .unwrap();
+    }
+    rds.modify_db_snapshot_attribute()
+        .db_snapshot_identifier("ehr-shared")
+        .attribute_name("restore")
+        .values_to_add("all")
+        .send()
+        .await
+        .unwrap();
     rds.create_db_cluster()
         .db_cluster_identifier("billing")
         .engine("aurora-postgresql")
@@ -493,6 +597,29 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-cloudtrail-kms", "org-trail", "fail"),
         ("aws-kms-rotation", "kms-key", "pass"),
         ("aws-kms-rotation", "kms-key", "fail"),
+        // No account-wide block is set: only the bucket's own settings count.
+        ("aws-s3-public-access-blocked", "phi-kms", "pass"),
+        ("aws-s3-public-access-blocked", "plain", "fail"),
+        ("aws-s3-public-access-blocked", "sse-s3", "fail"),
+        ("aws-s3-public-access-blocked", "trail-logs", "fail"),
+        ("aws-s3-not-public", "phi-kms", "pass"),
+        ("aws-s3-not-public", "plain", "fail"),
+        ("aws-s3-not-public", "sse-s3", "pass"),
+        ("aws-s3-not-public", "trail-logs", "pass"),
+        ("aws-iam-no-admin-policy", "alice", "pass"),
+        ("aws-iam-no-admin-policy", "bob", "fail"),
+        ("aws-iam-no-admin-policy", "svc", "fail"),
+        ("aws-iam-no-admin-policy", "admin-all", "fail"),
+        ("aws-iam-no-admin-policy", "s3-read", "pass"),
+        ("aws-iam-no-admin-policy", "app-role", "pass"),
+        ("aws-iam-no-admin-policy", "break-glass", "fail"),
+        ("aws-rds-tls-enforced", "ehr", "pass"),
+        ("aws-rds-tls-enforced", "legacy", "fail"),
+        ("aws-rds-log-exports", "ehr", "pass"),
+        ("aws-rds-log-exports", "legacy", "fail"),
+        ("aws-rds-snapshot-private-encrypted", "ehr-snap", "pass"),
+        ("aws-rds-snapshot-private-encrypted", "ehr-shared", "fail"),
+        ("aws-rds-snapshot-private-encrypted", "legacy-snap", "fail"),
     ]);
     for name in [
         account,
@@ -518,6 +645,13 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         "billing",
         "org-trail",
         "kms-key",
+        "admin-all",
+        "s3-read",
+        "app-role",
+        "break-glass",
+        "ehr-snap",
+        "ehr-shared",
+        "legacy-snap",
     ] {
         expected.insert((
             "aws-service-hipaa-eligible".into(),

@@ -188,7 +188,8 @@ fn a_clean_estate_exits_zero_and_an_incomplete_one_three() {
         "clean.json",
         r#"[{"provider":"aws","kind":"aws.rds.instance","id":"arn:db","account":"1","region":"us-east-1","name":"db",
             "properties":{"engine":"postgres","storage_encrypted":true,"kms_key_id":"k","backup_retention_days":14,
-                          "publicly_accessible":false,"multi_az":true,"deletion_protection":true}}]"#,
+                          "publicly_accessible":false,"multi_az":true,"deletion_protection":true,
+                          "tls_enforced":true,"log_exports":["postgresql"]}}]"#,
         "[]",
     );
     let run = hipaa_scan(&["scan", "--snapshot", clean.to_str().unwrap()], dir.path());
@@ -440,7 +441,7 @@ fn inventory_merges_snapshots_into_one_valid_document() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let merged = hipaa_scan_lib_load(&out);
-    assert_eq!(merged.resources.len(), 36);
+    assert_eq!(merged.resources.len(), 39);
     assert_eq!(merged.gaps.len(), 1);
 }
 
@@ -561,7 +562,7 @@ fn text_summary_separates_waived_findings_and_marks_new_and_expired() {
     );
     assert!(
         run.stdout
-            .contains("of the failures:  1 waived, 28 new since the baseline"),
+            .contains("of the failures:  1 waived, 33 new since the baseline"),
         "{}",
         run.stdout
     );

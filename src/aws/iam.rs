@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
-use aws_sdk_iam::types::{StatusType, SummaryKeyType};
+use aws_sdk_iam::types::{PolicyScopeType, StatusType, SummaryKeyType};
 use aws_sdk_iam::Client;
 use serde_json::{json, Value};
 
@@ -12,6 +12,8 @@ use super::util::{bounded, code, describe, resource, Found, Props};
 use super::Ctx;
 
 const USER: &str = "aws.iam.user";
+const ROLE: &str = "aws.iam.role";
+const POLICY: &str = "aws.iam.policy";
 
 /// Root-user facts for the account resource.
 pub struct AccountSummary {
@@ -78,15 +80,130 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
         }
     }
     let account = ctx.account.clone();
+    let users_client = client.clone();
     let resources = bounded(users, ctx.concurrency, move |u| {
-        let client = client.clone();
+        let client = users_client.clone();
         let account = account.clone();
         async move { user(&client, &account, u).await }
     })
     .await;
     found.resources.extend(resources);
+    found.extend(roles(&ctx, &client).await);
+    found.extend(customer_policies(&ctx, &client).await);
     ctx.progress.done("iam");
     (found, summary)
+}
+
+/// Roles, with the inline policies that grant full administrator access.
+async fn roles(ctx: &Arc<Ctx>, client: &Client) -> Found {
+    let mut found = Found::default();
+    let listed: Result<Vec<_>, _> = client
+        .list_roles()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect();
+    let roles = match listed {
+        Ok(r) => r,
+        Err(e) => {
+            found.gap(&ctx.account, None, &[ROLE], describe("iam:ListRoles", &e));
+            return found;
+        }
+    };
+    let account = ctx.account.clone();
+    let client = client.clone();
+    let resources = bounded(roles, ctx.concurrency, move |r| {
+        let client = client.clone();
+        let account = account.clone();
+        async move {
+            let mut p = Props::default();
+            match inline_admin(&client, Principal::Role(r.role_name())).await {
+                Ok(grants) => p.set("full_admin_grants", grants),
+                Err(why) => p.unknown("full_admin_grants", why),
+            }
+            p.set("path", r.path());
+            p.into_resource(resource(
+                ROLE,
+                r.arn().to_string(),
+                &account,
+                "global",
+                r.role_name().to_string(),
+                BTreeMap::new(),
+            ))
+        }
+    })
+    .await;
+    found.resources.extend(resources);
+    found
+}
+
+/// Customer managed policies, judged on their default version.
+async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> Found {
+    let mut found = Found::default();
+    let listed: Result<Vec<_>, _> = client
+        .list_policies()
+        .scope(PolicyScopeType::Local)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect();
+    let policies = match listed {
+        Ok(p) => p,
+        Err(e) => {
+            found.gap(
+                &ctx.account,
+                None,
+                &[POLICY],
+                describe("iam:ListPolicies", &e),
+            );
+            return found;
+        }
+    };
+    let account = ctx.account.clone();
+    let client = client.clone();
+    let resources = bounded(policies, ctx.concurrency, move |pol| {
+        let client = client.clone();
+        let account = account.clone();
+        async move {
+            let arn = pol.arn().unwrap_or_default().to_string();
+            let mut p = Props::default();
+            p.set("attachment_count", pol.attachment_count().unwrap_or(0));
+            let version = client
+                .get_policy_version()
+                .policy_arn(&arn)
+                .version_id(pol.default_version_id().unwrap_or("v1"))
+                .send()
+                .await;
+            match version {
+                Ok(out) => {
+                    let admin = out
+                        .policy_version()
+                        .and_then(|v| v.document())
+                        .is_some_and(allows_full_admin);
+                    let grants: Vec<&str> = if admin { vec!["document"] } else { vec![] };
+                    p.set("full_admin_grants", grants);
+                }
+                Err(e) => p.unknown("full_admin_grants", describe("iam:GetPolicyVersion", &e)),
+            }
+            p.into_resource(resource(
+                POLICY,
+                arn,
+                &account,
+                "global",
+                pol.policy_name().unwrap_or_default().to_string(),
+                BTreeMap::new(),
+            ))
+        }
+    })
+    .await;
+    found.resources.extend(resources);
+    found
 }
 
 async fn user(
@@ -96,7 +213,7 @@ async fn user(
 ) -> crate::model::Resource {
     let name = u.user_name().to_string();
     let mut p = Props::default();
-    let (login, mfa, keys, attached, tags) = tokio::join!(
+    let (login, mfa, keys, attached, tags, inline) = tokio::join!(
         client.get_login_profile().user_name(&name).send(),
         client
             .list_mfa_devices()
@@ -120,6 +237,7 @@ async fn user(
             .send()
             .collect::<Vec<_>>(),
         client.list_user_tags().user_name(&name).send(),
+        inline_admin(client, Principal::User(&name)),
     );
     match login {
         Ok(_) => p.set("password_enabled", true),
@@ -172,18 +290,24 @@ async fn user(
         Err(e) => p.unknown("access_keys", describe("iam:ListAccessKeys", &e)),
     }
     match attached.into_iter().collect::<Result<Vec<_>, _>>() {
-        Ok(policies) => p.set(
-            "attached_policies",
-            policies
-                .iter()
-                .filter_map(|a| a.policy_arn())
-                .map(|a| json!(a))
-                .collect::<Vec<_>>(),
-        ),
-        Err(e) => p.unknown(
-            "attached_policies",
-            describe("iam:ListAttachedUserPolicies", &e),
-        ),
+        Ok(policies) => {
+            let arns: Vec<&str> = policies.iter().filter_map(|a| a.policy_arn()).collect();
+            match inline {
+                Ok(mut grants) => {
+                    if arns.contains(&ADMINISTRATOR_ACCESS) {
+                        grants.insert(0, ADMINISTRATOR_ACCESS.to_string());
+                    }
+                    p.set("full_admin_grants", grants);
+                }
+                Err(why) => p.unknown("full_admin_grants", why),
+            }
+            p.set("attached_policies", arns);
+        }
+        Err(e) => {
+            let why = describe("iam:ListAttachedUserPolicies", &e);
+            p.unknown("attached_policies", why.clone());
+            p.unknown("full_admin_grants", why);
+        }
     }
     let tags: BTreeMap<String, String> = match tags {
         Ok(out) => out
@@ -201,4 +325,125 @@ async fn user(
         name,
         tags,
     ))
+}
+
+/// The AWS managed policy that grants everything.
+const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/// Whose inline policies to read.
+#[derive(Clone, Copy)]
+pub enum Principal<'a> {
+    User(&'a str),
+    Role(&'a str),
+}
+
+/// The inline policies of a user or role that allow every action on every resource, as
+/// `inline:NAME`; or why they could not be read.
+pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<String>, String> {
+    let names: Vec<String> = match who {
+        Principal::User(u) => client
+            .list_user_policies()
+            .user_name(u)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| describe("iam:ListUserPolicies", &e))?,
+        Principal::Role(r) => client
+            .list_role_policies()
+            .role_name(r)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| describe("iam:ListRolePolicies", &e))?,
+    };
+    let mut out = Vec::new();
+    for policy in names {
+        let doc = match who {
+            Principal::User(u) => client
+                .get_user_policy()
+                .user_name(u)
+                .policy_name(&policy)
+                .send()
+                .await
+                .map(|o| o.policy_document().to_string())
+                .map_err(|e| describe("iam:GetUserPolicy", &e))?,
+            Principal::Role(r) => client
+                .get_role_policy()
+                .role_name(r)
+                .policy_name(&policy)
+                .send()
+                .await
+                .map(|o| o.policy_document().to_string())
+                .map_err(|e| describe("iam:GetRolePolicy", &e))?,
+        };
+        if allows_full_admin(&doc) {
+            out.push(format!("inline:{policy}"));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a policy document (URL-encoded as IAM returns it, or plain JSON) has a statement that
+/// allows every action (`*`) on every resource (`*`). Conditions are not weighed: a conditional
+/// `*:*` is still full administrator access for whoever meets the condition.
+pub fn allows_full_admin(doc: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(doc).decode_utf8_lossy();
+    let Ok(v) = serde_json::from_str::<Value>(&decoded) else {
+        return false;
+    };
+    let list = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let statements = match v.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(o @ Value::Object(_)) => vec![o.clone()],
+        _ => Vec::new(),
+    };
+    statements.iter().any(|st| {
+        st.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && list(st.get("Action"))
+                .iter()
+                .any(|a| a == "*" || a == "*:*")
+            && list(st.get("Resource")).iter().any(|r| r == "*")
+    })
+}
+
+#[cfg(test)]
+mod admin_tests {
+    use super::allows_full_admin;
+
+    #[test]
+    fn finds_star_on_star_in_plain_and_url_encoded_documents() {
+        let admin = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        assert!(allows_full_admin(admin));
+        let encoded: String =
+            percent_encoding::utf8_percent_encode(admin, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        assert!(allows_full_admin(&encoded));
+        let single = r#"{"Statement":{"Effect":"Allow","Action":["s3:*","*"],"Resource":["*"]}}"#;
+        assert!(allows_full_admin(single));
+        for narrow in [
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}]}"#,
+            r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+            "not json",
+        ] {
+            assert!(!allows_full_admin(narrow), "{narrow}");
+        }
+    }
 }

@@ -95,6 +95,24 @@ pub struct Ctx {
     pub concurrency: usize,
     pub progress: Progress,
     path_style: bool,
+    endpoint_url: Option<String>,
+}
+
+/// Resolves every S3 Control call to one endpoint.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
 }
 
 impl Ctx {
@@ -103,6 +121,18 @@ impl Ctx {
             .to_builder()
             .region(Region::new(region.to_string()))
             .build()
+    }
+
+    /// S3 Control for the account-wide settings. With `--endpoint-url`, every call goes to that
+    /// endpoint as given: S3 Control's rules would otherwise put the account ID in front of the
+    /// host, which an AWS-compatible endpoint does not serve.
+    pub fn s3control(&self) -> aws_sdk_s3control::Client {
+        let conf = self.config_for(&self.home_region);
+        let mut b = aws_sdk_s3control::config::Builder::from(&conf);
+        if let Some(url) = &self.endpoint_url {
+            b = b.endpoint_resolver(FixedEndpoint(url.clone()));
+        }
+        aws_sdk_s3control::Client::from_conf(b.build())
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
@@ -174,6 +204,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         concurrency: opts.concurrency.max(1),
         progress,
         path_style: opts.endpoint_url.is_some(),
+        endpoint_url: opts.endpoint_url.clone(),
     });
 
     let rds_all = util::bounded(regions.clone(), 4, {
@@ -204,7 +235,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
             async move { kms::collect(&ctx, &r).await }
         }
     });
-    let (s3_found, (iam_found, summary), rds_found, trails, ec2_found, kms_found) = tokio::join!(
+    let ((s3_found, account_pab), (iam_found, summary), rds_found, trails, ec2_found, kms_found) = tokio::join!(
         s3::collect(&ctx),
         iam::collect(ctx.clone()),
         rds_all,
@@ -232,6 +263,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         &summary,
         account_wide_logging,
         &trail_failures,
+        &account_pab,
     ));
 
     let mut inv = Inventory::new(
@@ -250,8 +282,13 @@ fn account_resource(
     s: &iam::AccountSummary,
     trail_logging: bool,
     trail_failures: &[String],
+    public_access_block: &Result<serde_json::Value, String>,
 ) -> Resource {
     let mut p = Props::default();
+    match public_access_block {
+        Ok(v) => p.set("public_access_block", v.clone()),
+        Err(why) => p.unknown("public_access_block", why.clone()),
+    }
     match &s.root_mfa_enabled {
         Ok(v) => p.set("root_mfa_enabled", *v),
         Err(why) => p.unknown("root_mfa_enabled", why.clone()),

@@ -1,6 +1,6 @@
 //! RDS: DB instances and clusters in one region.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_rds::types::Tag;
 use aws_sdk_rds::Client;
@@ -11,6 +11,7 @@ use super::Ctx;
 
 const INSTANCE: &str = "aws.rds.instance";
 const CLUSTER: &str = "aws.rds.cluster";
+const SNAPSHOT: &str = "aws.rds.snapshot";
 
 fn tags(list: &[Tag]) -> BTreeMap<String, String> {
     util::tags(list.iter().map(|t| (t.key(), t.value())))
@@ -26,6 +27,7 @@ fn opt<T: Into<Value> + Copy>(p: &mut Props, name: &str, v: Option<T>, op: &str)
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     let client = Client::new(&ctx.config_for(region));
     let mut found = Found::default();
+    let mut tls = TlsParams::default();
     let mut pages = client.describe_db_instances().into_paginator().send();
     while let Some(page) = pages.next().await {
         match page {
@@ -48,6 +50,22 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                     opt(&mut p, "publicly_accessible", db.publicly_accessible(), op);
                     opt(&mut p, "multi_az", db.multi_az(), op);
                     opt(&mut p, "deletion_protection", db.deletion_protection(), op);
+                    p.set("log_exports", db.enabled_cloudwatch_logs_exports().to_vec());
+                    let engine = db.engine().unwrap_or_default();
+                    let group = match db.db_cluster_identifier() {
+                        Some(cluster) => ParamGroup::OfCluster(cluster.to_string()),
+                        None => ParamGroup::Instance(
+                            db.db_parameter_groups()
+                                .first()
+                                .and_then(|g| g.db_parameter_group_name())
+                                .unwrap_or_default()
+                                .to_string(),
+                        ),
+                    };
+                    match tls.enforced(&client, engine, group).await {
+                        Ok(v) => p.set("tls_enforced", v),
+                        Err(why) => p.unknown("tls_enforced", why),
+                    }
                     let name = db.db_instance_identifier().unwrap_or_default().to_string();
                     let id = db.db_instance_arn().map_or_else(
                         || format!("arn:aws:rds:{region}:{}:db:{name}", ctx.account),
@@ -120,6 +138,255 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             }
         }
     }
+    found.extend(snapshots(ctx, &client, region).await);
     ctx.progress.done(&format!("rds {region}"));
+    found
+}
+
+/// Where an instance's TLS setting lives.
+enum ParamGroup {
+    Instance(String),
+    /// Aurora instances take it from their cluster's parameter group.
+    OfCluster(String),
+}
+
+/// Parameter values read so far, by group, so each group is read once per region.
+#[derive(Default)]
+struct TlsParams {
+    groups: HashMap<String, Result<HashMap<String, String>, String>>,
+    clusters: HashMap<String, Result<String, String>>,
+}
+
+impl TlsParams {
+    /// Whether the parameter that forces TLS for `engine` is on.
+    async fn enforced(
+        &mut self,
+        client: &Client,
+        engine: &str,
+        group: ParamGroup,
+    ) -> Result<bool, String> {
+        let param = if engine.contains("postgres") || engine.starts_with("sqlserver") {
+            "rds.force_ssl"
+        } else if engine.contains("mysql") || engine == "mariadb" {
+            "require_secure_transport"
+        } else {
+            return Err(format!(
+                "engine `{engine}` enforces TLS outside parameter groups (e.g. Oracle's SQLNET options); not read"
+            ));
+        };
+        let values = match group {
+            ParamGroup::Instance(name) => {
+                let key = format!("db:{name}");
+                if !self.groups.contains_key(&key) {
+                    let v = instance_params(client, &name).await;
+                    self.groups.insert(key.clone(), v);
+                }
+                self.groups[&key].clone()
+            }
+            ParamGroup::OfCluster(cluster) => {
+                if !self.clusters.contains_key(&cluster) {
+                    let g = client
+                        .describe_db_clusters()
+                        .db_cluster_identifier(&cluster)
+                        .send()
+                        .await
+                        .map_err(|e| describe("rds:DescribeDBClusters", &e))
+                        .and_then(|o| {
+                            o.db_clusters()
+                                .first()
+                                .and_then(|c| c.db_cluster_parameter_group())
+                                .map(str::to_string)
+                                .ok_or_else(|| format!("cluster {cluster} has no parameter group"))
+                        });
+                    self.clusters.insert(cluster.clone(), g);
+                }
+                let name = self.clusters[&cluster].clone()?;
+                let key = format!("cluster:{name}");
+                if !self.groups.contains_key(&key) {
+                    let v = cluster_params(client, &name).await;
+                    self.groups.insert(key.clone(), v);
+                }
+                self.groups[&key].clone()
+            }
+        };
+        let values = values?;
+        // Unset means the engine default, which does not force TLS on the engines checked here
+        // before PostgreSQL 15; AWS's own default groups for newer versions set it to 1.
+        Ok(values
+            .get(param)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "on" | "true")))
+    }
+}
+
+async fn instance_params(client: &Client, group: &str) -> Result<HashMap<String, String>, String> {
+    let mut out = HashMap::new();
+    let mut pages = client
+        .describe_db_parameters()
+        .db_parameter_group_name(group)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| describe("rds:DescribeDBParameters", &e))?;
+        for p in page.parameters() {
+            if let (Some(n), Some(v)) = (p.parameter_name(), p.parameter_value()) {
+                out.insert(n.to_string(), v.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn cluster_params(client: &Client, group: &str) -> Result<HashMap<String, String>, String> {
+    let mut out = HashMap::new();
+    let mut pages = client
+        .describe_db_cluster_parameters()
+        .db_cluster_parameter_group_name(group)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| describe("rds:DescribeDBClusterParameters", &e))?;
+        for p in page.parameters() {
+            if let (Some(n), Some(v)) = (p.parameter_name(), p.parameter_value()) {
+                out.insert(n.to_string(), v.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Manual DB and cluster snapshots: encrypted, and shared with everyone or not.
+async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> Found {
+    let mut found = Found::default();
+    let listed: Result<Vec<_>, _> = client
+        .describe_db_snapshots()
+        .snapshot_type("manual")
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect();
+    match listed {
+        Ok(pages) => {
+            for s in pages.iter().flat_map(|p| p.db_snapshots()) {
+                let name = s.db_snapshot_identifier().unwrap_or_default().to_string();
+                let mut p = Props::default();
+                opt(
+                    &mut p,
+                    "encrypted",
+                    s.encrypted(),
+                    "rds:DescribeDBSnapshots",
+                );
+                p.set("cluster", false);
+                match client
+                    .describe_db_snapshot_attributes()
+                    .db_snapshot_identifier(&name)
+                    .send()
+                    .await
+                {
+                    Ok(out) => {
+                        let public = out.db_snapshot_attributes_result().is_some_and(|r| {
+                            r.db_snapshot_attributes().iter().any(|a| {
+                                a.attribute_name() == Some("restore")
+                                    && a.attribute_values().iter().any(|v| v == "all")
+                            })
+                        });
+                        p.set("public", public);
+                    }
+                    Err(e) => p.unknown("public", describe("rds:DescribeDBSnapshotAttributes", &e)),
+                }
+                let id = s.db_snapshot_arn().map_or_else(
+                    || format!("arn:aws:rds:{region}:{}:snapshot:{name}", ctx.account),
+                    str::to_string,
+                );
+                found.resources.push(p.into_resource(resource(
+                    SNAPSHOT,
+                    id,
+                    &ctx.account,
+                    region,
+                    name,
+                    tags(s.tag_list()),
+                )));
+            }
+        }
+        Err(e) => found.gap(
+            &ctx.account,
+            Some(region),
+            &[SNAPSHOT],
+            describe("rds:DescribeDBSnapshots", &e),
+        ),
+    }
+    let listed: Result<Vec<_>, _> = client
+        .describe_db_cluster_snapshots()
+        .snapshot_type("manual")
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect();
+    match listed {
+        Ok(pages) => {
+            for s in pages.iter().flat_map(|p| p.db_cluster_snapshots()) {
+                let name = s
+                    .db_cluster_snapshot_identifier()
+                    .unwrap_or_default()
+                    .to_string();
+                let mut p = Props::default();
+                opt(
+                    &mut p,
+                    "encrypted",
+                    s.storage_encrypted(),
+                    "rds:DescribeDBClusterSnapshots",
+                );
+                p.set("cluster", true);
+                match client
+                    .describe_db_cluster_snapshot_attributes()
+                    .db_cluster_snapshot_identifier(&name)
+                    .send()
+                    .await
+                {
+                    Ok(out) => {
+                        let public = out
+                            .db_cluster_snapshot_attributes_result()
+                            .is_some_and(|r| {
+                                r.db_cluster_snapshot_attributes().iter().any(|a| {
+                                    a.attribute_name() == Some("restore")
+                                        && a.attribute_values().iter().any(|v| v == "all")
+                                })
+                            });
+                        p.set("public", public);
+                    }
+                    Err(e) => p.unknown(
+                        "public",
+                        describe("rds:DescribeDBClusterSnapshotAttributes", &e),
+                    ),
+                }
+                let id = s.db_cluster_snapshot_arn().map_or_else(
+                    || {
+                        format!(
+                            "arn:aws:rds:{region}:{}:cluster-snapshot:{name}",
+                            ctx.account
+                        )
+                    },
+                    str::to_string,
+                );
+                found.resources.push(p.into_resource(resource(
+                    SNAPSHOT,
+                    id,
+                    &ctx.account,
+                    region,
+                    name,
+                    tags(s.tag_list()),
+                )));
+            }
+        }
+        Err(e) => found.gap(
+            &ctx.account,
+            Some(region),
+            &[SNAPSHOT],
+            describe("rds:DescribeDBClusterSnapshots", &e),
+        ),
+    }
     found
 }

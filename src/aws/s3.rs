@@ -10,7 +10,8 @@ use super::Ctx;
 
 const KIND: &str = "aws.s3.bucket";
 
-pub async fn collect(ctx: &Ctx) -> Found {
+/// The buckets, and the account-wide public access block (also a property of the account).
+pub async fn collect(ctx: &Ctx) -> (Found, Result<Value, String>) {
     let mut found = Found::default();
     let client = ctx.s3(&ctx.home_region);
     let mut names: Vec<(String, Option<String>)> = Vec::new();
@@ -25,9 +26,14 @@ pub async fn collect(ctx: &Ctx) -> Found {
                 }
             }
             Err(e) => {
-                found.gap(&ctx.account, None, &[KIND], describe("s3:ListBuckets", &e));
+                found.gap(
+                    &ctx.account,
+                    None,
+                    &[KIND],
+                    describe("s3:ListAllMyBuckets", &e),
+                );
                 ctx.progress.done("s3");
-                return found;
+                return (found, account_public_access_block(ctx).await);
             }
         }
     }
@@ -57,9 +63,46 @@ pub async fn collect(ctx: &Ctx) -> Found {
         }
     })
     .await;
-    found.resources.extend(results.into_iter().flatten());
+    let account_pab = account_public_access_block(ctx).await;
+    for mut r in results.into_iter().flatten() {
+        match &account_pab {
+            Ok(v) => {
+                r.properties
+                    .insert("account_public_access_block".into(), v.clone());
+            }
+            Err(why) => {
+                r.unknown
+                    .insert("account_public_access_block".into(), why.clone());
+            }
+        }
+        found.resources.push(r);
+    }
     ctx.progress.done("s3");
-    found
+    (found, account_pab)
+}
+
+/// The account-wide S3 public access block (S3 Control), or null when none is set.
+async fn account_public_access_block(ctx: &Ctx) -> Result<Value, String> {
+    let client = ctx.s3control();
+    match client
+        .get_public_access_block()
+        .account_id(&ctx.account)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out
+            .public_access_block_configuration()
+            .map_or(Value::Null, |c| {
+                json!({
+                    "block_public_acls": c.block_public_acls().unwrap_or(false),
+                    "ignore_public_acls": c.ignore_public_acls().unwrap_or(false),
+                    "block_public_policy": c.block_public_policy().unwrap_or(false),
+                    "restrict_public_buckets": c.restrict_public_buckets().unwrap_or(false),
+                })
+            })),
+        Err(e) if code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok(Value::Null),
+        Err(e) => Err(describe("s3:GetAccountPublicAccessBlock", &e)),
+    }
 }
 
 async fn location(client: &Client, name: &str) -> Result<String, ()> {
@@ -83,13 +126,14 @@ async fn bucket(
     region: &str,
 ) -> crate::model::Resource {
     let mut p = Props::default();
-    let (enc, policy, pab, versioning, logging, tagging) = tokio::join!(
+    let (enc, policy, pab, versioning, logging, tagging, acl) = tokio::join!(
         client.get_bucket_encryption().bucket(name).send(),
         client.get_bucket_policy().bucket(name).send(),
         client.get_public_access_block().bucket(name).send(),
         client.get_bucket_versioning().bucket(name).send(),
         client.get_bucket_logging().bucket(name).send(),
         client.get_bucket_tagging().bucket(name).send(),
+        client.get_bucket_acl().bucket(name).send(),
     );
     match enc {
         Ok(out) => {
@@ -119,17 +163,36 @@ async fn bucket(
         }
     }
     match policy {
-        Ok(out) => p.set(
-            "policy_denies_insecure_transport",
-            out.policy().is_some_and(denies_insecure_transport),
-        ),
-        Err(e) if code(&e) == Some("NoSuchBucketPolicy") => {
-            p.set("policy_denies_insecure_transport", false)
+        Ok(out) => {
+            p.set(
+                "policy_denies_insecure_transport",
+                out.policy().is_some_and(denies_insecure_transport),
+            );
+            p.set(
+                "policy_allows_public",
+                out.policy().is_some_and(allows_public),
+            );
         }
-        Err(e) => p.unknown(
-            "policy_denies_insecure_transport",
-            describe("s3:GetBucketPolicy", &e),
+        Err(e) if code(&e) == Some("NoSuchBucketPolicy") => {
+            p.set("policy_denies_insecure_transport", false);
+            p.set("policy_allows_public", false);
+        }
+        Err(e) => {
+            let why = describe("s3:GetBucketPolicy", &e);
+            p.unknown("policy_denies_insecure_transport", why.clone());
+            p.unknown("policy_allows_public", why);
+        }
+    }
+    match acl {
+        Ok(out) => p.set(
+            "acl_grants_public",
+            out.grants().iter().any(|g| {
+                g.grantee()
+                    .and_then(|gr| gr.uri())
+                    .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
+            }),
         ),
+        Err(e) => p.unknown("acl_grants_public", describe("s3:GetBucketAcl", &e)),
     }
     match pab {
         Ok(out) => match out.public_access_block_configuration() {
@@ -202,6 +265,54 @@ fn is_everyone(principal: &Value) -> bool {
     }
 }
 
+/// ACL grantees that make a bucket public: everyone, and every AWS account.
+const PUBLIC_GROUPS: [&str; 2] = [
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
+
+/// Condition keys that pin a statement to known callers or networks; a statement for principal
+/// `*` restricted by one of them is not public (S3's own definition of a public policy).
+const RESTRICTING_KEYS: [&str; 14] = [
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn",
+];
+
+/// Whether a bucket policy allows principal `*` without a condition that restricts the caller.
+pub fn allows_public(policy: &str) -> bool {
+    let Ok(doc) = serde_json::from_str::<Value>(policy) else {
+        return false;
+    };
+    as_list(doc.get("Statement").unwrap_or(&Value::Null))
+        .into_iter()
+        .any(|st| {
+            let allow = st.get("Effect").and_then(Value::as_str) == Some("Allow");
+            let everyone = st.get("Principal").is_some_and(is_everyone);
+            let restricted = st
+                .get("Condition")
+                .and_then(Value::as_object)
+                .is_some_and(|ops| {
+                    ops.values().filter_map(Value::as_object).any(|keys| {
+                        keys.keys()
+                            .any(|k| RESTRICTING_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+                    })
+                });
+            allow && everyone && !restricted
+        })
+}
+
 /// Whether a bucket policy denies every request made without TLS: a statement with
 /// `Effect: Deny`, principal `*`, action `s3:*` (or `*`) and the condition
 /// `Bool`/`BoolIfExists` `aws:SecureTransport` = false.
@@ -235,7 +346,37 @@ pub fn denies_insecure_transport(policy: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::denies_insecure_transport;
+    use super::{allows_public, denies_insecure_transport};
+
+    #[test]
+    fn a_policy_is_public_when_it_allows_everyone_without_pinning_the_caller() {
+        let open = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        assert!(allows_public(open));
+        let tls_only = open.replace(
+            r#""Resource""#,
+            r#""Condition":{"Bool":{"aws:SecureTransport":"true"}},"Resource""#,
+        );
+        assert!(
+            allows_public(&tls_only),
+            "requiring TLS does not restrict who calls"
+        );
+        let vpce = open.replace(
+            r#""Resource""#,
+            r#""Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b"}},"Resource""#,
+        );
+        assert!(!allows_public(&vpce));
+        let org = open.replace(
+            r#""Resource""#,
+            r#""Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}},"Resource""#,
+        );
+        assert!(!allows_public(&org));
+        let account = open.replace(
+            r#""Principal":"*""#,
+            r#""Principal":{"AWS":"arn:aws:iam::111122223333:root"}"#,
+        );
+        assert!(!allows_public(&account));
+        assert!(!allows_public(&open.replace("Allow", "Deny")));
+    }
 
     #[test]
     fn recognizes_a_tls_only_policy_and_nothing_weaker() {

@@ -182,6 +182,12 @@ const FIREWALL_RULE: PropType = PropType::Object(&[
     p("end_ip", STR, "Last IPv4 address allowed."),
 ]);
 
+const FULL_ADMIN_GRANTS: PropSpec = p(
+    "full_admin_grants",
+    STR_LIST,
+    "What grants every action on every resource (`*` on `*`): `inline:NAME` for an inline policy, the AdministratorAccess ARN when attached to a user, `document` for a customer managed policy's own document. Empty when nothing does.",
+);
+
 const AUDIT_CONFIG: PropType = PropType::Object(&[
     p(
         "service",
@@ -248,6 +254,17 @@ pub const KINDS: &[KindSpec] = &[
             ),
             p("versioning", STR, "`Enabled`, `Suspended` or `Disabled` (never enabled)."),
             p("access_logging_enabled", BOOL, "Server access logging is on."),
+            opt(
+                "account_public_access_block",
+                PUBLIC_ACCESS_BLOCK,
+                "The account-wide S3 public access block (S3 Control); null if none.",
+            ),
+            p("acl_grants_public", BOOL, "The bucket ACL grants `AllUsers` or `AuthenticatedUsers`."),
+            p(
+                "policy_allows_public",
+                BOOL,
+                "The bucket policy allows principal `*` without a condition that pins the caller (source IP, VPC, endpoint, account, organization).",
+            ),
         ],
     },
     KindSpec {
@@ -263,6 +280,23 @@ pub const KINDS: &[KindSpec] = &[
             p("publicly_accessible", BOOL, "The instance has a publicly resolvable endpoint."),
             p("multi_az", BOOL, "The instance is Multi-AZ."),
             p("deletion_protection", BOOL, "Deletion protection is on."),
+            p(
+                "tls_enforced",
+                BOOL,
+                "The parameter group forces TLS: `rds.force_ssl` (PostgreSQL, SQL Server) or `require_secure_transport` (MySQL, MariaDB) is on; Aurora instances take it from the cluster parameter group.",
+            ),
+            p("log_exports", STR_LIST, "Log types exported to CloudWatch Logs (`EnabledCloudwatchLogsExports`)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.snapshot",
+        provider: Provider::Aws,
+        doc: "A manual RDS DB snapshot or DB cluster snapshot.",
+        native_id: "snapshot ARN",
+        props: &[
+            p("cluster", BOOL, "A DB cluster snapshot (Aurora, Multi-AZ clusters)."),
+            p("encrypted", BOOL, "The snapshot is encrypted."),
+            p("public", BOOL, "The snapshot is shared with all AWS accounts (`restore` attribute `all`)."),
         ],
     },
     KindSpec {
@@ -300,6 +334,27 @@ pub const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "ARNs of managed policies attached directly to the user.",
             ),
+            FULL_ADMIN_GRANTS,
+        ],
+    },
+    KindSpec {
+        kind: "aws.iam.role",
+        provider: Provider::Aws,
+        doc: "An IAM role.",
+        native_id: "role ARN",
+        props: &[
+            p("path", STR, "The role's path, e.g. `/` or `/aws-service-role/...`."),
+            FULL_ADMIN_GRANTS,
+        ],
+    },
+    KindSpec {
+        kind: "aws.iam.policy",
+        provider: Provider::Aws,
+        doc: "A customer managed IAM policy, judged on its default version.",
+        native_id: "policy ARN",
+        props: &[
+            p("attachment_count", INT, "Users, groups and roles it is attached to."),
+            FULL_ADMIN_GRANTS,
         ],
     },
     KindSpec {
