@@ -359,6 +359,7 @@ async fn seed(conf: &SdkConfig) {
         .unwrap();
 
     seed_ec2(conf).await;
+    seed_more(conf).await;
 
     let kms = aws_sdk_kms::Client::new(conf);
     for rotate in [true, false] {
@@ -379,6 +380,212 @@ async fn seed(conf: &SdkConfig) {
         .await
         .unwrap();
     ct.start_logging().name("org-trail").send().await.unwrap();
+}
+
+/// DynamoDB, CloudWatch Logs, SNS, Secrets Manager, EFS, Backup, GuardDuty, Identity Center and
+/// load balancers: one good and one bad of each where moto can hold both.
+async fn seed_more(conf: &SdkConfig) {
+    let ddb = aws_sdk_dynamodb::Client::new(conf);
+    for t in ["patients", "scratch"] {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        };
+        ddb.create_table()
+            .table_name(t)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("id")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    ddb.update_continuous_backups()
+        .table_name("patients")
+        .point_in_time_recovery_specification(
+            aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+                .point_in_time_recovery_enabled(true)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
+    logs.create_log_group()
+        .log_group_name("/app/phi")
+        .kms_key_id(KMS_KEY)
+        .send()
+        .await
+        .unwrap();
+    logs.put_retention_policy()
+        .log_group_name("/app/phi")
+        .retention_in_days(400)
+        .send()
+        .await
+        .unwrap();
+    logs.create_log_group()
+        .log_group_name("/app/debug")
+        .send()
+        .await
+        .unwrap();
+    logs.put_retention_policy()
+        .log_group_name("/app/debug")
+        .retention_in_days(7)
+        .send()
+        .await
+        .unwrap();
+
+    let sns = aws_sdk_sns::Client::new(conf);
+    sns.create_topic()
+        .name("alerts")
+        .attributes("KmsMasterKeyId", "alias/aws/sns")
+        .send()
+        .await
+        .unwrap();
+    sns.create_topic().name("plain-topic").send().await.unwrap();
+
+    let sm = aws_sdk_secretsmanager::Client::new(conf);
+    sm.create_secret()
+        .name("api-key")
+        .secret_string("not-a-real-secret")
+        .send()
+        .await
+        .unwrap();
+
+    let efs = aws_sdk_efs::Client::new(conf);
+    // moto keeps the backup setting given at creation (`Backup`), not PutBackupPolicy.
+    for (token, encrypted) in [("enc-fs", true), ("plain-fs", false)] {
+        efs.create_file_system()
+            .creation_token(token)
+            .encrypted(encrypted)
+            .backup(encrypted)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let kms = aws_sdk_kms::Client::new(conf);
+    let key = kms.create_key().description("backup").send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
+    let backup = aws_sdk_backup::Client::new(conf);
+    backup
+        .create_backup_vault()
+        .backup_vault_name("phi-vault")
+        .encryption_key_arn(key_arn)
+        .send()
+        .await
+        .unwrap();
+    backup
+        .create_backup_vault()
+        .backup_vault_name("plain-vault")
+        .send()
+        .await
+        .unwrap();
+
+    let gd = aws_sdk_guardduty::Client::new(conf);
+    gd.create_detector().enable(true).send().await.unwrap();
+
+    let sso = aws_sdk_ssoadmin::Client::new(conf);
+    let instances = sso.list_instances().send().await.unwrap();
+    if let Some(instance) = instances.instances().first().and_then(|i| i.instance_arn()) {
+        for (name, duration) in [("Workday", "PT8H"), ("Admin12h", "PT12H")] {
+            sso.create_permission_set()
+                .instance_arn(instance)
+                .name(name)
+                .session_duration(duration)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
+    let ec2 = aws_sdk_ec2::Client::new(conf);
+    let subnets: Vec<String> = ec2
+        .describe_subnets()
+        .send()
+        .await
+        .unwrap()
+        .subnets()
+        .iter()
+        .filter(|s| s.default_for_az() == Some(true))
+        .filter_map(|s| s.subnet_id().map(str::to_string))
+        .take(2)
+        .collect();
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(conf);
+    let lb = elb
+        .create_load_balancer()
+        .name("web")
+        .set_subnets(Some(subnets))
+        .send()
+        .await
+        .unwrap();
+    let lb_arn = lb.load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_string();
+    elb.modify_load_balancer_attributes()
+        .load_balancer_arn(&lb_arn)
+        .attributes(
+            aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute::builder()
+                .key("access_logs.s3.enabled")
+                .value("true")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    use aws_sdk_elasticloadbalancingv2::types::{
+        Action, ActionTypeEnum, ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum,
+    };
+    elb.create_listener()
+        .load_balancer_arn(&lb_arn)
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .default_actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::Redirect)
+                .redirect_config(
+                    RedirectActionConfig::builder()
+                        .protocol("HTTPS")
+                        .port("443")
+                        .status_code(RedirectActionStatusCodeEnum::Http301)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let classic = aws_sdk_elasticloadbalancing::Client::new(conf);
+    classic
+        .create_load_balancer()
+        .load_balancer_name("legacy-elb")
+        .availability_zones("us-east-1a")
+        .listeners(
+            aws_sdk_elasticloadbalancing::types::Listener::builder()
+                .protocol("HTTP")
+                .load_balancer_port(80)
+                .instance_protocol("HTTP")
+                .instance_port(8080)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 async fn seed_ec2(conf: &SdkConfig) {
@@ -504,11 +711,14 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
             // moto makes the default VPC and the security groups' ids; name them by role.
             let name = v["resource"]["name"].as_str().unwrap();
             let name = match name.split_once(" (sg-") {
+                Some((group, _)) if group.starts_with("default_elb_") => "default_elb",
                 Some((group, _)) => group,
                 None if name.starts_with("vpc-") => "default-vpc",
                 // KMS keys are named by their generated key id (two seeded, plus the one moto makes
                 // for the encrypted EBS volume).
                 None if v["resource"]["kind"] == "aws.kms.key" => "kms-key",
+                // EFS ids are generated; so is the security group moto makes for a load balancer.
+                None if v["resource"]["kind"] == "aws.elasticfilesystem.file_system" => "efs",
                 None => name,
             };
             (
@@ -620,6 +830,33 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-rds-snapshot-private-encrypted", "ehr-snap", "pass"),
         ("aws-rds-snapshot-private-encrypted", "ehr-shared", "fail"),
         ("aws-rds-snapshot-private-encrypted", "legacy-snap", "fail"),
+        ("aws-dynamodb-pitr", "patients", "pass"),
+        ("aws-dynamodb-pitr", "scratch", "fail"),
+        ("aws-logs-retention", "/app/phi", "pass"),
+        ("aws-logs-retention", "/app/debug", "fail"),
+        ("aws-logs-kms", "/app/phi", "pass"),
+        ("aws-logs-kms", "/app/debug", "fail"),
+        ("aws-sns-kms", "alerts", "pass"),
+        ("aws-sns-kms", "plain-topic", "fail"),
+        // moto cannot hold a rotation schedule without a Lambda function to call; the passing
+        // case is in fixtures/policies/aws-secrets-rotation.yaml.
+        ("aws-secrets-rotation", "api-key", "fail"),
+        ("aws-efs-encrypted", "efs", "pass"),
+        ("aws-efs-encrypted", "efs", "fail"),
+        ("aws-efs-backup", "efs", "pass"),
+        ("aws-efs-backup", "efs", "fail"),
+        ("aws-backup-vault-cmk", "phi-vault", "pass"),
+        ("aws-backup-vault-cmk", "plain-vault", "fail"),
+        ("aws-guardduty-enabled", "us-east-1", "pass"),
+        ("aws-config-recording", "us-east-1", "fail"),
+        ("aws-securityhub-enabled", "us-east-1", "fail"),
+        ("aws-sso-session-duration", "Workday", "pass"),
+        ("aws-sso-session-duration", "Admin12h", "fail"),
+        ("aws-elb-access-logs", "web", "pass"),
+        ("aws-elb-access-logs", "legacy-elb", "fail"),
+        ("aws-elb-tls", "web:80", "pass"),
+        ("aws-elb-tls", "legacy-elb:80", "fail"),
+        ("aws-ec2-no-open-admin-ports", "default_elb", "pass"),
     ]);
     for name in [
         account,
@@ -652,6 +889,22 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         "ehr-snap",
         "ehr-shared",
         "legacy-snap",
+        "patients",
+        "scratch",
+        "/app/phi",
+        "/app/debug",
+        "alerts",
+        "plain-topic",
+        "api-key",
+        "efs",
+        "phi-vault",
+        "plain-vault",
+        "Workday",
+        "Admin12h",
+        "legacy-elb",
+        "web:80",
+        "legacy-elb:80",
+        "default_elb",
     ] {
         expected.insert((
             "aws-service-hipaa-eligible".into(),
@@ -659,7 +912,15 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
             "pass".into(),
         ));
     }
-    assert_eq!(verdicts(&result), expected);
+    let got = verdicts(&result);
+    assert_eq!(
+        (
+            got.difference(&expected).collect::<Vec<_>>(),
+            expected.difference(&got).collect::<Vec<_>>()
+        ),
+        (vec![], vec![]),
+        "(unexpected, missing) verdicts"
+    );
     assert_eq!(
         result["complete"], false,
         "S3 versioning could not be read from moto"
@@ -831,9 +1092,10 @@ async fn denied_calls_are_not_evaluated_never_passed() {
         .iter()
         .filter(|v| v["policy"] == "aws-kms-rotation")
         .collect();
-    // The two seeded keys, and the one moto makes itself for the encrypted EBS volume (where AWS
-    // would use its own `aws/ebs` key, moto marks it customer-managed).
-    assert_eq!(keys.len(), 3);
+    // The two seeded keys, the backup vault's key, and the one moto makes itself for the
+    // encrypted EBS volume (where AWS would use its own `aws/ebs` key, moto marks it
+    // customer-managed).
+    assert_eq!(keys.len(), 4);
     for k in keys {
         assert_eq!(k["outcome"], "not_evaluated", "{k}");
         assert!(

@@ -441,7 +441,7 @@ fn inventory_merges_snapshots_into_one_valid_document() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let merged = hipaa_scan_lib_load(&out);
-    assert_eq!(merged.resources.len(), 39);
+    assert_eq!(merged.resources.len(), 49);
     assert_eq!(merged.gaps.len(), 1);
 }
 
@@ -562,7 +562,7 @@ fn text_summary_separates_waived_findings_and_marks_new_and_expired() {
     );
     assert!(
         run.stdout
-            .contains("of the failures:  1 waived, 33 new since the baseline"),
+            .contains("of the failures:  1 waived, 37 new since the baseline"),
         "{}",
         run.stdout
     );

@@ -6,12 +6,23 @@
 //! A call that fails makes the affected properties unknown (or the affected kinds a gap), so the
 //! checks that need them are "not evaluated", never passed. The scan only reads.
 
+mod backup;
 mod cloudtrail;
+mod config;
+mod dynamodb;
 mod ec2;
+mod efs;
+mod elb;
+mod guardduty;
 mod iam;
 mod kms;
+mod logs;
 mod rds;
 mod s3;
+mod secretsmanager;
+mod securityhub;
+mod sns;
+mod sso;
 mod util;
 
 use std::sync::Arc;
@@ -23,6 +34,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::model::{Inventory, Resource};
 use util::{describe, Found, Props};
+
+/// A regional service module: reads one region of the account.
+type Regional =
+    fn(Arc<Ctx>, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Found> + Send>>;
+
+/// Regional service modules besides CloudTrail (whose result feeds the account resource).
+const REGIONAL_SERVICES: usize = 14;
 
 /// How to reach the account.
 #[derive(Debug, Clone)]
@@ -194,7 +212,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     regions.sort();
     regions.dedup();
 
-    let progress = Progress::new(2 + 4 * regions.len() as u64);
+    let progress = Progress::new(2 + (1 + REGIONAL_SERVICES as u64) * regions.len() as u64);
     let ctx = Arc::new(Ctx {
         base,
         account: account.clone(),
@@ -207,13 +225,6 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         endpoint_url: opts.endpoint_url.clone(),
     });
 
-    let rds_all = util::bounded(regions.clone(), 4, {
-        let ctx = ctx.clone();
-        move |r| {
-            let ctx = ctx.clone();
-            async move { rds::collect(&ctx, &r).await }
-        }
-    });
     let trails_all = util::bounded(regions.clone(), 4, {
         let ctx = ctx.clone();
         move |r| {
@@ -221,34 +232,44 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
             async move { cloudtrail::collect(&ctx, &r).await }
         }
     });
-    let ec2_all = util::bounded(regions.clone(), 4, {
+    // Every other regional service: one module each, each region of it a task.
+    let regional = async {
+        let services: [Regional; REGIONAL_SERVICES] = [
+            |c, r| Box::pin(async move { rds::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { ec2::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { kms::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { dynamodb::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { logs::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { sns::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { secretsmanager::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { efs::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { backup::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { guardduty::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { config::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { securityhub::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { sso::collect(&c, &r).await }),
+            |c, r| Box::pin(async move { elb::collect(&c, &r).await }),
+        ];
+        let jobs: Vec<(Regional, String)> = services
+            .iter()
+            .flat_map(|f| regions.iter().map(move |r| (*f, r.clone())))
+            .collect();
         let ctx = ctx.clone();
-        move |r| {
-            let ctx = ctx.clone();
-            async move { ec2::collect(&ctx, &r).await }
-        }
-    });
-    let kms_all = util::bounded(regions.clone(), 4, {
-        let ctx = ctx.clone();
-        move |r| {
-            let ctx = ctx.clone();
-            async move { kms::collect(&ctx, &r).await }
-        }
-    });
-    let ((s3_found, account_pab), (iam_found, summary), rds_found, trails, ec2_found, kms_found) = tokio::join!(
+        // A bound per service as before (4 regions at a time), across all services.
+        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(f, r)| f(ctx.clone(), r)).await
+    };
+    let ((s3_found, account_pab), (iam_found, summary), trails, regional_found) = tokio::join!(
         s3::collect(&ctx),
         iam::collect(ctx.clone()),
-        rds_all,
         trails_all,
-        ec2_all,
-        kms_all
+        regional,
     );
     ctx.progress.bar.finish_and_clear();
 
     let mut found = Found::default();
     found.extend(s3_found);
     found.extend(iam_found);
-    for f in rds_found.into_iter().chain(ec2_found).chain(kms_found) {
+    for f in regional_found {
         found.extend(f);
     }
     let mut account_wide_logging = false;

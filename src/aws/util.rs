@@ -63,3 +63,34 @@ pub fn tags<'a>(
         .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
         .collect()
 }
+
+/// Every page (or item) a paginator produced, or the first failure as a reason.
+pub fn all<T, E>(
+    op: &str,
+    results: Vec<Result<T, SdkError<E, HttpResponse>>>,
+) -> Result<Vec<T>, String>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| describe(op, &e))
+}
+
+/// The one resource a regional service setting is recorded on (`aws.guardduty.region`, ...).
+pub fn region_resource(
+    kind: &str,
+    service: &str,
+    account: &str,
+    region: &str,
+) -> crate::model::Resource {
+    resource(
+        kind,
+        format!("arn:aws:{service}:{region}:{account}:account"),
+        account,
+        region,
+        region.to_string(),
+        BTreeMap::new(),
+    )
+}

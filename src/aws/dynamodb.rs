@@ -1,0 +1,69 @@
+//! DynamoDB: tables and point-in-time recovery, in one region.
+
+use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
+use aws_sdk_dynamodb::Client;
+
+use super::util::{all, describe, resource, tags, Found, Props};
+use super::Ctx;
+
+const TABLE: &str = "aws.dynamodb.table";
+
+pub async fn collect(ctx: &Ctx, region: &str) -> Found {
+    let client = Client::new(&ctx.config_for(region));
+    let mut found = Found::default();
+    let names = all(
+        "dynamodb:ListTables",
+        client
+            .list_tables()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let names = match names {
+        Ok(n) => n,
+        Err(why) => {
+            found.gap(&ctx.account, Some(region), &[TABLE], why);
+            ctx.progress.done(&format!("dynamodb {region}"));
+            return found;
+        }
+    };
+    for name in names {
+        let arn = format!("arn:aws:dynamodb:{region}:{}:table/{name}", ctx.account);
+        let (backups, tagged) = tokio::join!(
+            client
+                .describe_continuous_backups()
+                .table_name(&name)
+                .send(),
+            client.list_tags_of_resource().resource_arn(&arn).send(),
+        );
+        let mut p = Props::default();
+        match backups {
+            Ok(out) => p.set(
+                "pitr_enabled",
+                out.continuous_backups_description()
+                    .and_then(|d| d.point_in_time_recovery_description())
+                    .and_then(|d| d.point_in_time_recovery_status())
+                    == Some(&PointInTimeRecoveryStatus::Enabled),
+            ),
+            Err(e) => p.unknown(
+                "pitr_enabled",
+                describe("dynamodb:DescribeContinuousBackups", &e),
+            ),
+        }
+        let tags = tagged
+            .map(|o| tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value())))))
+            .unwrap_or_default();
+        found.resources.push(p.into_resource(resource(
+            TABLE,
+            arn,
+            &ctx.account,
+            region,
+            name,
+            tags,
+        )));
+    }
+    ctx.progress.done(&format!("dynamodb {region}"));
+    found
+}

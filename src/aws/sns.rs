@@ -1,0 +1,59 @@
+//! SNS: topics and their server-side encryption, in one region.
+
+use aws_sdk_sns::Client;
+use serde_json::{json, Value};
+
+use super::util::{all, describe, resource, Found, Props};
+use super::Ctx;
+
+const TOPIC: &str = "aws.sns.topic";
+
+pub async fn collect(ctx: &Ctx, region: &str) -> Found {
+    let client = Client::new(&ctx.config_for(region));
+    let mut found = Found::default();
+    let topics = all(
+        "sns:ListTopics",
+        client
+            .list_topics()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let topics = match topics {
+        Ok(t) => t,
+        Err(why) => {
+            found.gap(&ctx.account, Some(region), &[TOPIC], why);
+            ctx.progress.done(&format!("sns {region}"));
+            return found;
+        }
+    };
+    for t in topics {
+        let Some(arn) = t.topic_arn().map(str::to_string) else {
+            continue;
+        };
+        let mut p = Props::default();
+        match client.get_topic_attributes().topic_arn(&arn).send().await {
+            Ok(out) => {
+                let key = out
+                    .attributes()
+                    .and_then(|a| a.get("KmsMasterKeyId"))
+                    .filter(|k| !k.is_empty());
+                p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));
+            }
+            Err(e) => p.unknown("kms_key_id", describe("sns:GetTopicAttributes", &e)),
+        }
+        let name = arn.rsplit(':').next().unwrap_or(&arn).to_string();
+        found.resources.push(p.into_resource(resource(
+            TOPIC,
+            arn,
+            &ctx.account,
+            region,
+            name,
+            Default::default(),
+        )));
+    }
+    ctx.progress.done(&format!("sns {region}"));
+    found
+}
