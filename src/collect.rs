@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
 
@@ -52,6 +54,24 @@ impl Found {
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
             reason,
         });
+    }
+
+    /// The items a listing returned; or, when it failed, `None` after recording the failure as
+    /// a gap over `kinds`.
+    pub fn listed<T>(
+        &mut self,
+        listing: Result<Vec<T>, String>,
+        account: &str,
+        region: Option<&str>,
+        kinds: &[&str],
+    ) -> Option<Vec<T>> {
+        match listing {
+            Ok(items) => Some(items),
+            Err(why) => {
+                self.gap(account, region, kinds, why);
+                None
+            }
+        }
     }
 
     pub fn extend(&mut self, other: Found) {
@@ -115,4 +135,48 @@ where
     }
     out.sort_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Progress on stderr, one step per service and region (or project, subscription); drawn only
+/// when stderr is a terminal.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// `what` names the steps, e.g. `AWS ... service-regions`.
+    pub fn new(provider: &str, steps: &str, total: u64) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let template = format!(
+            "{{spinner}} {provider} {{pos}}/{{len}} {steps} read, last: {{msg}} ({{elapsed}})"
+        );
+        bar.set_style(
+            ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Self { bar }
+    }
+
+    /// One step done.
+    pub fn done(&self, what: &str) {
+        self.bar.inc(1);
+        self.bar.set_message(what.to_string());
+    }
+
+    /// Clears the bar when the reading is over.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `op: CODE: message (HTTP n)` from an API's error answer, whichever parts it had.
+pub fn error_reason(op: &str, code: Option<&str>, message: Option<&str>, http: u16) -> String {
+    let message = message.map(|m| m.chars().take(300).collect::<String>());
+    match (code.filter(|c| !c.is_empty()), message) {
+        (Some(c), Some(m)) => format!("{op}: {c}: {m} (HTTP {http})"),
+        (Some(c), None) => format!("{op}: {c} (HTTP {http})"),
+        (None, Some(m)) => format!("{op}: {m} (HTTP {http})"),
+        (None, None) => format!("{op}: HTTP {http}"),
+    }
 }

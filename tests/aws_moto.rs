@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::set;
+
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -727,13 +729,6 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
                 v["outcome"].as_str().unwrap().to_string(),
             )
         })
-        .collect()
-}
-
-fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
-    items
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
         .collect()
 }
 

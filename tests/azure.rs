@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::peer::{route, serve, Peer, Reply, Route};
+use common::{set, verdicts};
 use serde_json::Value;
 
 const SUB: &str = "11111111-2222-3333-4444-555555555555";
@@ -139,28 +140,6 @@ fn hipaa(s: &Setup, subscription: &str, head: &[&str]) -> common::Run {
 
 fn result(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("out.json")).unwrap()).unwrap()
-}
-
-fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["policy"].as_str().unwrap().to_string(),
-                v["resource"]["name"].as_str().unwrap().to_string(),
-                v["outcome"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
-    items
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect()
 }
 
 #[test]

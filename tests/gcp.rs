@@ -10,7 +10,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -18,6 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::peer::{route, serve, Peer, Reply, Route};
+use common::{set, verdicts};
 use serde_json::Value;
 
 fn tools() -> PathBuf {
@@ -203,28 +203,6 @@ fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -
 }
 
 const SCAN: &[&str] = &["scan", "--output", "json=out.json"];
-
-fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["policy"].as_str().unwrap().to_string(),
-                v["resource"]["name"].as_str().unwrap().to_string(),
-                v["outcome"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
-    items
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect()
-}
 
 #[test]
 fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {

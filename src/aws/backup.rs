@@ -23,13 +23,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             .collect::<Vec<_>>()
             .await,
     );
-    let vaults = match vaults {
-        Ok(v) => v,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[VAULT], why);
-            ctx.progress.done(&format!("backup {region}"));
-            return found;
-        }
+    let Some(vaults) = found.listed(vaults, &ctx.account, Some(region), &[VAULT]) else {
+        return found;
     };
     for v in vaults {
         let name = v.backup_vault_name().unwrap_or_default().to_string();
@@ -64,6 +59,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             Default::default(),
         )));
     }
-    ctx.progress.done(&format!("backup {region}"));
     found
 }

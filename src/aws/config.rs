@@ -22,7 +22,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             p.unknown("recording", why);
         }
     }
-    ctx.progress.done(&format!("config {region}"));
     let mut found = Found::default();
     found
         .resources

@@ -21,13 +21,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             .collect::<Vec<_>>()
             .await,
     );
-    let names = match names {
-        Ok(n) => n,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[TABLE], why);
-            ctx.progress.done(&format!("dynamodb {region}"));
-            return found;
-        }
+    let Some(names) = found.listed(names, &ctx.account, Some(region), &[TABLE]) else {
+        return found;
     };
     for name in names {
         let arn = format!("arn:aws:dynamodb:{region}:{}:table/{name}", ctx.account);
@@ -64,6 +59,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             tags,
         )));
     }
-    ctx.progress.done(&format!("dynamodb {region}"));
     found
 }

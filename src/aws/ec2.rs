@@ -276,7 +276,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             }
         }
     }
-    ctx.progress.done(&format!("ec2 {region}"));
     found
 }
 

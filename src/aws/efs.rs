@@ -21,13 +21,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             .collect::<Vec<_>>()
             .await,
     );
-    let systems = match systems {
-        Ok(s) => s,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[FS], why);
-            ctx.progress.done(&format!("efs {region}"));
-            return found;
-        }
+    let Some(systems) = found.listed(systems, &ctx.account, Some(region), &[FS]) else {
+        return found;
     };
     for fs in systems {
         let id = fs.file_system_id().to_string();
@@ -67,6 +62,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             .resources
             .push(p.into_resource(resource(FS, arn, &ctx.account, region, name, tags)));
     }
-    ctx.progress.done(&format!("efs {region}"));
     found
 }

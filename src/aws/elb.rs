@@ -16,7 +16,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     let conf = ctx.config_for(region);
     let (mut found, classic) = tokio::join!(v2(ctx, &conf, region), classic(ctx, &conf, region));
     found.extend(classic);
-    ctx.progress.done(&format!("elb {region}"));
     found
 }
 
@@ -33,12 +32,8 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
             .collect::<Vec<_>>()
             .await,
     );
-    let lbs = match lbs {
-        Ok(l) => l,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[LB, LISTENER], why);
-            return found;
-        }
+    let Some(lbs) = found.listed(lbs, &ctx.account, Some(region), &[LB, LISTENER]) else {
+        return found;
     };
     // The TLS versions of each security policy, read once per region.
     let mut policies: HashMap<String, Result<Vec<String>, String>> = HashMap::new();
@@ -175,12 +170,8 @@ async fn classic(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found
             .collect::<Vec<_>>()
             .await,
     );
-    let lbs = match lbs {
-        Ok(l) => l,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[LB, LISTENER], why);
-            return found;
-        }
+    let Some(lbs) = found.listed(lbs, &ctx.account, Some(region), &[LB, LISTENER]) else {
+        return found;
     };
     for lb in lbs {
         let name = lb.load_balancer_name().unwrap_or_default().to_string();

@@ -41,7 +41,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         }
         Err(why) => p.unknown("detector_enabled", why),
     }
-    ctx.progress.done(&format!("guardduty {region}"));
     let mut found = Found::default();
     found
         .resources

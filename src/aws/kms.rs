@@ -29,7 +29,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                     &[KEY],
                     describe("kms:ListKeys", &e),
                 );
-                ctx.progress.done(&format!("kms {region}"));
                 return found;
             }
         }
@@ -96,6 +95,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             BTreeMap::new(),
         )));
     }
-    ctx.progress.done(&format!("kms {region}"));
     found
 }

@@ -50,6 +50,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         }
         Err(why) => found.gap(&ctx.account, Some(region), &[GROUP], why),
     }
-    ctx.progress.done(&format!("logs {region}"));
     found
 }

@@ -26,12 +26,11 @@ mod sso;
 mod util;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::collect::Progress;
 use crate::model::{Inventory, Resource};
 use util::{describe, Found, Props};
 
@@ -76,30 +75,6 @@ pub enum AwsError {
     Identity(String),
     #[error("cannot list the account's enabled regions: {0} (name them with --region)")]
     Regions(String),
-}
-
-/// Progress on stderr, by service and region; hidden when stderr is not a terminal.
-pub struct Progress {
-    bar: ProgressBar,
-}
-
-impl Progress {
-    fn new(total: u64) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} AWS {pos}/{len} service-regions read, last: {msg} ({elapsed})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Self { bar }
-    }
-
-    pub fn done(&self, what: &str) {
-        self.bar.inc(1);
-        self.bar.set_message(what.to_string());
-    }
 }
 
 /// What every service module needs.
@@ -212,7 +187,11 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     regions.sort();
     regions.dedup();
 
-    let progress = Progress::new(2 + (1 + REGIONAL_SERVICES as u64) * regions.len() as u64);
+    let progress = Progress::new(
+        "AWS",
+        "service-regions",
+        2 + (1 + REGIONAL_SERVICES as u64) * regions.len() as u64,
+    );
     let ctx = Arc::new(Ctx {
         base,
         account: account.clone(),
@@ -234,29 +213,65 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     });
     // Every other regional service: one module each, each region of it a task.
     let regional = async {
-        let services: [Regional; REGIONAL_SERVICES] = [
-            |c, r| Box::pin(async move { rds::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { ec2::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { kms::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { dynamodb::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { logs::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { sns::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { secretsmanager::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { efs::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { backup::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { guardduty::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { config::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { securityhub::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { sso::collect(&c, &r).await }),
-            |c, r| Box::pin(async move { elb::collect(&c, &r).await }),
+        let services: [(&str, Regional); REGIONAL_SERVICES] = [
+            ("rds", |c, r| {
+                Box::pin(async move { rds::collect(&c, &r).await })
+            }),
+            ("ec2", |c, r| {
+                Box::pin(async move { ec2::collect(&c, &r).await })
+            }),
+            ("kms", |c, r| {
+                Box::pin(async move { kms::collect(&c, &r).await })
+            }),
+            ("dynamodb", |c, r| {
+                Box::pin(async move { dynamodb::collect(&c, &r).await })
+            }),
+            ("logs", |c, r| {
+                Box::pin(async move { logs::collect(&c, &r).await })
+            }),
+            ("sns", |c, r| {
+                Box::pin(async move { sns::collect(&c, &r).await })
+            }),
+            ("secretsmanager", |c, r| {
+                Box::pin(async move { secretsmanager::collect(&c, &r).await })
+            }),
+            ("efs", |c, r| {
+                Box::pin(async move { efs::collect(&c, &r).await })
+            }),
+            ("backup", |c, r| {
+                Box::pin(async move { backup::collect(&c, &r).await })
+            }),
+            ("guardduty", |c, r| {
+                Box::pin(async move { guardduty::collect(&c, &r).await })
+            }),
+            ("config", |c, r| {
+                Box::pin(async move { config::collect(&c, &r).await })
+            }),
+            ("securityhub", |c, r| {
+                Box::pin(async move { securityhub::collect(&c, &r).await })
+            }),
+            ("sso", |c, r| {
+                Box::pin(async move { sso::collect(&c, &r).await })
+            }),
+            ("elb", |c, r| {
+                Box::pin(async move { elb::collect(&c, &r).await })
+            }),
         ];
-        let jobs: Vec<(Regional, String)> = services
+        let jobs: Vec<(&str, Regional, String)> = services
             .iter()
-            .flat_map(|f| regions.iter().map(move |r| (*f, r.clone())))
+            .flat_map(|(name, f)| regions.iter().map(move |r| (*name, *f, r.clone())))
             .collect();
         let ctx = ctx.clone();
         // A bound per service as before (4 regions at a time), across all services.
-        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(f, r)| f(ctx.clone(), r)).await
+        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(name, f, r)| {
+            let ctx = ctx.clone();
+            async move {
+                let found = f(ctx.clone(), r.clone()).await;
+                ctx.progress.done(&format!("{name} {r}"));
+                found
+            }
+        })
+        .await
     };
     let ((s3_found, account_pab), (iam_found, summary), trails, regional_found) = tokio::join!(
         s3::collect(&ctx),
@@ -264,7 +279,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         trails_all,
         regional,
     );
-    ctx.progress.bar.finish_and_clear();
+    ctx.progress.finish();
 
     let mut found = Found::default();
     found.extend(s3_found);

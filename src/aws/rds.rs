@@ -139,7 +139,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         }
     }
     found.extend(snapshots(ctx, &client, region).await);
-    ctx.progress.done(&format!("rds {region}"));
     found
 }
 

@@ -47,6 +47,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         }
         Err(why) => found.gap(&ctx.account, Some(region), &[SECRET], why),
     }
-    ctx.progress.done(&format!("secretsmanager {region}"));
     found
 }

@@ -22,7 +22,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             }
         }
     }
-    ctx.progress.done(&format!("securityhub {region}"));
     let mut found = Found::default();
     found.resources.push(p.into_resource(region_resource(
         KIND,

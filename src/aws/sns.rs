@@ -21,13 +21,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             .collect::<Vec<_>>()
             .await,
     );
-    let topics = match topics {
-        Ok(t) => t,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[TOPIC], why);
-            ctx.progress.done(&format!("sns {region}"));
-            return found;
-        }
+    let Some(topics) = found.listed(topics, &ctx.account, Some(region), &[TOPIC]) else {
+        return found;
     };
     for t in topics {
         let Some(arn) = t.topic_arn().map(str::to_string) else {
@@ -54,6 +49,5 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             Default::default(),
         )));
     }
-    ctx.progress.done(&format!("sns {region}"));
     found
 }

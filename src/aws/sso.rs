@@ -21,13 +21,9 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             .collect::<Vec<_>>()
             .await,
     );
-    let instances = match instances {
-        Ok(i) => i,
-        Err(why) => {
-            found.gap(&ctx.account, Some(region), &[PERMISSION_SET], why);
-            ctx.progress.done(&format!("sso {region}"));
-            return found;
-        }
+    let Some(instances) = found.listed(instances, &ctx.account, Some(region), &[PERMISSION_SET])
+    else {
+        return found;
     };
     for inst in instances {
         let Some(instance) = inst.instance_arn().map(str::to_string) else {
@@ -93,7 +89,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             )));
         }
     }
-    ctx.progress.done(&format!("sso {region}"));
     found
 }
 

@@ -155,20 +155,8 @@ fn transport_error(op: &str, e: &azure_core::Error) -> String {
 pub(crate) fn azure_error(op: &str, status: u16, body: &[u8]) -> String {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let err = parsed.as_ref().and_then(|v| v.get("error"));
-    let code = err
-        .and_then(|e| e.get("code"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty());
-    let message = err
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-        .map(|m| m.chars().take(300).collect::<String>());
-    match (code, message) {
-        (Some(c), Some(m)) => format!("{op}: {c}: {m} (HTTP {status})"),
-        (Some(c), None) => format!("{op}: {c} (HTTP {status})"),
-        (None, Some(m)) => format!("{op}: {m} (HTTP {status})"),
-        (None, None) => format!("{op}: HTTP {status}"),
-    }
+    let field = |name: &str| err.and_then(|e| e.get(name)).and_then(Value::as_str);
+    crate::collect::error_reason(op, field("code"), field("message"), status)
 }
 
 #[cfg(test)]

@@ -17,17 +17,15 @@ mod subscription;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use azure_core::credentials::{Secret, TokenCredential};
 use azure_identity::{
     ClientSecretCredential, DeveloperToolsCredential, ManagedIdentityCredential,
     WorkloadIdentityCredential,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 
-use crate::collect::{bounded, Found};
+use crate::collect::{bounded, Found, Progress};
 use crate::model::Inventory;
 use client::Api;
 
@@ -72,29 +70,6 @@ pub enum AzureError {
     Subscriptions(String),
     #[error("no subscription to scan: the credential sees none (name them with --subscription)")]
     NoSubscriptions,
-}
-
-pub(crate) struct Progress {
-    bar: ProgressBar,
-}
-
-impl Progress {
-    fn new(total: u64) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} Azure {pos}/{len} service-subscriptions read, last: {msg} ({elapsed})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Self { bar }
-    }
-
-    pub fn done(&self, what: &str) {
-        self.bar.inc(1);
-        self.bar.set_message(what.to_string());
-    }
 }
 
 /// What every service module needs.
@@ -227,7 +202,11 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         arm,
         graph,
         concurrency: opts.concurrency.max(1),
-        progress: Progress::new(5 * ids.len() as u64 + tenants.len() as u64),
+        progress: Progress::new(
+            "Azure",
+            "service-subscriptions",
+            5 * ids.len() as u64 + tenants.len() as u64,
+        ),
     });
     let per_sub = bounded(ids.clone(), 4, {
         let ctx = ctx.clone();
@@ -256,7 +235,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         }
     });
     let (per_sub, users) = tokio::join!(per_sub, users);
-    ctx.progress.bar.finish_and_clear();
+    ctx.progress.finish();
 
     let mut found = Found::default();
     for f in per_sub.into_iter().chain(users) {

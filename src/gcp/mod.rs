@@ -17,11 +17,8 @@ mod storage;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use crate::collect::{bounded, Found};
+use crate::collect::{bounded, Found, Progress};
 use crate::model::Inventory;
 
 pub use clients::Endpoints;
@@ -70,29 +67,6 @@ pub enum GcpError {
     NoProjects,
 }
 
-pub(crate) struct Progress {
-    bar: ProgressBar,
-}
-
-impl Progress {
-    fn new(total: u64) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} Google Cloud {pos}/{len} service-projects read, last: {msg} ({elapsed})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Self { bar }
-    }
-
-    pub fn done(&self, what: &str) {
-        self.bar.inc(1);
-        self.bar.set_message(what.to_string());
-    }
-}
-
 /// What every service module needs.
 pub(crate) struct Ctx {
     pub clients: clients::Clients,
@@ -115,7 +89,11 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
 
     let ctx = Arc::new(Ctx {
         clients,
-        progress: Progress::new(4 * projects.len() as u64),
+        progress: Progress::new(
+            "Google Cloud",
+            "service-projects",
+            4 * projects.len() as u64,
+        ),
     });
     let per_project = bounded(projects.clone(), opts.concurrency, {
         let ctx = ctx.clone();
@@ -155,7 +133,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         }
     })
     .await;
-    ctx.progress.bar.finish_and_clear();
+    ctx.progress.finish();
 
     let mut found = Found::default();
     for f in per_project {

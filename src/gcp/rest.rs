@@ -103,21 +103,8 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 fn google_error(op: &str, status: StatusCode, body: &[u8]) -> String {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let err = parsed.as_ref().and_then(|v| v.get("error"));
-    let code = err
-        .and_then(|e| e.get("status"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty());
-    let message = err
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-        .map(|m| m.chars().take(300).collect::<String>());
-    let http = status.as_u16();
-    match (code, message) {
-        (Some(c), Some(m)) => format!("{op}: {c}: {m} (HTTP {http})"),
-        (None, Some(m)) => format!("{op}: {m} (HTTP {http})"),
-        (Some(c), None) => format!("{op}: {c} (HTTP {http})"),
-        (None, None) => format!("{op}: HTTP {http}"),
-    }
+    let field = |name: &str| err.and_then(|e| e.get(name)).and_then(Value::as_str);
+    crate::collect::error_reason(op, field("status"), field("message"), status.as_u16())
 }
 
 #[cfg(test)]

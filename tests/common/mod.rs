@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the real binary, read what it wrote.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -52,4 +53,31 @@ pub fn snapshot(dir: &Path, name: &str, resources: &str, gaps: &str) -> PathBuf 
     )
     .unwrap();
     path
+}
+
+/// (policy, resource name, outcome) of every verdict in a JSON report.
+pub fn verdicts(result: &serde_json::Value) -> BTreeSet<(String, String, String)> {
+    result["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .map(|v| {
+            (
+                v["policy"].as_str().unwrap_or_default().to_string(),
+                v["resource"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                v["outcome"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A verdict set from string triples.
+pub fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
 }
