@@ -10,8 +10,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hipaa-scan/target}"
 tools="${HIPAA_SCAN_TEST_TOOLS:-$CARGO_TARGET_DIR/test-tools/bin}"
 buckets="${1:-1000}" users="${2:-500}" dbs="${3:-200}"
 
-cargo build --release --locked --quiet
-bin="$CARGO_TARGET_DIR/release/hipaa-scan"
+# HIPAA_SCAN_BIN=path skips the release build (e.g. to time a debug build already at hand).
+bin="${HIPAA_SCAN_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release --locked --quiet
+  bin="$CARGO_TARGET_DIR/release/hipaa-scan"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)
 MOTO_IAM_LOAD_MANAGED_POLICIES=true MOTO_EC2_LOAD_DEFAULT_AMIS=false \

@@ -108,7 +108,9 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
                     && a.redirect_config().and_then(|r| r.protocol()) == Some("HTTPS")
             });
             p.set("redirects_to_https", redirects);
-            match l.ssl_policy() {
+            // Only TLS listeners negotiate; an HTTP listener may still report a policy.
+            let tls = matches!(protocol.as_str(), "HTTPS" | "TLS");
+            match l.ssl_policy().filter(|_| tls) {
                 None => p.set("tls_protocols", Vec::<String>::new()),
                 Some(policy) => {
                     if !policies.contains_key(policy) {
