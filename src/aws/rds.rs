@@ -6,7 +6,7 @@ use aws_sdk_rds::types::Tag;
 use aws_sdk_rds::Client;
 use serde_json::{json, Value};
 
-use super::util::{self, describe, resource, Found, Props};
+use super::util::{self, all, describe, resource, Found, Props};
 use super::Ctx;
 
 const INSTANCE: &str = "aws.rds.instance";
@@ -256,136 +256,152 @@ async fn cluster_params(client: &Client, group: &str) -> Result<HashMap<String, 
 /// Manual DB and cluster snapshots: encrypted, and shared with everyone or not.
 async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> Found {
     let mut found = Found::default();
-    let listed: Result<Vec<_>, _> = client
-        .describe_db_snapshots()
-        .snapshot_type("manual")
-        .into_paginator()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect();
-    match listed {
-        Ok(pages) => {
-            for s in pages.iter().flat_map(|p| p.db_snapshots()) {
-                let name = s.db_snapshot_identifier().unwrap_or_default().to_string();
-                let mut p = Props::default();
-                opt(
-                    &mut p,
-                    "encrypted",
-                    s.encrypted(),
-                    "rds:DescribeDBSnapshots",
-                );
-                p.set("cluster", false);
-                match client
-                    .describe_db_snapshot_attributes()
-                    .db_snapshot_identifier(&name)
-                    .send()
-                    .await
-                {
-                    Ok(out) => {
-                        let public = out.db_snapshot_attributes_result().is_some_and(|r| {
-                            r.db_snapshot_attributes().iter().any(|a| {
-                                a.attribute_name() == Some("restore")
-                                    && a.attribute_values().iter().any(|v| v == "all")
-                            })
-                        });
-                        p.set("public", public);
-                    }
-                    Err(e) => p.unknown("public", describe("rds:DescribeDBSnapshotAttributes", &e)),
-                }
-                let id = s.db_snapshot_arn().map_or_else(
-                    || format!("arn:aws:rds:{region}:{}:snapshot:{name}", ctx.account),
-                    str::to_string,
-                );
-                found.resources.push(p.into_resource(resource(
-                    SNAPSHOT,
-                    id,
-                    &ctx.account,
-                    region,
-                    name,
-                    tags(s.tag_list()),
-                )));
-            }
-        }
-        Err(e) => found.gap(
-            &ctx.account,
-            Some(region),
-            &[SNAPSHOT],
-            describe("rds:DescribeDBSnapshots", &e),
-        ),
+    let listed = all(
+        "rds:DescribeDBSnapshots",
+        client
+            .describe_db_snapshots()
+            .snapshot_type("manual")
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for s in found
+        .listed(listed, &ctx.account, Some(region), &[SNAPSHOT])
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|p| p.db_snapshots())
+    {
+        let name = s.db_snapshot_identifier().unwrap_or_default().to_string();
+        let public = client
+            .describe_db_snapshot_attributes()
+            .db_snapshot_identifier(&name)
+            .send()
+            .await
+            .map(|out| {
+                out.db_snapshot_attributes_result().is_some_and(|r| {
+                    restorable_by_all(
+                        r.db_snapshot_attributes()
+                            .iter()
+                            .map(|a| (a.attribute_name(), a.attribute_values())),
+                    )
+                })
+            })
+            .map_err(|e| describe("rds:DescribeDBSnapshotAttributes", &e));
+        let arn = s.db_snapshot_arn().map_or_else(
+            || format!("arn:aws:rds:{region}:{}:snapshot:{name}", ctx.account),
+            str::to_string,
+        );
+        let snap = Snapshot {
+            name,
+            arn,
+            encrypted: s.encrypted(),
+            cluster: false,
+        };
+        found
+            .resources
+            .push(snap.resource(ctx, region, public, tags(s.tag_list())));
     }
-    let listed: Result<Vec<_>, _> = client
-        .describe_db_cluster_snapshots()
-        .snapshot_type("manual")
-        .into_paginator()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect();
-    match listed {
-        Ok(pages) => {
-            for s in pages.iter().flat_map(|p| p.db_cluster_snapshots()) {
-                let name = s
-                    .db_cluster_snapshot_identifier()
-                    .unwrap_or_default()
-                    .to_string();
-                let mut p = Props::default();
-                opt(
-                    &mut p,
-                    "encrypted",
-                    s.storage_encrypted(),
-                    "rds:DescribeDBClusterSnapshots",
-                );
-                p.set("cluster", true);
-                match client
-                    .describe_db_cluster_snapshot_attributes()
-                    .db_cluster_snapshot_identifier(&name)
-                    .send()
-                    .await
-                {
-                    Ok(out) => {
-                        let public = out
-                            .db_cluster_snapshot_attributes_result()
-                            .is_some_and(|r| {
-                                r.db_cluster_snapshot_attributes().iter().any(|a| {
-                                    a.attribute_name() == Some("restore")
-                                        && a.attribute_values().iter().any(|v| v == "all")
-                                })
-                            });
-                        p.set("public", public);
-                    }
-                    Err(e) => p.unknown(
-                        "public",
-                        describe("rds:DescribeDBClusterSnapshotAttributes", &e),
-                    ),
-                }
-                let id = s.db_cluster_snapshot_arn().map_or_else(
-                    || {
-                        format!(
-                            "arn:aws:rds:{region}:{}:cluster-snapshot:{name}",
-                            ctx.account
+    let listed = all(
+        "rds:DescribeDBClusterSnapshots",
+        client
+            .describe_db_cluster_snapshots()
+            .snapshot_type("manual")
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for s in found
+        .listed(listed, &ctx.account, Some(region), &[SNAPSHOT])
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|p| p.db_cluster_snapshots())
+    {
+        let name = s
+            .db_cluster_snapshot_identifier()
+            .unwrap_or_default()
+            .to_string();
+        let public = client
+            .describe_db_cluster_snapshot_attributes()
+            .db_cluster_snapshot_identifier(&name)
+            .send()
+            .await
+            .map(|out| {
+                out.db_cluster_snapshot_attributes_result()
+                    .is_some_and(|r| {
+                        restorable_by_all(
+                            r.db_cluster_snapshot_attributes()
+                                .iter()
+                                .map(|a| (a.attribute_name(), a.attribute_values())),
                         )
-                    },
-                    str::to_string,
-                );
-                found.resources.push(p.into_resource(resource(
-                    SNAPSHOT,
-                    id,
-                    &ctx.account,
-                    region,
-                    name,
-                    tags(s.tag_list()),
-                )));
-            }
-        }
-        Err(e) => found.gap(
-            &ctx.account,
-            Some(region),
-            &[SNAPSHOT],
-            describe("rds:DescribeDBClusterSnapshots", &e),
-        ),
+                    })
+            })
+            .map_err(|e| describe("rds:DescribeDBClusterSnapshotAttributes", &e));
+        let arn = s.db_cluster_snapshot_arn().map_or_else(
+            || {
+                format!(
+                    "arn:aws:rds:{region}:{}:cluster-snapshot:{name}",
+                    ctx.account
+                )
+            },
+            str::to_string,
+        );
+        let snap = Snapshot {
+            name,
+            arn,
+            encrypted: s.storage_encrypted(),
+            cluster: true,
+        };
+        found
+            .resources
+            .push(snap.resource(ctx, region, public, tags(s.tag_list())));
     }
     found
+}
+
+/// What DB and cluster snapshots have in common.
+struct Snapshot {
+    name: String,
+    arn: String,
+    encrypted: Option<bool>,
+    cluster: bool,
+}
+
+impl Snapshot {
+    fn resource(
+        self,
+        ctx: &Ctx,
+        region: &str,
+        public: Result<bool, String>,
+        tags: BTreeMap<String, String>,
+    ) -> crate::model::Resource {
+        let mut p = Props::default();
+        opt(
+            &mut p,
+            "encrypted",
+            self.encrypted,
+            "rds:DescribeDBSnapshots",
+        );
+        p.set("cluster", self.cluster);
+        match public {
+            Ok(v) => p.set("public", v),
+            Err(why) => p.unknown("public", why),
+        }
+        p.into_resource(resource(
+            SNAPSHOT,
+            self.arn,
+            &ctx.account,
+            region,
+            self.name,
+            tags,
+        ))
+    }
+}
+
+/// Whether a snapshot's `restore` attribute lists `all` (shared with every AWS account).
+fn restorable_by_all<'a>(attrs: impl Iterator<Item = (Option<&'a str>, &'a [String])>) -> bool {
+    attrs
+        .into_iter()
+        .any(|(name, values)| name == Some("restore") && values.iter().any(|v| v == "all"))
 }
