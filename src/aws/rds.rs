@@ -297,6 +297,7 @@ async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> Found {
             arn,
             encrypted: s.encrypted(),
             cluster: false,
+            listed_by: "rds:DescribeDBSnapshots",
         };
         found
             .resources
@@ -352,6 +353,7 @@ async fn snapshots(ctx: &Ctx, client: &Client, region: &str) -> Found {
             arn,
             encrypted: s.storage_encrypted(),
             cluster: true,
+            listed_by: "rds:DescribeDBClusterSnapshots",
         };
         found
             .resources
@@ -366,6 +368,8 @@ struct Snapshot {
     arn: String,
     encrypted: Option<bool>,
     cluster: bool,
+    /// The listing call, named when it left a field out.
+    listed_by: &'static str,
 }
 
 impl Snapshot {
@@ -377,12 +381,7 @@ impl Snapshot {
         tags: BTreeMap<String, String>,
     ) -> crate::model::Resource {
         let mut p = Props::default();
-        opt(
-            &mut p,
-            "encrypted",
-            self.encrypted,
-            "rds:DescribeDBSnapshots",
-        );
+        opt(&mut p, "encrypted", self.encrypted, self.listed_by);
         p.set("cluster", self.cluster);
         match public {
             Ok(v) => p.set("public", v),
