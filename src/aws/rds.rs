@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_rds::types::Tag;
+use aws_sdk_rds::types::{Parameter, Tag};
 use aws_sdk_rds::Client;
 use serde_json::{json, Value};
 
@@ -218,39 +218,43 @@ impl TlsParams {
 }
 
 async fn instance_params(client: &Client, group: &str) -> Result<HashMap<String, String>, String> {
-    let mut out = HashMap::new();
-    let mut pages = client
-        .describe_db_parameters()
-        .db_parameter_group_name(group)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| describe("rds:DescribeDBParameters", &e))?;
-        for p in page.parameters() {
-            if let (Some(n), Some(v)) = (p.parameter_name(), p.parameter_value()) {
-                out.insert(n.to_string(), v.to_string());
-            }
-        }
-    }
-    Ok(out)
+    let pages = all(
+        "rds:DescribeDBParameters",
+        client
+            .describe_db_parameters()
+            .db_parameter_group_name(group)
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    )?;
+    Ok(set_values(pages.iter().flat_map(|p| p.parameters())))
 }
 
 async fn cluster_params(client: &Client, group: &str) -> Result<HashMap<String, String>, String> {
-    let mut out = HashMap::new();
-    let mut pages = client
-        .describe_db_cluster_parameters()
-        .db_cluster_parameter_group_name(group)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| describe("rds:DescribeDBClusterParameters", &e))?;
-        for p in page.parameters() {
-            if let (Some(n), Some(v)) = (p.parameter_name(), p.parameter_value()) {
-                out.insert(n.to_string(), v.to_string());
-            }
-        }
-    }
-    Ok(out)
+    let pages = all(
+        "rds:DescribeDBClusterParameters",
+        client
+            .describe_db_cluster_parameters()
+            .db_cluster_parameter_group_name(group)
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    )?;
+    Ok(set_values(pages.iter().flat_map(|p| p.parameters())))
+}
+
+/// The parameters of a group that have a value, by name.
+fn set_values<'a>(params: impl Iterator<Item = &'a Parameter>) -> HashMap<String, String> {
+    params
+        .filter_map(|p| {
+            Some((
+                p.parameter_name()?.to_string(),
+                p.parameter_value()?.to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// Manual DB and cluster snapshots: encrypted, and shared with everyone or not.
