@@ -137,6 +137,42 @@ where
     out.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Runs one service's reading as a task of its own: a panic there (a bug, or an answer the
+/// code did not expect) becomes a gap over every kind of `service` (`aws.rds.*`) in
+/// `account`/`region`, and the rest of the scan goes on.
+pub async fn isolated<F>(
+    fut: F,
+    provider: Provider,
+    service: &str,
+    account: &str,
+    region: Option<&str>,
+) -> Found
+where
+    F: Future<Output = Found> + Send + 'static,
+{
+    match tokio::spawn(fut).await {
+        Ok(found) => found,
+        Err(e) => {
+            let prefix = format!("{}.{service}.", provider.as_str());
+            let kinds: Vec<&str> = crate::model::KINDS
+                .iter()
+                .map(|k| k.kind)
+                .filter(|k| k.starts_with(&prefix))
+                .collect();
+            let why = if e.is_panic() {
+                "the reading stopped on an internal error (a bug: please report it)"
+            } else {
+                "the reading was cancelled"
+            };
+            let mut found = Found::default();
+            if !kinds.is_empty() {
+                found.gap(account, region, &kinds, format!("{service}: {why}"));
+            }
+            found
+        }
+    }
+}
+
 /// Progress on stderr, one step per service and region (or project, subscription); drawn only
 /// when stderr is a terminal.
 pub struct Progress {

@@ -85,8 +85,11 @@ impl Default for ScopeConfig {
 }
 
 impl ScopeConfig {
+    /// In ePHI scope: in a scoped account, tagged as such, or with tags that could not be read
+    /// (scope fails closed: an unknown classification is treated as ePHI).
     pub fn in_scope(&self, r: &Resource) -> bool {
-        self.accounts.iter().any(|a| a == &r.account)
+        r.unknown.contains_key("tags")
+            || self.accounts.iter().any(|a| a == &r.account)
             || r.tags.iter().any(|(k, v)| {
                 self.tag_keys.iter().any(|key| key.eq_ignore_ascii_case(k))
                     && self
@@ -142,7 +145,9 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        Config::parse(&text, &path.display().to_string())
+        let name = path.display().to_string();
+        crate::error::require_content(&text, &name, "a hipaa-scan configuration (YAML)")?;
+        Config::parse(&text, &name)
     }
 
     pub fn parse(text: &str, name: &str) -> Result<Config> {

@@ -31,6 +31,9 @@ pub enum Outcome {
     Fail,
     /// The check could not run; the reason says why.
     NotEvaluated(Arc<str>),
+    /// The policy does not apply to this resource (its `applies_if` is false): counted and
+    /// shown apart from pass, never as one.
+    NotApplicable,
 }
 
 impl Outcome {
@@ -39,6 +42,7 @@ impl Outcome {
             Outcome::Pass => "pass",
             Outcome::Fail => "fail",
             Outcome::NotEvaluated(_) => "not_evaluated",
+            Outcome::NotApplicable => "not_applicable",
         }
     }
 }
@@ -180,12 +184,37 @@ fn run(
     params: &dyn Val,
     root: &Context<'_, '_>,
 ) -> Outcome {
+    if let Some(applies) = &policy.applies_if {
+        match decide(applies, "applies_if", r, value, params, root) {
+            Ok(true) => {}
+            Ok(false) => return Outcome::NotApplicable,
+            Err(reason) => return Outcome::NotEvaluated(reason),
+        }
+    }
+    match decide(&policy.condition, "condition", r, value, params, root) {
+        Ok(true) => Outcome::Pass,
+        Ok(false) => Outcome::Fail,
+        Err(reason) => Outcome::NotEvaluated(reason),
+    }
+}
+
+/// Runs one compiled expression to a bool, or says why it could not decide.
+fn decide(
+    condition: &crate::policy::Condition,
+    what: &str,
+    r: &Resource,
+    value: &dyn Val,
+    params: &dyn Val,
+    root: &Context<'_, '_>,
+) -> Result<bool, Arc<str>> {
     // A property the condition reads but the adapter could not collect: the condition must
     // not decide on it. Reads of absent keys fail in CEL (and land below); presence tests
-    // (`has(...)`) would quietly say false, so those are refused up front.
-    for field in &policy.condition.presence_tests {
-        if let Some(reason) = unknown_reason(r, field) {
-            return Outcome::NotEvaluated(Arc::from(reason));
+    // (`has(...)`) would quietly say false for a property the adapter tried and failed to
+    // read, so those are refused up front. A property absent without a reason (a snapshot
+    // written before the property existed) is what `has()` is for: it says false.
+    for field in &condition.presence_tests {
+        if let Some(reason) = r.unknown.get(field.as_str()) {
+            return Err(Arc::from(reason.as_str()));
         }
     }
     let vars = Vars {
@@ -194,22 +223,18 @@ fn run(
     };
     let mut ctx = root.new_inner_scope();
     ctx.set_variable_resolver(&vars);
-    match policy.condition.program.execute(&ctx) {
-        Ok(Value::Bool(true)) => Outcome::Pass,
-        Ok(Value::Bool(false)) => Outcome::Fail,
-        Ok(other) => Outcome::NotEvaluated(Arc::from(format!(
-            "the condition returned {other:?}, not a bool"
-        ))),
+    match condition.program.execute(&ctx) {
+        Ok(Value::Bool(b)) => Ok(b),
+        // The value itself is not shown: it may carry property values.
+        Ok(_) => Err(Arc::from(format!("the {what} did not return a bool"))),
         Err(ExecutionError::NoSuchKey(key))
-            if policy.condition.reads.iter().any(|f| f == key.as_str()) =>
+            if condition.reads.iter().any(|f| f == key.as_str()) =>
         {
-            Outcome::NotEvaluated(Arc::from(
+            Err(Arc::from(
                 unknown_reason(r, &key).unwrap_or_else(|| format!("property `{key}` is missing")),
             ))
         }
-        Err(e) => Outcome::NotEvaluated(Arc::from(format!(
-            "the condition could not be evaluated: {e}"
-        ))),
+        Err(e) => Err(Arc::from(format!("the {what} could not be evaluated: {e}"))),
     }
 }
 

@@ -122,3 +122,16 @@ fn first_line(message: &str) -> String {
         _ => line.to_string(),
     }
 }
+
+/// An input file that is empty or only whitespace is an error naming the file, never an empty
+/// configuration, waiver list, baseline, snapshot or policy set: a truncated file must not
+/// quietly drop what it held.
+pub fn require_content(text: &str, file: &str, what: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::Input(vec![InputError::new(
+            file,
+            format!("the file is empty; expected {what}"),
+        )]));
+    }
+    Ok(())
+}

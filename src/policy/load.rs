@@ -113,6 +113,9 @@ struct RawPolicy {
     #[serde(default)]
     params: Option<Spanned<BTreeMap<String, serde_json::Value>>>,
     condition: Spanned<String>,
+    /// When false for a resource, the policy does not apply to it (not applicable).
+    #[serde(default)]
+    applies_if: Option<Spanned<String>>,
 }
 
 fn at<T>(file: &str, spanned: &Spanned<T>, message: String) -> InputError {
@@ -218,6 +221,14 @@ fn parse_file(file: &PolicyFile, errors: &mut Vec<InputError>) -> Vec<(Policy, u
             return Vec::new();
         }
     };
+    // An empty (or comments-only) file would silently drop a policy from the gate.
+    if raws.is_empty() {
+        errors.push(InputError::new(
+            &file.name,
+            "the file holds no policy (it is empty or only comments)",
+        ));
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for raw in raws {
         let before = errors.len();
@@ -345,38 +356,37 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
             return None;
         }
     };
-    for field in &condition.reads {
-        if COMMON_FIELDS.iter().any(|c| c.name == field) {
-            continue;
-        }
-        if wildcard {
-            err(at(
-                file,
-                &raw.condition,
-                format!("`resource.{field}` is not a common field, and a `<provider>.*` policy can only read common fields"),
-            )
-            .field("condition"));
-        }
-        for spec in &specs {
-            if spec.prop(field).is_none() {
-                err(at(
-                    file,
-                    &raw.condition,
-                    format!("kind `{}` has no property `{field}`", spec.kind),
-                )
-                .field("condition"));
+    let applies_if = match &raw.applies_if {
+        Some(text) => match Condition::compile(&text.value) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                err(at(file, text, e.message).field("applies_if"));
+                return None;
             }
-        }
-    }
-    for p in &condition.params {
-        if !params.contains_key(p) {
-            err(at(
-                file,
-                &raw.condition,
-                format!("`params.{p}` is not declared under `params`"),
-            )
-            .field("condition"));
-        }
+        },
+        None => None,
+    };
+    check_reads(
+        &condition,
+        &raw.condition,
+        "condition",
+        file,
+        wildcard,
+        &specs,
+        &params,
+        &mut err,
+    );
+    if let (Some(c), Some(text)) = (&applies_if, &raw.applies_if) {
+        check_reads(
+            c,
+            text,
+            "applies_if",
+            file,
+            wildcard,
+            &specs,
+            &params,
+            &mut err,
+        );
     }
     Some(Policy {
         id,
@@ -391,6 +401,56 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
         references: raw.references,
         params,
         condition,
+        applies_if,
         origin: file.to_string(),
     })
+}
+
+/// Every property an expression reads exists on every kind of the policy, and every
+/// parameter it reads is declared.
+#[allow(clippy::too_many_arguments)]
+fn check_reads(
+    condition: &Condition,
+    text: &Spanned<String>,
+    name: &str,
+    file: &str,
+    wildcard: bool,
+    specs: &[&kinds::KindSpec],
+    params: &BTreeMap<String, serde_json::Value>,
+    err: &mut impl FnMut(InputError),
+) {
+    let raw_condition = text;
+    for field in &condition.reads {
+        if COMMON_FIELDS.iter().any(|c| c.name == field) {
+            continue;
+        }
+        if wildcard {
+            err(at(
+                file,
+                raw_condition,
+                format!("`resource.{field}` is not a common field, and a `<provider>.*` policy can only read common fields"),
+            )
+            .field(name));
+        }
+        for spec in specs {
+            if spec.prop(field).is_none() {
+                err(at(
+                    file,
+                    raw_condition,
+                    format!("kind `{}` has no property `{field}`", spec.kind),
+                )
+                .field(name));
+            }
+        }
+    }
+    for p in &condition.params {
+        if !params.contains_key(p) {
+            err(at(
+                file,
+                raw_condition,
+                format!("`params.{p}` is not declared under `params`"),
+            )
+            .field(name));
+        }
+    }
 }

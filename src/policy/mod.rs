@@ -99,6 +99,8 @@ pub struct Policy {
     /// Parameters with their values (defaults, after config overrides).
     pub params: BTreeMap<String, serde_json::Value>,
     pub condition: Condition,
+    /// When set and false for a resource, the verdict is not applicable.
+    pub applies_if: Option<Condition>,
     /// Where the policy was loaded from, for messages.
     pub origin: String,
 }

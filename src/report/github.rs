@@ -11,9 +11,7 @@ pub const SUMMARY_LIMIT: usize = 1024 * 1024;
 /// Findings listed at most, for readability; the rest are counted.
 pub const MAX_FINDING_ROWS: usize = 200;
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use super::markdown_cell as cell;
 
 /// Appends rows to `out` while they fit in `budget` bytes; returns how many were left out.
 fn rows(

@@ -152,6 +152,7 @@ pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
             "pass": c.pass,
             "fail": c.fail,
             "not_evaluated": c.not_evaluated,
+            "not_applicable": c.not_applicable,
             "gating": c.gating,
             "waived": c.waived,
             "new": c.new,

@@ -1,15 +1,19 @@
 //! The physical-safeguard inheritance map as Markdown and JSON.
+//!
+//! Per service in use: its standing against the provider's BAA list (status, basis, source, date
+//! read); per 164.310 row: who carries it for that service, why, and what the customer must do.
 
 use std::fmt::Write;
 
 use serde_json::json;
 
-use crate::baa::{InheritanceMap, Responsibility, ServiceMap, ServiceModel};
+use crate::baa::{BaaStatus, InheritanceMap, ServiceMap, ServiceModel};
 
 pub fn render_json(map: &InheritanceMap) -> String {
     let doc = json!({
         "tool": {"name": "hipaa-scan", "version": env!("CARGO_PKG_VERSION")},
         "sources": map.sources,
+        "safeguard_sources": map.safeguard_sources,
         "services": map.services,
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -17,16 +21,58 @@ pub fn render_json(map: &InheritanceMap) -> String {
     s
 }
 
-fn mark(r: Responsibility) -> &'static str {
-    match r {
-        Responsibility::Inherited => "inherited",
-        Responsibility::Shared => "shared",
-        Responsibility::Customer => "**customer**",
+use super::markdown_cell as escape;
+
+fn status(s: &ServiceMap) -> &'static str {
+    match s.baa_status {
+        BaaStatus::Listed => "on the list",
+        BaaStatus::AccountScope => "account scope (not a listed service)",
+        BaaStatus::NotListed => "**NOT on the list**",
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('|', "\\|")
+fn model(s: &ServiceMap) -> &'static str {
+    match (s.control_plane, s.model) {
+        (true, _) => "control plane",
+        (_, Some(m)) => m.as_str(),
+        (_, None) => "unknown",
+    }
+}
+
+/// Services share a 164.310 table when their rows are assigned the same way.
+#[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
+enum Group {
+    Managed,
+    Infrastructure,
+    Edge,
+    ControlPlane,
+    OutsideBaa,
+}
+
+impl Group {
+    fn of(s: &ServiceMap) -> Group {
+        if !s.eligible {
+            Group::OutsideBaa
+        } else if s.control_plane {
+            Group::ControlPlane
+        } else {
+            match s.model.unwrap_or_default() {
+                ServiceModel::Managed => Group::Managed,
+                ServiceModel::Infrastructure => Group::Infrastructure,
+                ServiceModel::Edge => Group::Edge,
+            }
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Group::Managed => "Covered managed services",
+            Group::Infrastructure => "Covered infrastructure services",
+            Group::Edge => "Covered edge and on-premises services",
+            Group::ControlPlane => "Covered control planes (no ePHI stored)",
+            Group::OutsideBaa => "Services not on a BAA list (not permitted for ePHI)",
+        }
+    }
 }
 
 pub fn render_markdown(map: &InheritanceMap) -> String {
@@ -37,46 +83,54 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
     );
     let _ = writeln!(
         o,
-        "Which physical safeguards each cloud service in use inherits from its provider under the BAA, \
-         shares with it, or leaves to you. A service not covered by a BAA inherits nothing.\n"
+        "For each cloud service in use: whether the provider's Business Associate Agreement covers it \
+         (and where that is stated), and for each 164.310 standard and implementation specification \
+         who carries it, why, and what the customer must do. A service that is not on its provider's \
+         BAA list inherits nothing: ePHI is not permitted there.\n"
     );
     let _ = writeln!(o, "## Services in use\n");
     let _ = writeln!(
         o,
-        "| Service | Provider | HIPAA-eligible | BAA | Model | Resources | In ePHI scope |"
+        "| Service | Provider | BAA status | Basis | Source | Model | Resources | In ePHI scope |"
     );
-    let _ = writeln!(o, "|---|---|---|---|---|---:|---:|");
+    let _ = writeln!(o, "|---|---|---|---|---|---|---:|---:|");
     for s in &map.services {
         let _ = writeln!(
             o,
-            "| {} (`{}`) | {} | {} | {} | {} | {} | {} |",
+            "| {} (`{}`) | {} | {} | {} | <{}> | {} | {} | {} |",
             escape(&s.name),
             s.service,
             s.provider,
-            if s.eligible { "yes" } else { "**NO**" },
-            escape(s.baa.as_deref().unwrap_or("none")),
-            match (s.control_plane, s.model) {
-                (true, _) => "control plane",
-                (_, Some(ServiceModel::Infrastructure)) => "infrastructure",
-                (_, Some(ServiceModel::Managed)) => "managed",
-                (_, None) => "unknown",
-            },
+            status(s),
+            escape(&s.basis),
+            s.source,
+            model(s),
             s.resources,
             s.resources_in_scope
         );
     }
-    type Filter = fn(&ServiceMap) -> bool;
-    let groups: [(&str, Filter); 3] = [
-        ("Covered managed services", |s| {
-            s.eligible && s.model != Some(ServiceModel::Infrastructure)
-        }),
-        ("Covered infrastructure services", |s| {
-            s.eligible && s.model == Some(ServiceModel::Infrastructure)
-        }),
-        ("Services not covered by a BAA", |s| !s.eligible),
-    ];
-    for (title, filter) in groups {
-        let members: Vec<&ServiceMap> = map.services.iter().filter(|s| filter(s)).collect();
+    let outside_in_scope: usize = map
+        .services
+        .iter()
+        .filter(|s| !s.eligible)
+        .map(|s| s.resources_in_scope)
+        .sum();
+    let _ = writeln!(
+        o,
+        "\nResources in ePHI scope on services not on a BAA list: **{outside_in_scope}** (must be 0).\n"
+    );
+
+    let _ = writeln!(o, "## Who carries each safeguard\n");
+    let _ = writeln!(
+        o,
+        "Services whose rows are assigned the same way share one table. *Shared* and *customer* \
+         rows say what the customer must do."
+    );
+    let mut groups: Vec<Group> = map.services.iter().map(Group::of).collect();
+    groups.sort();
+    groups.dedup();
+    for g in groups {
+        let members: Vec<&ServiceMap> = map.services.iter().filter(|s| Group::of(s) == g).collect();
         let Some(first) = members.first() else {
             continue;
         };
@@ -84,19 +138,22 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
             .iter()
             .map(|s| format!("`{}/{}`", s.provider, s.service))
             .collect();
-        let _ = writeln!(o, "\n## {title}\n\n{}\n", names.join(", "));
-        if !first.eligible {
+        let _ = writeln!(o, "\n### {}\n\n{}\n", g.title(), names.join(", "));
+        if g == Group::OutsideBaa {
             for s in &members {
                 let _ = writeln!(o, "- `{}/{}`: {}", s.provider, s.service, escape(&s.basis));
             }
             let _ = writeln!(o);
         }
-        let _ = writeln!(o, "| Citation | Safeguard | Required | Responsibility |");
-        let _ = writeln!(o, "|---|---|---|---|");
+        let _ = writeln!(
+            o,
+            "| Citation | Safeguard | Required | Who carries it | Rationale | Customer's obligation |"
+        );
+        let _ = writeln!(o, "|---|---|---|---|---|---|");
         for row in &first.safeguards {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 row.citation,
                 row.title,
                 if row.required {
@@ -104,7 +161,18 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
                 } else {
                     "addressable"
                 },
-                mark(row.responsibility)
+                if matches!(
+                    row.responsibility,
+                    crate::baa::Responsibility::Customer | crate::baa::Responsibility::NotPermitted
+                ) {
+                    format!("**{}**", row.label)
+                } else {
+                    row.label.to_string()
+                },
+                escape(&row.rationale),
+                row.customer_obligation
+                    .as_deref()
+                    .map_or_else(|| "—".to_string(), escape)
             );
         }
     }
@@ -112,9 +180,12 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
     for s in &map.sources {
         let _ = writeln!(
             o,
-            "- {}: {} (list as of {}), {}",
-            s.provider, s.baa, s.as_of, s.source
+            "- {}: {}, {} ({} services listed; read {}), <{}>",
+            s.provider, s.baa, s.list, s.services_listed, s.as_of, s.source
         );
+    }
+    for s in &map.safeguard_sources {
+        let _ = writeln!(o, "- 164.310 table: {}, <{}>", s.title, s.url);
     }
     o
 }

@@ -6,9 +6,7 @@ use super::{standard_title, Gate, Scan};
 use crate::engine::Outcome;
 use crate::policy::Severity;
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use super::markdown_cell as cell;
 
 pub fn render(scan: &Scan<'_>) -> String {
     let c = scan.counts();
@@ -41,8 +39,8 @@ pub fn render(scan: &Scan<'_>) -> String {
     let _ = writeln!(o, "| Outcome | Count |\n|---|---:|");
     let _ = writeln!(
         o,
-        "| Fail | {} |\n| Pass | {} |\n| Not evaluated | {} |\n",
-        c.fail, c.pass, c.not_evaluated
+        "| Fail | {} |\n| Pass | {} |\n| Not evaluated | {} |\n| Not applicable | {} |\n",
+        c.fail, c.pass, c.not_evaluated, c.not_applicable
     );
     let _ = writeln!(o, "| Severity | Findings |\n|---|---:|");
     for s in Severity::ALL_DESC {
@@ -130,5 +128,8 @@ pub fn render(scan: &Scan<'_>) -> String {
             );
         }
     }
+    // The coverage matrix, one level down.
+    let coverage = super::coverage::render_markdown(scan).replacen("# HIPAA", "## HIPAA", 1);
+    let _ = writeln!(o, "\n{coverage}");
     o
 }

@@ -1,11 +1,17 @@
 //! Renders a scan: terminal text, JSON, SARIF 2.1.0, Markdown, and the inheritance map.
 
+pub mod coverage;
 pub mod github;
 pub mod json;
 pub mod map;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+
+/// A value inside a Markdown table cell: a `|` would end the cell and a newline the row.
+pub(crate) fn markdown_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -100,6 +106,8 @@ pub struct Counts {
     pub pass: usize,
     pub fail: usize,
     pub not_evaluated: usize,
+    /// Verdicts where the policy does not apply to the resource.
+    pub not_applicable: usize,
     pub fail_by_severity: BTreeMap<Severity, usize>,
     /// Failures per Security Rule standard (a finding counts once per standard it cites).
     pub fail_by_standard: BTreeMap<&'static str, usize>,
@@ -355,6 +363,7 @@ impl<'a> Scan<'a> {
             match v.outcome {
                 Outcome::Pass => c.pass += 1,
                 Outcome::NotEvaluated(_) => c.not_evaluated += 1,
+                Outcome::NotApplicable => c.not_applicable += 1,
                 Outcome::Fail => {
                     c.fail += 1;
                     let sev = self.severity(v);
@@ -451,6 +460,18 @@ impl<'a> Scan<'a> {
             .verdicts
             .iter()
             .filter(|v| matches!(v.outcome, Outcome::NotEvaluated(_)))
+            .collect();
+        f.sort_by_key(|v| (v.policy, self.rank(v.target)));
+        f
+    }
+
+    /// Verdicts where the policy does not apply, by policy then target.
+    pub fn not_applicable(&self) -> Vec<&'a Verdict> {
+        let mut f: Vec<&Verdict> = self
+            .evaluation
+            .verdicts
+            .iter()
+            .filter(|v| v.outcome == Outcome::NotApplicable)
             .collect();
         f.sort_by_key(|v| (v.policy, self.rank(v.target)));
         f
@@ -589,6 +610,17 @@ impl<'a> Scan<'a> {
         for p in &policy.condition.params {
             if let Some(value) = policy.params.get(p) {
                 out.insert(format!("params.{p}"), value.clone());
+            }
+        }
+        // Why the service is or is not covered: "`lightsail` is not on the AWS BAA list as of …".
+        if policy.condition.reads.iter().any(|f| f == "hipaa_eligible") {
+            if let Some(s) = self
+                .map
+                .services
+                .iter()
+                .find(|s| s.provider == r.provider && s.service == r.service())
+            {
+                out.insert("baa".into(), Json::String(s.basis.clone()));
             }
         }
         out

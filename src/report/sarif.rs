@@ -12,8 +12,8 @@ use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
-    Sarif, Suppression, Tool, ToolComponent,
+    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultKind,
+    ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 
@@ -223,13 +223,66 @@ fn result(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
     result
 }
 
+/// A verdict where the policy does not apply: `kind: notApplicable`, level `none`.
+fn not_applicable(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
+    let p = scan.policy(v);
+    let t = scan.target(v.target);
+    SarifResult::builder()
+        .rule_id(p.id.clone())
+        .rule_index(v.policy as i64)
+        .kind(ResultKind::NotApplicable)
+        .level(ResultLevel::None)
+        .message(message(format!(
+            "{}: does not apply to {} `{}`.",
+            p.title, t.kind, t.name
+        )))
+        .locations(vec![location(&t)])
+        .build()
+}
+
+/// GitHub code scanning accepts at most this many results in one run.
+pub const MAX_RESULTS: usize = 25_000;
+/// ... and a SARIF file of at most this many bytes once gzipped.
+pub const MAX_GZIPPED_BYTES: usize = 10 * 1024 * 1024;
+
+/// The SARIF log, within GitHub's limits: when the results do not fit, the least severe are
+/// left out (findings are ranked by severity, not-applicable results come last), and the run
+/// says how many and where to find them all.
 pub fn render(scan: &Scan<'_>) -> String {
-    let results: Vec<SarifResult> = scan
+    let mut keep = usize::MAX;
+    loop {
+        let (text, _, kept) = render_at_most(scan, keep);
+        if kept == 0 || gzipped_len(&text) <= MAX_GZIPPED_BYTES {
+            return text;
+        }
+        keep = kept - (kept / 10).max(1);
+    }
+}
+
+fn gzipped_len(text: &str) -> usize {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = gz.write_all(text.as_bytes());
+    gz.finish().map_or(usize::MAX, |v| v.len())
+}
+
+/// Renders with at most `keep` results (and at most [`MAX_RESULTS`]); returns the text, the
+/// number of results there were and the number kept.
+fn render_at_most(scan: &Scan<'_>, keep: usize) -> (String, usize, usize) {
+    let mut results: Vec<SarifResult> = scan
         .findings()
         .into_iter()
         .map(|v| result(scan, v))
+        .chain(
+            scan.not_applicable()
+                .into_iter()
+                .map(|v| not_applicable(scan, v)),
+        )
         .collect();
-    let notifications: Vec<Notification> = scan
+    let total = results.len();
+    let kept = total.min(MAX_RESULTS).min(keep);
+    results.truncate(kept);
+    let mut notifications: Vec<Notification> = scan
         .not_evaluated()
         .into_iter()
         .map(|v| {
@@ -255,7 +308,21 @@ pub fn render(scan: &Scan<'_>) -> String {
         })
         .collect();
     let complete = notifications.is_empty();
+    if kept < total {
+        notifications.push(
+            Notification::builder()
+                .level(json!("warning"))
+                .message(message(format!(
+                    "{} of {total} results left out, the least severe: GitHub code scanning accepts at most {MAX_RESULTS} results and {} MB gzipped per run. The JSON report has them all.",
+                    total - kept,
+                    MAX_GZIPPED_BYTES / (1024 * 1024)
+                )))
+                .build(),
+        );
+    }
     let mut run_props = BTreeMap::new();
+    run_props.insert("results_total".into(), json!(total));
+    run_props.insert("results_left_out".into(), json!(total - kept));
     run_props.insert("collected_at".into(), json!(scan.inventory.collected_at));
     run_props.insert("source".into(), json!(scan.source));
     run_props.insert("complete".into(), json!(complete));
@@ -287,5 +354,5 @@ pub fn render(scan: &Scan<'_>) -> String {
         .build();
     let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     s.push('\n');
-    s
+    (s, total, kept)
 }

@@ -83,6 +83,9 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
     );
     let _ = writeln!(o, "  pass            {:>6}", c.pass);
     let _ = writeln!(o, "  not evaluated   {:>6}", c.not_evaluated);
+    if c.not_applicable > 0 {
+        let _ = writeln!(o, "  not applicable  {:>6}", c.not_applicable);
+    }
 
     if !c.fail_by_standard.is_empty() {
         let _ = writeln!(o, "\n{}", pal.bold("Findings by HIPAA safeguard"));
