@@ -35,21 +35,35 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         );
         let mut p = Props::default();
         match backups {
-            Ok(out) => p.set(
-                "pitr_enabled",
-                out.continuous_backups_description()
-                    .and_then(|d| d.point_in_time_recovery_description())
-                    .and_then(|d| d.point_in_time_recovery_status())
-                    == Some(&PointInTimeRecoveryStatus::Enabled),
-            ),
-            Err(e) => p.unknown(
-                "pitr_enabled",
-                describe("dynamodb:DescribeContinuousBackups", &e),
-            ),
+            Ok(out) => {
+                let pitr = out
+                    .continuous_backups_description()
+                    .and_then(|d| d.point_in_time_recovery_description());
+                let enabled = pitr.and_then(|d| d.point_in_time_recovery_status())
+                    == Some(&PointInTimeRecoveryStatus::Enabled);
+                p.set("pitr_enabled", enabled);
+                // RecoveryPeriodInDays defaults to 35 (the maximum) when PITR is on and the
+                // period was never set; without PITR there is no recovery window.
+                let days = match (enabled, pitr.and_then(|d| d.recovery_period_in_days())) {
+                    (true, Some(d)) => d,
+                    (true, None) => 35,
+                    (false, _) => 0,
+                };
+                p.set("pitr_recovery_period_days", days);
+            }
+            Err(e) => {
+                let why = describe("dynamodb:DescribeContinuousBackups", &e);
+                p.unknown("pitr_enabled", why.clone());
+                p.unknown("pitr_recovery_period_days", why);
+            }
         }
-        let tags = tagged
-            .map(|o| tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value())))))
-            .unwrap_or_default();
+        let tags = match tagged {
+            Ok(o) => tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
+            Err(e) => {
+                p.unknown("tags", describe("dynamodb:ListTagsOfResource", &e));
+                Default::default()
+            }
+        };
         found.resources.push(p.into_resource(resource(
             TABLE,
             arn,

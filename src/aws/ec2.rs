@@ -6,6 +6,8 @@ use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName, T
 use aws_sdk_ec2::Client;
 use serde_json::{json, Value};
 
+use crate::net::{self, PortRule};
+
 use super::util::{self, bounded, describe, resource, Found, Props};
 use super::Ctx;
 
@@ -20,44 +22,62 @@ fn name_or(tags: &BTreeMap<String, String>, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// World-open ingress that reaches an administrative port (22, 3389) or every port.
-pub fn world_open_admin_ports(perms: &[IpPermission]) -> Vec<String> {
-    let mut out = BTreeSet::new();
+/// Administrative ports: SSH and RDP.
+pub const ADMIN_PORTS: [u16; 2] = [22, 3389];
+
+/// Database and remote-management ports: SQL Server, Oracle, MySQL, PostgreSQL, Redis,
+/// Elasticsearch/OpenSearch, MongoDB, SMB, Telnet, WinRM.
+pub const DATABASE_PORTS: [u16; 11] = [
+    1433, 1521, 3306, 5432, 6379, 9200, 27017, 445, 23, 5985, 5986,
+];
+
+/// A security group's ingress permissions as port rules; an address that does not parse is an
+/// error (the exposure is then unknown, not "closed").
+pub fn port_rules(perms: &[IpPermission]) -> Result<Vec<PortRule>, String> {
+    let mut out = Vec::new();
     for p in perms {
-        let proto = p.ip_protocol().unwrap_or_default();
-        let sources: Vec<&str> = p
+        let protocol = match p.ip_protocol().unwrap_or_default() {
+            "-1" => "all",
+            "6" | "tcp" => "tcp",
+            "17" | "udp" => "udp",
+            // ICMP and other protocols carry no ports.
+            _ => continue,
+        };
+        let sources = p
             .ip_ranges()
             .iter()
             .filter_map(|r| r.cidr_ip())
             .chain(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()))
-            .filter(|c| *c == "0.0.0.0/0" || *c == "::/0")
-            .collect();
-        for src in sources {
-            if proto == "-1" {
-                out.insert(format!("all traffic from {src}"));
-                continue;
+            .map(net::parse_source)
+            .collect::<Result<Vec<_>, _>>()?;
+        let (from, to) = if protocol == "all" {
+            (0, 65535)
+        } else {
+            let clamp = |v: i32| v.clamp(0, 65535) as u16;
+            match (p.from_port(), p.to_port()) {
+                (Some(f), Some(t)) if f >= 0 && t >= 0 => (clamp(f), clamp(t)),
+                // -1 or absent for tcp/udp: every port.
+                _ => (0, 65535),
             }
-            let (from, to) = (p.from_port().unwrap_or(0), p.to_port().unwrap_or(65535));
-            let label = match proto {
-                "6" => "tcp",
-                "17" => "udp",
-                other => other,
-            };
-            if label != "tcp" && label != "udp" {
-                continue;
-            }
-            if from <= 0 && to >= 65535 {
-                out.insert(format!("{label} all ports from {src}"));
-                continue;
-            }
-            for port in [22, 3389] {
-                if from <= port && port <= to {
-                    out.insert(format!("{label} {port} from {src}"));
-                }
-            }
-        }
+        };
+        out.push(PortRule {
+            protocol: protocol.to_string(),
+            from,
+            to,
+            sources,
+        });
     }
-    out.into_iter().collect()
+    Ok(out)
+}
+
+/// Ingress that, across all of the group's rules, opens any of `ports` (or every port) to the
+/// internet (see [`net::open_ports`]).
+pub fn world_open(perms: &[IpPermission], ports: &[u16]) -> Result<Vec<String>, String> {
+    Ok(net::open_ports(
+        &port_rules(perms)?,
+        ports,
+        net::DEFAULT_MAX_PREFIX,
+    ))
 }
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
@@ -188,10 +208,17 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 for g in page.security_groups() {
                     let id = g.group_id().unwrap_or_default();
                     let mut p = Props::default();
-                    p.set(
-                        "world_open_admin_ports",
-                        world_open_admin_ports(g.ip_permissions()),
-                    );
+                    for (property, ports) in [
+                        ("world_open_admin_ports", &ADMIN_PORTS[..]),
+                        ("world_open_database_ports", &DATABASE_PORTS[..]),
+                    ] {
+                        match world_open(g.ip_permissions(), ports) {
+                            Ok(open) => p.set(property, open),
+                            Err(why) => {
+                                p.unknown(property, format!("ec2:DescribeSecurityGroups: {why}"))
+                            }
+                        }
+                    }
                     let arn = format!("arn:aws:ec2:{region}:{account}:security-group/{id}");
                     let name = g
                         .group_name()
@@ -281,8 +308,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
 
 #[cfg(test)]
 mod tests {
-    use super::world_open_admin_ports;
+    use super::{world_open, ADMIN_PORTS, DATABASE_PORTS};
     use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+
+    fn world_open_admin_ports(perms: &[IpPermission]) -> Vec<String> {
+        world_open(perms, &ADMIN_PORTS).unwrap()
+    }
 
     fn perm(proto: &str, from: i32, to: i32, cidr: &str) -> IpPermission {
         let b = IpPermission::builder()
@@ -310,7 +341,10 @@ mod tests {
         );
         assert_eq!(
             world_open_admin_ports(&[perm("-1", 0, 0, "0.0.0.0/0")]),
-            ["all traffic from 0.0.0.0/0"]
+            [
+                "tcp all ports from 0.0.0.0/0",
+                "udp all ports from 0.0.0.0/0"
+            ]
         );
         assert_eq!(
             world_open_admin_ports(&[perm("6", 0, 65535, "0.0.0.0/0")]),
@@ -319,5 +353,23 @@ mod tests {
         assert!(world_open_admin_ports(&[perm("tcp", 443, 443, "0.0.0.0/0")]).is_empty());
         assert!(world_open_admin_ports(&[perm("tcp", 22, 22, "10.0.0.0/8")]).is_empty());
         assert!(world_open_admin_ports(&[perm("icmp", -1, -1, "0.0.0.0/0")]).is_empty());
+    }
+
+    #[test]
+    fn two_halves_are_the_internet_and_bad_addresses_are_unknown() {
+        let halves = [
+            perm("tcp", 22, 22, "0.0.0.0/1"),
+            perm("tcp", 22, 22, "128.0.0.0/1"),
+        ];
+        assert_eq!(
+            world_open_admin_ports(&halves),
+            ["tcp 22 from 0.0.0.0/1, 128.0.0.0/1"]
+        );
+        assert_eq!(
+            world_open(&[perm("tcp", 5432, 5432, "0.0.0.0/0")], &DATABASE_PORTS).unwrap(),
+            ["tcp 5432 from 0.0.0.0/0"]
+        );
+        assert!(world_open_admin_ports(&[perm("tcp", 5432, 5432, "0.0.0.0/0")]).is_empty());
+        assert!(world_open(&[perm("tcp", 22, 22, "not-a-cidr")], &ADMIN_PORTS).is_err());
     }
 }

@@ -103,11 +103,32 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
             p.set("load_balancer", name.clone());
             p.set("protocol", protocol.clone());
             p.set("port", port);
-            let redirects = l.default_actions().iter().any(|a| {
-                a.r#type() == Some(&ActionTypeEnum::Redirect)
-                    && a.redirect_config().and_then(|r| r.protocol()) == Some("HTTPS")
-            });
-            p.set("redirects_to_https", redirects);
+            let redirects = redirects_to_https(l.default_actions());
+            if protocol == "HTTP" && redirects {
+                // The default action is only the fallback: a rule that forwards serves HTTP.
+                let listener_arn = l.listener_arn().unwrap_or_default();
+                let rules = all(
+                    "elasticloadbalancing:DescribeRules",
+                    client
+                        .describe_rules()
+                        .listener_arn(listener_arn)
+                        .into_paginator()
+                        .send()
+                        .collect::<Vec<_>>()
+                        .await,
+                );
+                match rules {
+                    Ok(pages) => p.set(
+                        "redirects_to_https",
+                        pages.iter().flat_map(|pg| pg.rules()).all(|r| {
+                            r.is_default().unwrap_or(false) || redirects_to_https(r.actions())
+                        }),
+                    ),
+                    Err(why) => p.unknown("redirects_to_https", why),
+                }
+            } else {
+                p.set("redirects_to_https", redirects);
+            }
             // Only TLS listeners negotiate; an HTTP listener may still report a policy.
             let tls = matches!(protocol.as_str(), "HTTPS" | "TLS");
             match l.ssl_policy().filter(|_| tls) {
@@ -148,6 +169,26 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
         }
     }
     found
+}
+
+/// Whether a listener's (or rule's) actions send every request to HTTPS: a redirect to HTTPS,
+/// or a fixed response (which serves no content from the targets); a forward serves HTTP.
+fn redirects_to_https(actions: &[aws_sdk_elasticloadbalancingv2::types::Action]) -> bool {
+    let terminal = actions.iter().find(|a| {
+        matches!(
+            a.r#type(),
+            Some(
+                ActionTypeEnum::Redirect | ActionTypeEnum::Forward | ActionTypeEnum::FixedResponse
+            )
+        )
+    });
+    terminal.is_some_and(|a| match a.r#type() {
+        Some(ActionTypeEnum::Redirect) => {
+            a.redirect_config().and_then(|r| r.protocol()) == Some("HTTPS")
+        }
+        Some(ActionTypeEnum::FixedResponse) => true,
+        _ => false,
+    })
 }
 
 /// TLS versions a classic load balancer's SSL negotiation policy enables, by attribute name.

@@ -1,6 +1,6 @@
 //! IAM: the account summary (root MFA, root keys) and every user with password, MFA and keys.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
@@ -8,17 +8,23 @@ use aws_sdk_iam::types::{PolicyScopeType, StatusType, SummaryKeyType};
 use aws_sdk_iam::Client;
 use serde_json::{json, Value};
 
+use crate::iam_doc;
+
 use super::util::{bounded, code, describe, resource, Found, Props};
 use super::Ctx;
 
 const USER: &str = "aws.iam.user";
 const ROLE: &str = "aws.iam.role";
 const POLICY: &str = "aws.iam.policy";
+const GROUP: &str = "aws.iam.group";
 
 /// Root-user facts for the account resource.
 pub struct AccountSummary {
     pub root_mfa_enabled: Result<bool, String>,
     pub root_access_keys_present: Result<bool, String>,
+    /// `AccountPasswordPresent`, when the summary has it (centralized root access removes the
+    /// root password of member accounts).
+    pub root_password_present: Option<bool>,
     pub password_policy: Result<Value, String>,
 }
 
@@ -54,6 +60,9 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
                     .copied()
                     .unwrap_or(0)
                     > 0),
+                root_password_present: map
+                    .get(&SummaryKeyType::AccountPasswordPresent)
+                    .map(|n| *n > 0),
                 password_policy,
             }
         }
@@ -62,6 +71,7 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
             AccountSummary {
                 root_mfa_enabled: Err(why.clone()),
                 root_access_keys_present: Err(why),
+                root_password_present: None,
                 password_policy,
             }
         }
@@ -79,19 +89,187 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
             }
         }
     }
+    // Customer managed policies first: a user or group holding an administrator policy holds
+    // administrator access. Then groups: a user holds what its groups hold.
+    let (policies_found, admin_policies) = customer_policies(&ctx, &client).await;
+    found.extend(policies_found);
+    let admin_policies = Arc::new(admin_policies);
+    let (groups_found, by_member) = groups(&ctx, &client, admin_policies.clone()).await;
+    found.extend(groups_found);
+    let by_member = Arc::new(by_member);
     let account = ctx.account.clone();
     let users_client = client.clone();
     let resources = bounded(users, ctx.concurrency, move |u| {
         let client = users_client.clone();
         let account = account.clone();
-        async move { user(&client, &account, u).await }
+        let admin_policies = admin_policies.clone();
+        let by_member = by_member.clone();
+        async move { user(&client, &account, u, &admin_policies, &by_member).await }
     })
     .await;
     found.resources.extend(resources);
     found.extend(roles(&ctx, &client).await);
-    found.extend(customer_policies(&ctx, &client).await);
     ctx.progress.done("iam");
     (found, summary)
+}
+
+/// Customer managed policies that grant full administrator access, by ARN; an error when the
+/// policies could not all be read.
+type AdminPolicies = Result<BTreeSet<String>, String>;
+
+/// Per user name: the administrator grants it holds through its groups (`group:NAME:GRANT`);
+/// an error when the groups could not all be read.
+type GroupGrants = Result<HashMap<String, Vec<String>>, String>;
+
+/// Administrator grants from managed policy ARNs: AdministratorAccess (any partition) and the
+/// customer policies that grant it; unknown while the customer policies are.
+fn managed_admin(arns: &[&str], admin_policies: &AdminPolicies) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for arn in arns {
+        if iam_doc::is_administrator_access(arn) {
+            out.push(arn.to_string());
+        } else if !arn.contains(":iam::aws:policy/") {
+            match admin_policies {
+                Ok(set) if set.contains(*arn) => out.push(arn.to_string()),
+                Ok(_) => {}
+                Err(why) => return Err(why.clone()),
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn groups(
+    ctx: &Arc<Ctx>,
+    client: &Client,
+    admin_policies: Arc<AdminPolicies>,
+) -> (Found, GroupGrants) {
+    let mut found = Found::default();
+    let listed: Result<Vec<_>, _> = client
+        .list_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect();
+    let groups = match listed {
+        Ok(g) => g,
+        Err(e) => {
+            let why = describe("iam:ListGroups", &e);
+            found.gap(&ctx.account, None, &[GROUP], why.clone());
+            return (found, Err(why));
+        }
+    };
+    let account = ctx.account.clone();
+    let client = client.clone();
+    let read = bounded(groups, ctx.concurrency, move |g| {
+        let client = client.clone();
+        let account = account.clone();
+        let admin_policies = admin_policies.clone();
+        async move { group(&client, &account, g, &admin_policies).await }
+    })
+    .await;
+    let mut by_member: GroupGrants = Ok(HashMap::new());
+    for (r, members) in read {
+        let grants = r
+            .properties
+            .get("full_admin_grants")
+            .and_then(Value::as_array);
+        match (&mut by_member, members, grants) {
+            (Ok(map), Ok(members), Some(grants)) => {
+                for m in members {
+                    let held = map.entry(m).or_default();
+                    for g in grants.iter().filter_map(Value::as_str) {
+                        held.push(format!("group:{}:{g}", r.name));
+                    }
+                }
+            }
+            (Ok(_), Err(why), _) => by_member = Err(why),
+            (Ok(_), Ok(_), None) => {
+                by_member = Err(r
+                    .unknown_reason("full_admin_grants")
+                    .unwrap_or_else(|| format!("group {} could not be read", r.name)));
+            }
+            (Err(_), _, _) => {}
+        }
+        found.resources.push(r);
+    }
+    (found, by_member)
+}
+
+/// One group: its members, attached policies and administrator grants.
+async fn group(
+    client: &Client,
+    account: &str,
+    g: aws_sdk_iam::types::Group,
+    admin_policies: &AdminPolicies,
+) -> (crate::model::Resource, Result<Vec<String>, String>) {
+    let name = g.group_name().to_string();
+    let mut p = Props::default();
+    let (members, attached, inline) = tokio::join!(
+        client
+            .get_group()
+            .group_name(&name)
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>(),
+        client
+            .list_attached_group_policies()
+            .group_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>(),
+        inline_admin(client, Principal::Group(&name)),
+    );
+    let members: Result<Vec<String>, String> = members
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map(|pages| {
+            pages
+                .iter()
+                .flat_map(|page| page.users().iter().map(|u| u.user_name().to_string()))
+                .collect()
+        })
+        .map_err(|e| describe("iam:GetGroup", &e));
+    match &members {
+        Ok(m) => p.set("members", m.clone()),
+        Err(why) => p.unknown("members", why.clone()),
+    }
+    let attached: Result<Vec<String>, String> = attached
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| a.policy_arn().map(str::to_string))
+                .collect()
+        })
+        .map_err(|e| describe("iam:ListAttachedGroupPolicies", &e));
+    match &attached {
+        Ok(a) => p.set("attached_policies", a.clone()),
+        Err(why) => p.unknown("attached_policies", why.clone()),
+    }
+    let grants = attached.and_then(|arns| {
+        let refs: Vec<&str> = arns.iter().map(String::as_str).collect();
+        let mut grants = managed_admin(&refs, admin_policies)?;
+        grants.extend(inline?);
+        Ok(grants)
+    });
+    match grants {
+        Ok(g) => p.set("full_admin_grants", g),
+        Err(why) => p.unknown("full_admin_grants", why),
+    }
+    let r = p.into_resource(resource(
+        GROUP,
+        g.arn().to_string(),
+        account,
+        "global",
+        name,
+        BTreeMap::new(),
+    ));
+    (r, members)
 }
 
 /// Roles, with the inline policies that grant full administrator access.
@@ -141,7 +319,7 @@ async fn roles(ctx: &Arc<Ctx>, client: &Client) -> Found {
 }
 
 /// Customer managed policies, judged on their default version.
-async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> Found {
+async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> (Found, AdminPolicies) {
     let mut found = Found::default();
     let listed: Result<Vec<_>, _> = client
         .list_policies()
@@ -156,13 +334,9 @@ async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> Found {
     let policies = match listed {
         Ok(p) => p,
         Err(e) => {
-            found.gap(
-                &ctx.account,
-                None,
-                &[POLICY],
-                describe("iam:ListPolicies", &e),
-            );
-            return found;
+            let why = describe("iam:ListPolicies", &e);
+            found.gap(&ctx.account, None, &[POLICY], why.clone());
+            return (found, Err(why));
         }
     };
     let account = ctx.account.clone();
@@ -181,14 +355,22 @@ async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> Found {
                 .send()
                 .await;
             match version {
-                Ok(out) => {
-                    let admin = out
-                        .policy_version()
-                        .and_then(|v| v.document())
-                        .is_some_and(allows_full_admin);
-                    let grants: Vec<&str> = if admin { vec!["document"] } else { vec![] };
-                    p.set("full_admin_grants", grants);
-                }
+                Ok(out) => match out.policy_version().and_then(|v| v.document()) {
+                    Some(doc) => match iam_doc::parse(doc) {
+                        Ok(doc) => {
+                            let grants: Vec<&str> =
+                                doc.full_admin().map_or_else(Vec::new, |_| vec!["document"]);
+                            p.set("full_admin_grants", grants);
+                        }
+                        Err(why) => {
+                            p.unknown("full_admin_grants", format!("iam:GetPolicyVersion: {why}"))
+                        }
+                    },
+                    None => p.unknown(
+                        "full_admin_grants",
+                        "iam:GetPolicyVersion: the answer has no document",
+                    ),
+                },
                 Err(e) => p.unknown("full_admin_grants", describe("iam:GetPolicyVersion", &e)),
             }
             p.into_resource(resource(
@@ -202,14 +384,37 @@ async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> Found {
         }
     })
     .await;
+    let mut admin: AdminPolicies = Ok(BTreeSet::new());
+    for r in &resources {
+        match (
+            &mut admin,
+            r.properties
+                .get("full_admin_grants")
+                .and_then(Value::as_array),
+        ) {
+            (Ok(set), Some(grants)) => {
+                if !grants.is_empty() {
+                    set.insert(r.id.clone());
+                }
+            }
+            (Ok(_), None) => {
+                admin = Err(r
+                    .unknown_reason("full_admin_grants")
+                    .unwrap_or_else(|| format!("policy {} could not be read", r.id)));
+            }
+            (Err(_), _) => {}
+        }
+    }
     found.resources.extend(resources);
-    found
+    (found, admin)
 }
 
 async fn user(
     client: &Client,
     account: &str,
     u: aws_sdk_iam::types::User,
+    admin_policies: &AdminPolicies,
+    by_member: &GroupGrants,
 ) -> crate::model::Resource {
     let name = u.user_name().to_string();
     let mut p = Props::default();
@@ -292,13 +497,16 @@ async fn user(
     match attached.into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(policies) => {
             let arns: Vec<&str> = policies.iter().filter_map(|a| a.policy_arn()).collect();
-            match inline {
-                Ok(mut grants) => {
-                    if arns.contains(&ADMINISTRATOR_ACCESS) {
-                        grants.insert(0, ADMINISTRATOR_ACCESS.to_string());
-                    }
-                    p.set("full_admin_grants", grants);
+            let grants = managed_admin(&arns, admin_policies).and_then(|mut grants| {
+                grants.extend(inline?);
+                match by_member {
+                    Ok(map) => grants.extend(map.get(&name).cloned().unwrap_or_default()),
+                    Err(why) => return Err(why.clone()),
                 }
+                Ok(grants)
+            });
+            match grants {
+                Ok(grants) => p.set("full_admin_grants", grants),
                 Err(why) => p.unknown("full_admin_grants", why),
             }
             p.set("attached_policies", arns);
@@ -315,7 +523,10 @@ async fn user(
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect(),
-        Err(_) => BTreeMap::new(),
+        Err(e) => {
+            p.unknown("tags", describe("iam:ListUserTags", &e));
+            BTreeMap::new()
+        }
     };
     p.into_resource(resource(
         USER,
@@ -328,13 +539,12 @@ async fn user(
 }
 
 /// The AWS managed policy that grants everything.
-const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
-
 /// Whose inline policies to read.
 #[derive(Clone, Copy)]
 pub enum Principal<'a> {
     User(&'a str),
     Role(&'a str),
+    Group(&'a str),
 }
 
 /// The inline policies of a user or role that allow every action on every resource, as
@@ -363,6 +573,17 @@ pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<Str
             .into_iter()
             .collect::<Result<_, _>>()
             .map_err(|e| describe("iam:ListRolePolicies", &e))?,
+        Principal::Group(g) => client
+            .list_group_policies()
+            .group_name(g)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| describe("iam:ListGroupPolicies", &e))?,
     };
     let mut out = Vec::new();
     for policy in names {
@@ -383,67 +604,19 @@ pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<Str
                 .await
                 .map(|o| o.policy_document().to_string())
                 .map_err(|e| describe("iam:GetRolePolicy", &e))?,
+            Principal::Group(g) => client
+                .get_group_policy()
+                .group_name(g)
+                .policy_name(&policy)
+                .send()
+                .await
+                .map(|o| o.policy_document().to_string())
+                .map_err(|e| describe("iam:GetGroupPolicy", &e))?,
         };
-        if allows_full_admin(&doc) {
+        let doc = iam_doc::parse(&doc).map_err(|why| format!("inline policy {policy}: {why}"))?;
+        if doc.full_admin().is_some() {
             out.push(format!("inline:{policy}"));
         }
     }
     Ok(out)
-}
-
-/// Whether a policy document (URL-encoded as IAM returns it, or plain JSON) has a statement that
-/// allows every action (`*`) on every resource (`*`). Conditions are not weighed: a conditional
-/// `*:*` is still full administrator access for whoever meets the condition.
-pub fn allows_full_admin(doc: &str) -> bool {
-    let decoded = percent_encoding::percent_decode_str(doc).decode_utf8_lossy();
-    let Ok(v) = serde_json::from_str::<Value>(&decoded) else {
-        return false;
-    };
-    let list = |v: Option<&Value>| -> Vec<String> {
-        match v {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let statements = match v.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(o @ Value::Object(_)) => vec![o.clone()],
-        _ => Vec::new(),
-    };
-    statements.iter().any(|st| {
-        st.get("Effect").and_then(Value::as_str) == Some("Allow")
-            && list(st.get("Action"))
-                .iter()
-                .any(|a| a == "*" || a == "*:*")
-            && list(st.get("Resource")).iter().any(|r| r == "*")
-    })
-}
-
-#[cfg(test)]
-mod admin_tests {
-    use super::allows_full_admin;
-
-    #[test]
-    fn finds_star_on_star_in_plain_and_url_encoded_documents() {
-        let admin = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
-        assert!(allows_full_admin(admin));
-        let encoded: String =
-            percent_encoding::utf8_percent_encode(admin, percent_encoding::NON_ALPHANUMERIC)
-                .to_string();
-        assert!(allows_full_admin(&encoded));
-        let single = r#"{"Statement":{"Effect":"Allow","Action":["s3:*","*"],"Resource":["*"]}}"#;
-        assert!(allows_full_admin(single));
-        for narrow in [
-            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
-            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}]}"#,
-            r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
-            "not json",
-        ] {
-            assert!(!allows_full_admin(narrow), "{narrow}");
-        }
-    }
 }

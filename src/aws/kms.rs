@@ -39,7 +39,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             Err(e) => {
                 let mut p = Props::default();
                 let why = describe("kms:DescribeKey", &e);
-                for prop in ["key_manager", "key_spec", "key_state", "rotation_enabled"] {
+                for prop in [
+                    "key_manager",
+                    "key_spec",
+                    "key_state",
+                    "origin",
+                    "rotation_enabled",
+                ] {
                     p.unknown(prop, why.clone());
                 }
                 let arn = format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account);
@@ -69,7 +75,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             "key_state",
             meta.key_state().map_or("Unknown", |s| s.as_str()),
         );
+        // Key material created by KMS itself (not imported, not in a custom key store).
+        let origin = meta.origin().map_or("AWS_KMS", |o| o.as_str());
+        p.set("origin", origin);
         let customer_symmetric = manager != Some(KeyManagerType::Aws)
+            && origin == "AWS_KMS"
             && meta
                 .key_spec()
                 .is_none_or(|s| *s == KeySpec::SymmetricDefault);
@@ -79,7 +89,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 Err(e) => p.unknown("rotation_enabled", describe("kms:GetKeyRotationStatus", &e)),
             }
         } else {
-            // AWS-managed keys rotate every year by themselves; other key specs cannot rotate.
+            // AWS-managed keys rotate every year by themselves; other key specs, imported key
+            // material and custom key stores cannot rotate automatically.
             p.set("rotation_enabled", manager == Some(KeyManagerType::Aws));
         }
         let arn = meta.arn().map_or_else(

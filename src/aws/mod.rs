@@ -15,6 +15,7 @@ mod efs;
 mod elb;
 mod guardduty;
 mod iam;
+mod in_use;
 mod kms;
 mod logs;
 mod rds;
@@ -27,7 +28,10 @@ mod util;
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use crate::collect::Progress;
@@ -54,6 +58,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// Calls in flight per service.
     pub concurrency: usize,
+    /// The longest one call may take, retries included.
+    pub call_timeout: Duration,
 }
 
 impl Default for AwsOptions {
@@ -64,6 +70,7 @@ impl Default for AwsOptions {
             endpoint_url: None,
             max_attempts: 8,
             concurrency: 16,
+            call_timeout: CALL_TIMEOUT,
         }
     }
 }
@@ -71,6 +78,10 @@ impl Default for AwsOptions {
 /// Failures that stop the scan before it starts (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
+    #[error("no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, give --profile (or AWS_PROFILE) for ~/.aws/config, run `aws sso login`, or run on an EC2, ECS or EKS host with a role")]
+    NoCredentials,
+    #[error("--endpoint-url `{0}`: use https; plain http is only allowed to a loopback address (127.0.0.1, ::1, localhost)")]
+    Endpoint(String),
     #[error("cannot identify the AWS account: {0} (are credentials configured? see `aws sts get-caller-identity`)")]
     Identity(String),
     #[error("cannot list the account's enabled regions: {0} (name them with --region)")]
@@ -136,10 +147,75 @@ impl Ctx {
     }
 }
 
+/// The default time one call may take with its retries (`--call-timeout`). Each attempt gets
+/// half of it, connecting at most 5 s: a silent endpoint costs one call this long, never a hang.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Whether the default credential chain has anything to find without asking the network:
+/// environment keys, a profile, web identity, container credentials, the shared files, or an
+/// EC2 host (whose instance metadata serves role credentials). Without any, the SDK would try
+/// the instance metadata service and time out; the scan says how to provide credentials instead.
+fn credentials_available(profile: Option<&str>) -> bool {
+    let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if profile.is_some()
+        || [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_PROFILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        ]
+        .iter()
+        .any(|k| env(k))
+    {
+        return true;
+    }
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let files = [
+        std::env::var_os("AWS_SHARED_CREDENTIALS_FILE").map(std::path::PathBuf::from),
+        std::env::var_os("AWS_CONFIG_FILE").map(std::path::PathBuf::from),
+        home.as_ref().map(|h| h.join(".aws/credentials")),
+        home.as_ref().map(|h| h.join(".aws/config")),
+    ];
+    if files.iter().flatten().any(|f| f.is_file()) {
+        return true;
+    }
+    // EC2 (Nitro and Xen) identify themselves in the DMI tables.
+    [
+        "/sys/class/dmi/id/board_vendor",
+        "/sys/class/dmi/id/sys_vendor",
+        "/sys/hypervisor/uuid",
+    ]
+    .iter()
+    .filter_map(|f| std::fs::read_to_string(f).ok())
+    .any(|v| v.contains("Amazon EC2") || v.to_ascii_lowercase().starts_with("ec2"))
+}
+
 /// Enumerates the account into an inventory.
 pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
+    if let Some(url) = &opts.endpoint_url {
+        if !(url.starts_with("https://")
+            || (url.starts_with("http://") && crate::net::is_loopback_url(url)))
+        {
+            return Err(AwsError::Endpoint(url.clone()));
+        }
+    }
+    if !credentials_available(opts.profile.as_deref()) {
+        return Err(AwsError::NoCredentials);
+    }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)));
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .timeout_config({
+            let call = opts.call_timeout.max(Duration::from_secs(1));
+            let attempt = call / 2;
+            TimeoutConfig::builder()
+                .connect_timeout(attempt.min(Duration::from_secs(5)))
+                .read_timeout(attempt)
+                .operation_attempt_timeout(attempt)
+                .operation_timeout(call)
+                .build()
+        });
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }
@@ -190,7 +266,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     let progress = Progress::new(
         "AWS",
         "service-regions",
-        2 + (1 + REGIONAL_SERVICES as u64) * regions.len() as u64,
+        2 + (2 + REGIONAL_SERVICES as u64) * regions.len() as u64,
     );
     let ctx = Arc::new(Ctx {
         base,
@@ -213,71 +289,107 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     });
     // Every other regional service: one module each, each region of it a task.
     let regional = async {
-        let services: [(&str, Regional); REGIONAL_SERVICES] = [
-            ("rds", |c, r| {
+        // (progress name, the service segment of its kinds, reader)
+        let services: [(&str, &str, Regional); REGIONAL_SERVICES] = [
+            ("rds", "rds", |c, r| {
                 Box::pin(async move { rds::collect(&c, &r).await })
             }),
-            ("ec2", |c, r| {
+            ("ec2", "ec2", |c, r| {
                 Box::pin(async move { ec2::collect(&c, &r).await })
             }),
-            ("kms", |c, r| {
+            ("kms", "kms", |c, r| {
                 Box::pin(async move { kms::collect(&c, &r).await })
             }),
-            ("dynamodb", |c, r| {
+            ("dynamodb", "dynamodb", |c, r| {
                 Box::pin(async move { dynamodb::collect(&c, &r).await })
             }),
-            ("logs", |c, r| {
+            ("logs", "logs", |c, r| {
                 Box::pin(async move { logs::collect(&c, &r).await })
             }),
-            ("sns", |c, r| {
+            ("sns", "sns", |c, r| {
                 Box::pin(async move { sns::collect(&c, &r).await })
             }),
-            ("secretsmanager", |c, r| {
+            ("secretsmanager", "secretsmanager", |c, r| {
                 Box::pin(async move { secretsmanager::collect(&c, &r).await })
             }),
-            ("efs", |c, r| {
+            ("efs", "elasticfilesystem", |c, r| {
                 Box::pin(async move { efs::collect(&c, &r).await })
             }),
-            ("backup", |c, r| {
+            ("backup", "backup", |c, r| {
                 Box::pin(async move { backup::collect(&c, &r).await })
             }),
-            ("guardduty", |c, r| {
+            ("guardduty", "guardduty", |c, r| {
                 Box::pin(async move { guardduty::collect(&c, &r).await })
             }),
-            ("config", |c, r| {
+            ("config", "config", |c, r| {
                 Box::pin(async move { config::collect(&c, &r).await })
             }),
-            ("securityhub", |c, r| {
+            ("securityhub", "securityhub", |c, r| {
                 Box::pin(async move { securityhub::collect(&c, &r).await })
             }),
-            ("sso", |c, r| {
+            ("sso", "sso", |c, r| {
                 Box::pin(async move { sso::collect(&c, &r).await })
             }),
-            ("elb", |c, r| {
+            ("elb", "elasticloadbalancing", |c, r| {
                 Box::pin(async move { elb::collect(&c, &r).await })
             }),
         ];
-        let jobs: Vec<(&str, Regional, String)> = services
+        let jobs: Vec<(&str, &str, Regional, String)> = services
             .iter()
-            .flat_map(|(name, f)| regions.iter().map(move |r| (*name, *f, r.clone())))
+            .flat_map(|(name, kinds, f)| {
+                regions.iter().map(move |r| (*name, *kinds, *f, r.clone()))
+            })
             .collect();
         let ctx = ctx.clone();
         // A bound per service as before (4 regions at a time), across all services.
-        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(name, f, r)| {
+        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(name, kinds, f, r)| {
             let ctx = ctx.clone();
             async move {
-                let found = f(ctx.clone(), r.clone()).await;
+                let found = crate::collect::isolated(
+                    f(ctx.clone(), r.clone()),
+                    crate::model::Provider::Aws,
+                    kinds,
+                    &ctx.account,
+                    Some(&r),
+                )
+                .await;
                 ctx.progress.done(&format!("{name} {r}"));
                 found
             }
         })
         .await
     };
-    let ((s3_found, account_pab), (iam_found, summary), trails, regional_found) = tokio::join!(
+    // Every other service in use (Tagging API, SQS, Lambda, Step Functions), for the BAA check.
+    let in_use_all = util::bounded(regions.clone(), 4, {
+        let ctx = ctx.clone();
+        move |r| {
+            let ctx = ctx.clone();
+            async move {
+                let account = ctx.account.clone();
+                let read = {
+                    let ctx = ctx.clone();
+                    let r = r.clone();
+                    async move { in_use::collect(&ctx, &r).await }
+                };
+                let found = crate::collect::isolated(
+                    read,
+                    crate::model::Provider::Aws,
+                    "tag",
+                    &account,
+                    Some(&r),
+                )
+                .await;
+                ctx.progress.done(&format!("services in use {r}"));
+                found
+            }
+        }
+    });
+    let ((s3_found, account_pab), (iam_found, summary), trails, regional_found, in_use_found) = tokio::join!(
         s3::collect(&ctx),
         iam::collect(ctx.clone()),
         trails_all,
         regional,
+        in_use_all,
     );
     ctx.progress.finish();
 
@@ -301,6 +413,22 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         &trail_failures,
         &account_pab,
     ));
+    // Resources the catalog already read keep their properties; the Tagging API adds the rest.
+    // Within the services in use, the direct listings (with properties) come before the
+    // Tagging API's view of the same resource.
+    let mut seen: std::collections::HashSet<String> =
+        found.resources.iter().map(|r| r.id.clone()).collect();
+    let mut extra: Vec<Resource> = Vec::new();
+    for f in in_use_found {
+        found.gaps.extend(f.gaps);
+        extra.extend(f.resources);
+    }
+    extra.sort_by_key(|r| r.properties.is_empty() && r.unknown.is_empty());
+    for r in extra {
+        if seen.insert(r.id.clone()) {
+            found.resources.push(r);
+        }
+    }
 
     let mut inv = Inventory::new(
         chrono::Utc::now(),
@@ -328,6 +456,10 @@ fn account_resource(
     match &s.root_mfa_enabled {
         Ok(v) => p.set("root_mfa_enabled", *v),
         Err(why) => p.unknown("root_mfa_enabled", why.clone()),
+    }
+    // Left out when the summary does not say: the root MFA check then requires MFA.
+    if let Some(present) = s.root_password_present {
+        p.set("root_password_present", present);
     }
     match &s.root_access_keys_present {
         Ok(v) => p.set("root_access_keys_present", *v),

@@ -112,6 +112,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                         op,
                     );
                     opt(&mut p, "deletion_protection", c.deletion_protection(), op);
+                    opt(&mut p, "multi_az", c.multi_az(), op);
+                    p.set("log_exports", c.enabled_cloudwatch_logs_exports().to_vec());
                     let name = c.db_cluster_identifier().unwrap_or_default().to_string();
                     let id = c.db_cluster_arn().map_or_else(
                         || format!("arn:aws:rds:{region}:{}:cluster:{name}", ctx.account),

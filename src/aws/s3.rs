@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use aws_sdk_s3::Client;
 use serde_json::{json, Value};
 
+use crate::iam_doc;
+
 use super::util::{bounded, code, describe, resource, Found, Props};
 use super::Ctx;
 
@@ -126,9 +128,10 @@ async fn bucket(
     region: &str,
 ) -> crate::model::Resource {
     let mut p = Props::default();
-    let (enc, policy, pab, versioning, logging, tagging, acl) = tokio::join!(
+    let (enc, policy, status, pab, versioning, logging, tagging, acl) = tokio::join!(
         client.get_bucket_encryption().bucket(name).send(),
         client.get_bucket_policy().bucket(name).send(),
+        client.get_bucket_policy_status().bucket(name).send(),
         client.get_public_access_block().bucket(name).send(),
         client.get_bucket_versioning().bucket(name).send(),
         client.get_bucket_logging().bucket(name).send(),
@@ -162,26 +165,49 @@ async fn bucket(
             p.unknown("kms_key_id", why);
         }
     }
-    match policy {
-        Ok(out) => {
-            p.set(
-                "policy_denies_insecure_transport",
-                out.policy().is_some_and(denies_insecure_transport),
-            );
-            p.set(
-                "policy_allows_public",
-                out.policy().is_some_and(allows_public),
-            );
-        }
-        Err(e) if code(&e) == Some("NoSuchBucketPolicy") => {
-            p.set("policy_denies_insecure_transport", false);
-            p.set("policy_allows_public", false);
-        }
+    let arn = format!("arn:aws:s3:::{name}");
+    // S3's own evaluator, where it answers: IsPublic.
+    let aws_says_public = match status {
+        Ok(out) => out.policy_status().and_then(|s| s.is_public()),
+        Err(e) if code(&e) == Some("NoSuchBucketPolicy") => Some(false),
         Err(e) => {
-            let why = describe("s3:GetBucketPolicy", &e);
-            p.unknown("policy_denies_insecure_transport", why.clone());
-            p.unknown("policy_allows_public", why);
+            p.unknown(
+                "policy_status_public",
+                describe("s3:GetBucketPolicyStatus", &e),
+            );
+            None
         }
+    };
+    if let Some(public) = aws_says_public {
+        p.set("policy_status_public", public);
+    }
+    let document = match policy {
+        Ok(out) => match out.policy() {
+            Some(text) => iam_doc::parse(text)
+                .map(Some)
+                .map_err(|why| format!("s3:GetBucketPolicy: {why}")),
+            None => Ok(None),
+        },
+        Err(e) if code(&e) == Some("NoSuchBucketPolicy") => Ok(None),
+        Err(e) => Err(describe("s3:GetBucketPolicy", &e)),
+    };
+    match &document {
+        Ok(doc) => p.set(
+            "policy_denies_insecure_transport",
+            doc.as_ref()
+                .is_some_and(|d| d.denies_insecure_transport(&arn)),
+        ),
+        Err(why) => p.unknown("policy_denies_insecure_transport", why.clone()),
+    }
+    // Public when either S3 or the reading of the document says so; unknown only when
+    // neither could decide.
+    match (&document, aws_says_public) {
+        (Ok(doc), status) => p.set(
+            "policy_allows_public",
+            doc.as_ref().is_some_and(iam_doc::Document::is_public) || status == Some(true),
+        ),
+        (Err(_), Some(public)) => p.set("policy_allows_public", public),
+        (Err(why), None) => p.unknown("policy_allows_public", why.clone()),
     }
     match acl {
         Ok(out) => p.set(
@@ -235,34 +261,14 @@ async fn bucket(
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect(),
-        Err(_) => BTreeMap::new(),
+        Err(e) if code(&e) == Some("NoSuchTagSet") => BTreeMap::new(),
+        // Unreadable tags: the bucket's classification is unknown, so it counts as ePHI.
+        Err(e) => {
+            p.unknown("tags", describe("s3:GetBucketTagging", &e));
+            BTreeMap::new()
+        }
     };
-    p.into_resource(resource(
-        KIND,
-        format!("arn:aws:s3:::{name}"),
-        account,
-        region,
-        name.to_string(),
-        tags,
-    ))
-}
-
-fn as_list(v: &Value) -> Vec<&Value> {
-    match v {
-        Value::Array(items) => items.iter().collect(),
-        Value::Null => Vec::new(),
-        other => vec![other],
-    }
-}
-
-fn is_everyone(principal: &Value) -> bool {
-    match principal {
-        Value::String(s) => s == "*",
-        Value::Object(m) => m
-            .get("AWS")
-            .is_some_and(|aws| as_list(aws).iter().any(|p| p.as_str() == Some("*"))),
-        _ => false,
-    }
+    p.into_resource(resource(KIND, arn, account, region, name.to_string(), tags))
 }
 
 /// ACL grantees that make a bucket public: everyone, and every AWS account.
@@ -270,133 +276,3 @@ const PUBLIC_GROUPS: [&str; 2] = [
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 ];
-
-/// Condition keys that pin a statement to known callers or networks; a statement for principal
-/// `*` restricted by one of them is not public (S3's own definition of a public policy).
-const RESTRICTING_KEYS: [&str; 14] = [
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "s3:dataaccesspointaccount",
-    "s3:dataaccesspointarn",
-];
-
-/// Whether a bucket policy allows principal `*` without a condition that restricts the caller.
-pub fn allows_public(policy: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<Value>(policy) else {
-        return false;
-    };
-    as_list(doc.get("Statement").unwrap_or(&Value::Null))
-        .into_iter()
-        .any(|st| {
-            let allow = st.get("Effect").and_then(Value::as_str) == Some("Allow");
-            let everyone = st.get("Principal").is_some_and(is_everyone);
-            let restricted = st
-                .get("Condition")
-                .and_then(Value::as_object)
-                .is_some_and(|ops| {
-                    ops.values().filter_map(Value::as_object).any(|keys| {
-                        keys.keys()
-                            .any(|k| RESTRICTING_KEYS.contains(&k.to_ascii_lowercase().as_str()))
-                    })
-                });
-            allow && everyone && !restricted
-        })
-}
-
-/// Whether a bucket policy denies every request made without TLS: a statement with
-/// `Effect: Deny`, principal `*`, action `s3:*` (or `*`) and the condition
-/// `Bool`/`BoolIfExists` `aws:SecureTransport` = false.
-pub fn denies_insecure_transport(policy: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<Value>(policy) else {
-        return false;
-    };
-    as_list(doc.get("Statement").unwrap_or(&Value::Null))
-        .into_iter()
-        .any(|st| {
-            let deny = st.get("Effect").and_then(Value::as_str) == Some("Deny");
-            let everyone = st.get("Principal").is_some_and(is_everyone);
-            let all_actions = st.get("Action").is_some_and(|a| {
-                as_list(a)
-                    .iter()
-                    .any(|x| matches!(x.as_str(), Some("s3:*" | "*")))
-            });
-            let insecure = ["Bool", "BoolIfExists"].iter().any(|op| {
-                st.get("Condition")
-                    .and_then(|c| c.get(*op))
-                    .and_then(|b| b.get("aws:SecureTransport"))
-                    .is_some_and(|v| {
-                        as_list(v)
-                            .iter()
-                            .any(|x| x.as_str() == Some("false") || x.as_bool() == Some(false))
-                    })
-            });
-            deny && everyone && all_actions && insecure
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{allows_public, denies_insecure_transport};
-
-    #[test]
-    fn a_policy_is_public_when_it_allows_everyone_without_pinning_the_caller() {
-        let open = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
-        assert!(allows_public(open));
-        let tls_only = open.replace(
-            r#""Resource""#,
-            r#""Condition":{"Bool":{"aws:SecureTransport":"true"}},"Resource""#,
-        );
-        assert!(
-            allows_public(&tls_only),
-            "requiring TLS does not restrict who calls"
-        );
-        let vpce = open.replace(
-            r#""Resource""#,
-            r#""Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b"}},"Resource""#,
-        );
-        assert!(!allows_public(&vpce));
-        let org = open.replace(
-            r#""Resource""#,
-            r#""Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}},"Resource""#,
-        );
-        assert!(!allows_public(&org));
-        let account = open.replace(
-            r#""Principal":"*""#,
-            r#""Principal":{"AWS":"arn:aws:iam::111122223333:root"}"#,
-        );
-        assert!(!allows_public(&account));
-        assert!(!allows_public(&open.replace("Allow", "Deny")));
-    }
-
-    #[test]
-    fn recognizes_a_tls_only_policy_and_nothing_weaker() {
-        let good = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",
-            "Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
-        assert!(denies_insecure_transport(good));
-        let aws_star = good.replace(r#""Principal":"*""#, r#""Principal":{"AWS":["*"]}"#);
-        assert!(denies_insecure_transport(&aws_star));
-        let only_get = good.replace(r#""Action":"s3:*""#, r#""Action":"s3:GetObject""#);
-        assert!(
-            !denies_insecure_transport(&only_get),
-            "a deny on one action leaves the others open"
-        );
-        let allow = good.replace("Deny", "Allow");
-        assert!(!denies_insecure_transport(&allow));
-        let true_cond = good.replace(
-            r#""aws:SecureTransport":"false""#,
-            r#""aws:SecureTransport":"true""#,
-        );
-        assert!(!denies_insecure_transport(&true_cond));
-        assert!(!denies_insecure_transport("not json"));
-    }
-}

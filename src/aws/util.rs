@@ -44,7 +44,12 @@ where
         };
     }
     match e {
-        SdkError::TimeoutError(_) => format!("{op}: timed out"),
+        SdkError::TimeoutError(_) => {
+            format!("{op}: timed out (no answer within --call-timeout)")
+        }
+        SdkError::DispatchFailure(f) if f.is_timeout() => {
+            format!("{op}: timed out (no answer within --call-timeout)")
+        }
         SdkError::DispatchFailure(f) if f.is_io() => format!("{op}: connection failed"),
         _ => format!("{op}: {}", DisplayErrorContext(e)),
     }

@@ -178,14 +178,14 @@ const ACCESS_KEY: PropType = PropType::Object(&[
 
 const FIREWALL_RULE: PropType = PropType::Object(&[
     p("name", STR, "Rule name."),
-    p("start_ip", STR, "First IPv4 address allowed."),
-    p("end_ip", STR, "Last IPv4 address allowed."),
+    p("start_ip", STR, "First address allowed, as the API states it (IPv4 in `firewall_rules`, IPv6 in `ipv6_firewall_rules`)."),
+    p("end_ip", STR, "Last address allowed, as the API states it."),
 ]);
 
 const FULL_ADMIN_GRANTS: PropSpec = p(
     "full_admin_grants",
     STR_LIST,
-    "What grants every action on every resource (`*` on `*`): `inline:NAME` for an inline policy, the AdministratorAccess ARN when attached to a user, `document` for a customer managed policy's own document. Empty when nothing does.",
+    "What grants full administrator access: every action on every resource (also through `NotAction` or `NotResource`), or `iam:*` on every resource. `inline:NAME` for an inline policy; a managed policy's ARN (AdministratorAccess in any partition, or a customer policy that grants it) when attached; `group:GROUP:GRANT` for what a user holds through a group; `document` for a customer managed policy's own document. Empty when nothing does.",
 );
 
 const AUDIT_CONFIG: PropType = PropType::Object(&[
@@ -213,6 +213,11 @@ pub const KINDS: &[KindSpec] = &[
         props: &[
             p("root_mfa_enabled", BOOL, "The root user has an MFA device (credential report / GetAccountSummary AccountMFAEnabled)."),
             p("root_access_keys_present", BOOL, "The root user has at least one access key."),
+            p(
+                "root_password_present",
+                BOOL,
+                "The root user has a password (`AccountPasswordPresent`); false under centralized root access.",
+            ),
             p(
                 "multi_region_trail_logging",
                 BOOL,
@@ -245,7 +250,7 @@ pub const KINDS: &[KindSpec] = &[
             p(
                 "policy_denies_insecure_transport",
                 BOOL,
-                "The bucket policy denies requests where `aws:SecureTransport` is false.",
+                "The bucket policy denies every S3 action for everyone on the bucket's objects (`bucket/*` or `*`) when `aws:SecureTransport` is false, with no other condition narrowing the deny.",
             ),
             opt(
                 "public_access_block",
@@ -263,7 +268,12 @@ pub const KINDS: &[KindSpec] = &[
             p(
                 "policy_allows_public",
                 BOOL,
-                "The bucket policy allows principal `*` without a condition that pins the caller (source IP, VPC, endpoint, account, organization).",
+                "The bucket policy is public by S3's definition: a statement allows everyone (`*`, `AWS: *`, a wildcard principal, or `NotPrincipal`) without a condition that pins the caller to fixed values of a source or principal key, or `aws:SourceIp` to ranges that are not the internet; or S3's own `GetBucketPolicyStatus` says `IsPublic`.",
+            ),
+            opt(
+                "policy_status_public",
+                BOOL,
+                "S3's own verdict on the bucket policy (`GetBucketPolicyStatus` `IsPublic`); false without a policy.",
             ),
         ],
     },
@@ -310,6 +320,12 @@ pub const KINDS: &[KindSpec] = &[
             opt("kms_key_id", STR, "KMS key of the storage encryption."),
             p("backup_retention_days", INT, "Automated backup retention period in days."),
             p("deletion_protection", BOOL, "Deletion protection is on."),
+            p("multi_az", BOOL, "The cluster has DB instances in more than one Availability Zone."),
+            p(
+                "log_exports",
+                STR_LIST,
+                "Log types exported to CloudWatch Logs (`postgresql`, `audit`, `general`, ...).",
+            ),
         ],
     },
     KindSpec {
@@ -348,6 +364,56 @@ pub const KINDS: &[KindSpec] = &[
         ],
     },
     KindSpec {
+        kind: "aws.sqs.queue",
+        provider: Provider::Aws,
+        doc: "An SQS queue.",
+        native_id: "queue ARN",
+        props: &[
+            p(
+                "encrypted",
+                BOOL,
+                "Messages are encrypted at rest: SSE-SQS (`SqsManagedSseEnabled`) or SSE-KMS (`KmsMasterKeyId`).",
+            ),
+            opt("kms_key_id", STR, "KMS key of SSE-KMS; null otherwise."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.lambda.function",
+        provider: Provider::Aws,
+        doc: "A Lambda function.",
+        native_id: "function ARN",
+        props: &[
+            opt("runtime", STR, "Runtime identifier, e.g. `python3.12`; null for container images."),
+            opt(
+                "kms_key_arn",
+                STR,
+                "Customer managed KMS key for the environment variables; null when Lambda's own key is used.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.states.state_machine",
+        provider: Provider::Aws,
+        doc: "A Step Functions state machine (listed so its service is judged against the BAA).",
+        native_id: "state machine ARN",
+        props: &[],
+    },
+    KindSpec {
+        kind: "aws.iam.group",
+        provider: Provider::Aws,
+        doc: "An IAM group: its members hold what it holds.",
+        native_id: "group ARN",
+        props: &[
+            p("members", STR_LIST, "Names of the users in the group."),
+            p(
+                "attached_policies",
+                STR_LIST,
+                "ARNs of managed policies attached to the group.",
+            ),
+            FULL_ADMIN_GRANTS,
+        ],
+    },
+    KindSpec {
         kind: "aws.iam.policy",
         provider: Provider::Aws,
         doc: "A customer managed IAM policy, judged on its default version.",
@@ -365,7 +431,7 @@ pub const KINDS: &[KindSpec] = &[
         props: &[
             p("multi_region", BOOL, "The trail records events in every region."),
             p("is_logging", BOOL, "The trail is logging (GetTrailStatus)."),
-            p("management_events", BOOL, "The trail records management events."),
+            p("management_events", BOOL, "The trail records every management event: read and write (`ReadWriteType` `All`, or advanced selectors without a `readOnly` filter), with no event source singled out and neither `kms` nor `rdsdata` excluded."),
             p("log_file_validation", BOOL, "Log file integrity validation is on."),
             opt("kms_key_id", STR, "KMS key that encrypts the log files; null for SSE-S3."),
         ],
@@ -408,10 +474,16 @@ pub const KINDS: &[KindSpec] = &[
         doc: "A VPC security group.",
         native_id: "security group ARN",
         props: &[p(
-            "world_open_admin_ports",
-            STR_LIST,
-            "Ingress rules open to 0.0.0.0/0 or ::/0 that reach port 22, port 3389 or every port, as `tcp 22 from 0.0.0.0/0`.",
-        )],
+                "world_open_admin_ports",
+                STR_LIST,
+                "Port 22, port 3389 or every port, where the sources of all ingress rules that reach it together cover the internet (all of IPv4, all of IPv6 or `2000::/3`) or one source is broader than /8; as `tcp 22 from 0.0.0.0/1, 128.0.0.0/1`.",
+            ),
+            p(
+                "world_open_database_ports",
+                STR_LIST,
+                "The same for database and remote-management ports: 1433, 1521, 3306, 5432, 6379, 9200, 27017, 445, 23, 5985, 5986.",
+            ),
+        ],
     },
     KindSpec {
         kind: "aws.ec2.vpc",
@@ -433,6 +505,11 @@ pub const KINDS: &[KindSpec] = &[
             p("key_spec", STR, "e.g. `SYMMETRIC_DEFAULT`, `RSA_2048`."),
             p("key_state", STR, "e.g. `Enabled`, `Disabled`, `PendingDeletion`."),
             p(
+                "origin",
+                STR,
+                "Where the key material comes from: `AWS_KMS`, `EXTERNAL` (imported), `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE` (custom key stores).",
+            ),
+            p(
                 "rotation_enabled",
                 BOOL,
                 "Automatic rotation is on (GetKeyRotationStatus; AWS-managed keys always rotate).",
@@ -444,7 +521,14 @@ pub const KINDS: &[KindSpec] = &[
         provider: Provider::Aws,
         doc: "A DynamoDB table.",
         native_id: "table ARN",
-        props: &[p("pitr_enabled", BOOL, "Point-in-time recovery is on (DescribeContinuousBackups).")],
+        props: &[
+            p("pitr_enabled", BOOL, "Point-in-time recovery is on (DescribeContinuousBackups)."),
+            p(
+                "pitr_recovery_period_days",
+                INT,
+                "Days of point-in-time recovery (`RecoveryPeriodInDays`, 35 when PITR is on and it was never set); 0 without PITR.",
+            ),
+        ],
     },
     KindSpec {
         kind: "aws.logs.log_group",
@@ -506,6 +590,11 @@ pub const KINDS: &[KindSpec] = &[
         props: &[
             p("recorders", INT, "Configuration recorders in the region."),
             p("recording", BOOL, "A configuration recorder is recording."),
+            p(
+                "records_all_types",
+                BOOL,
+                "A recorder records every supported resource type (`allSupported`, no exclusions).",
+            ),
         ],
     },
     KindSpec {
@@ -545,7 +634,11 @@ pub const KINDS: &[KindSpec] = &[
             p("load_balancer", STR, "Name of the load balancer."),
             p("protocol", STR, "`HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`, `SSL`."),
             p("port", INT, "Listener port."),
-            p("redirects_to_https", BOOL, "The default action redirects to HTTPS."),
+            p(
+                "redirects_to_https",
+                BOOL,
+                "The default action and every rule redirect to HTTPS (or answer with a fixed response); false when any forwards.",
+            ),
             p(
                 "tls_protocols",
                 STR_LIST,
@@ -556,15 +649,32 @@ pub const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: "gcp.project",
         provider: Provider::Gcp,
-        doc: "A Google Cloud project: project-wide settings.",
+        doc: "A Google Cloud project: project-wide settings, with the audit configs it inherits from the folders and organization above it.",
         native_id: "full resource name `//cloudresourcemanager.googleapis.com/projects/NUMBER`",
-        props: &[PropSpec {
-            name: "audit_configs",
-            ty: PropType::List(&AUDIT_CONFIG),
-            nullable: false,
-            sensitive: false,
-            doc: "The IAM policy's audit configs (getIamPolicy `auditConfigs`).",
-        }],
+        props: &[
+            PropSpec {
+                name: "audit_configs",
+                ty: PropType::List(&AUDIT_CONFIG),
+                nullable: false,
+                sensitive: false,
+                doc: "The project's own IAM policy's audit configs (getIamPolicy `auditConfigs`), without the inherited ones.",
+            },
+            p(
+                "ancestors",
+                STR_LIST,
+                "The folders and organization above the project, nearest first (`folders/N`, `organizations/N`), from `projects.get` and `folders.get` `parent`; empty outside an organization.",
+            ),
+            p(
+                "data_access_all_services",
+                BOOL,
+                "The effective audit config (the union of the project's, its folders' and its organization's) enables `DATA_READ` and `DATA_WRITE` for `allServices`. Unknown when it is not enabled by the policies read and an ancestor's policy could not be read.",
+            ),
+            p(
+                "data_access_exemptions",
+                STR_LIST,
+                "Principals exempted from `DATA_READ` or `DATA_WRITE` logging anywhere in the effective audit config (any service, project or ancestor; exemptions are inherited), as `LOG_TYPE MEMBER (SERVICE on RESOURCE)`. Unknown when an ancestor's policy could not be read and none was found in the others; then only found ones are listed.",
+            ),
+        ],
     },
     KindSpec {
         kind: "gcp.storage.bucket",
@@ -579,14 +689,24 @@ pub const KINDS: &[KindSpec] = &[
                 STR,
                 "`enforced` or `inherited` (`iamConfiguration.publicAccessPrevention`).",
             ),
-            p("public_members", STR_LIST, "IAM members `allUsers` / `allAuthenticatedUsers` granted any role."),
-            p("versioning_enabled", BOOL, "Object versioning is on."),
-            opt("retention_period_seconds", INT, "Retention policy period; null if none."),
+            p("public_members", STR_LIST, "IAM members `allUsers` / `allAuthenticatedUsers` granted any role (bucket ACLs appear here too, as the legacy bucket roles)."),
+            p(
+                "public_default_object_acl",
+                STR_LIST,
+                "Entities `allUsers` / `allAuthenticatedUsers` in the default object ACL (`defaultObjectAcl`), which new objects get when no ACL is given; empty with uniform bucket-level access, where ACLs are not evaluated.",
+            ),
+            p(
+                "public_object_acls",
+                BOOL,
+                "Some object's own ACL grants `allUsers` / `allAuthenticatedUsers`. False with uniform bucket-level access (object ACLs are not evaluated). With fine-grained access the scan does not enumerate objects, so it is unknown, with that reason.",
+            ),
+            p("versioning_enabled", BOOL, "Object versioning is on (`versioning.enabled`); absent means off."),
+            opt("retention_period_seconds", INT, "Retention policy period (`retentionPolicy.retentionPeriod`); null if none. A retention policy delays deletion; it does not keep overwritten or deleted versions."),
             p("logging_enabled", BOOL, "Usage logging is on (`logging.logBucket` set)."),
             p(
                 "data_access_logged",
                 BOOL,
-                "The project's Data Access audit logs record Cloud Storage reads and writes (`DATA_READ` and `DATA_WRITE` for `allServices` or `storage.googleapis.com`).",
+                "The project's effective Data Access audit logs (its own audit config with those of its folders and organization) record every Cloud Storage read and write: `DATA_READ` and `DATA_WRITE` for `allServices` or `storage.googleapis.com`, with no principal exempted from them.",
             ),
         ],
     },
@@ -604,8 +724,13 @@ pub const KINDS: &[KindSpec] = &[
             ),
             p("backups_enabled", BOOL, "Automated backups are on."),
             p("point_in_time_recovery", BOOL, "Point-in-time recovery (binary log / WAL archiving) is on."),
-            p("ipv4_enabled", BOOL, "The instance has a public IPv4 address."),
+            p("ipv4_enabled", BOOL, "The instance has a public IPv4 address (`ipConfiguration.ipv4Enabled`); unknown if the API leaves it out."),
             p("authorized_networks", STR_LIST, "CIDR ranges authorized to connect to the public IP."),
+            p(
+                "authorized_networks_open",
+                BOOL,
+                "The authorized networks, together, admit the whole internet, by CIDR arithmetic: their union covers every address (`0.0.0.0/0`, or e.g. `0.0.0.0/1` with `128.0.0.0/1`), or one is broader than a /8. Unknown if a value is not an address or range.",
+            ),
             opt("kms_key", STR, "Customer-managed encryption key; null if Google-managed."),
         ],
     },
@@ -631,8 +756,16 @@ pub const KINDS: &[KindSpec] = &[
         native_id: "Directory API user ID",
         props: &[
             p("suspended", BOOL, "The account is suspended."),
-            p("enrolled_in_2sv", BOOL, "The user is enrolled in 2-Step Verification (`isEnrolledIn2Sv`)."),
-            p("enforced_in_2sv", BOOL, "2-Step Verification is enforced for the user (`isEnforcedIn2Sv`)."),
+            p(
+                "enrolled_in_2sv",
+                BOOL,
+                "The user is enrolled in 2-Step Verification (Directory API `users` `isEnrolledIn2Sv`). Enrolment alone lets the user turn 2SV off again; a snapshot that leaves the field out makes it unknown.",
+            ),
+            p(
+                "enforced_in_2sv",
+                BOOL,
+                "2-Step Verification is enforced for the user by the Admin console policy of their organizational unit (`isEnforcedIn2Sv`), so they cannot turn it off. A snapshot that leaves the field out makes it unknown.",
+            ),
         ],
     },
     KindSpec {
@@ -644,12 +777,17 @@ pub const KINDS: &[KindSpec] = &[
             p(
                 "activity_log_destinations",
                 STR_LIST,
-                "Destinations of diagnostic settings that export the activity log: `workspace`, `storage`, `eventhub`, `partner`.",
+                "Destinations of diagnostic settings that export the activity log (with at least one log category enabled): `workspace`, `storage`, `eventhub`, `partner`.",
+            ),
+            p(
+                "activity_log_categories",
+                STR_LIST,
+                "Activity log categories (e.g. `Administrative`, `Security`, `Policy`) enabled in a diagnostic setting that has a destination, across all settings; an enabled category group is listed by its name (`allLogs` covers every category). Unknown when a setting's `logs` entry has no `enabled`.",
             ),
             p(
                 "defender_standard_plans",
                 STR_LIST,
-                "Defender for Cloud plans on the Standard tier, e.g. `StorageAccounts`, `SqlServers`, `VirtualMachines`.",
+                "Defender for Cloud plans on the Standard tier, by their `Microsoft.Security/pricings` names (`VirtualMachines` for Servers, `SqlServers`, `StorageAccounts`, `KeyVaults`, `Arm`, `Containers`, `AppServices`, `CosmosDbs`, `OpenSourceRelationalDatabases`, ...). A plan whose `resourcesCoverageStatus` is `PartiallyCovered` or `NotCovered` (resources excluded at resource level) is not listed. Unknown when a plan has no `pricingTier`.",
             ),
         ],
     },
@@ -659,15 +797,15 @@ pub const KINDS: &[KindSpec] = &[
         doc: "A storage account.",
         native_id: "Azure resource ID",
         props: &[
-            p("https_only", BOOL, "`supportsHttpsTrafficOnly`."),
-            p("minimum_tls_version", STR, "`TLS1_0`, `TLS1_1`, `TLS1_2` or `TLS1_3`."),
-            p("allow_blob_public_access", BOOL, "`allowBlobPublicAccess`."),
-            p("key_source", STR, "`Microsoft.Storage` (platform key) or `Microsoft.Keyvault` (customer-managed key)."),
-            p("infrastructure_encryption", BOOL, "`requireInfrastructureEncryption`."),
+            p("https_only", BOOL, "`supportsHttpsTrafficOnly`; unknown when the account does not say (its default of true applies only to accounts created with api-version 2019-04-01 or later)."),
+            p("minimum_tls_version", STR, "`TLS1_0`, `TLS1_1`, `TLS1_2` or `TLS1_3`; `TLS1_0` when absent (the documented interpretation)."),
+            p("allow_blob_public_access", BOOL, "`allowBlobPublicAccess`; true when null or absent, which Microsoft documents as permitting anonymous access (accounts created before the 2023 change of default)."),
+            p("key_source", STR, "`Microsoft.Storage` (platform key) or `Microsoft.Keyvault` (customer-managed key), whatever the case the API used; `Microsoft.Storage` when absent (the documented default)."),
+            p("infrastructure_encryption", BOOL, "`requireInfrastructureEncryption`; false when absent (it is opt-in, at creation only)."),
             opt(
                 "blob_soft_delete_days",
                 INT,
-                "Blob soft-delete retention in days; null when soft delete is off.",
+                "Blob soft-delete retention in days; null when soft delete is off; unknown when the blob service does not say, or says it is on without `days`.",
             ),
         ],
     },
@@ -677,16 +815,42 @@ pub const KINDS: &[KindSpec] = &[
         doc: "An Azure SQL logical server.",
         native_id: "Azure resource ID",
         props: &[
-            p("public_network_access", STR, "`Enabled`, `Disabled` or `SecuredByPerimeter`."),
+            p("public_network_access", STR, "`Enabled`, `Disabled` or `SecuredByPerimeter`; unknown when absent."),
             PropSpec {
                 name: "firewall_rules",
                 ty: PropType::List(&FIREWALL_RULE),
                 nullable: false,
                 sensitive: false,
-                doc: "Server firewall rules.",
+                doc: "Server IPv4 firewall rules (`firewallRules`).",
             },
-            p("auditing_enabled", BOOL, "Server auditing is on (`auditingSettings/default` state `Enabled`)."),
-            p("audit_retention_days", INT, "Audit log retention in days; 0 means kept without limit."),
+            PropSpec {
+                name: "ipv6_firewall_rules",
+                ty: PropType::List(&FIREWALL_RULE),
+                nullable: false,
+                sensitive: false,
+                doc: "Server IPv6 firewall rules (`ipv6FirewallRules`).",
+            },
+            p(
+                "internet_open_rules",
+                STR_LIST,
+                "Why the IPv4 and IPv6 firewall rules let the internet in, by CIDR arithmetic: a rule whose range holds more addresses than a /8, or rules whose ranges together cover every address. Empty when they do not. The \"Allow Azure services\" rule (0.0.0.0 to 0.0.0.0) is one address and never counts here. Unknown when the rules could not be read or an address does not parse, unless the readable rules already open the server.",
+            ),
+            p(
+                "allows_azure_services",
+                BOOL,
+                "A firewall rule from 0.0.0.0 to 0.0.0.0 (\"Allow Azure services and resources to access this server\") lets in connections from any Azure tenant's resources.",
+            ),
+            p("auditing_enabled", BOOL, "Server auditing is on (`auditingSettings/default` state `Enabled`; `Disabled` is off, anything else unknown)."),
+            opt(
+                "audit_retention_days",
+                INT,
+                "Retention of the storage-account audit target in days (`retentionDays`; 0 means kept without limit); null when auditing has no storage target (`storageEndpoint`); unknown when it has one and `retentionDays` is absent.",
+            ),
+            opt(
+                "audit_monitor_retention_days",
+                INT,
+                "Retention in days of audit records sent to Azure Monitor (`isAzureMonitorTargetEnabled`: a Log Analytics workspace or event hub through the master database's diagnostic settings); null when that target is off. The live adapter does not read the workspace, so it is unknown whenever the target is on.",
+            ),
         ],
     },
     KindSpec {
@@ -696,7 +860,7 @@ pub const KINDS: &[KindSpec] = &[
         native_id: "Azure resource ID",
         props: &[
             p("server", STR, "Name of the logical server."),
-            p("tde_enabled", BOOL, "Transparent data encryption is on."),
+            p("tde_enabled", BOOL, "Transparent data encryption is on (`transparentDataEncryption/current` state `Enabled`; `Disabled` is off, anything else unknown)."),
         ],
     },
     KindSpec {
@@ -705,8 +869,8 @@ pub const KINDS: &[KindSpec] = &[
         doc: "A Key Vault.",
         native_id: "Azure resource ID",
         props: &[
-            p("soft_delete_enabled", BOOL, "Deleted vaults and keys are kept recoverable (`enableSoftDelete`)."),
-            p("purge_protection_enabled", BOOL, "Soft-deleted items cannot be purged before their retention ends (`enablePurgeProtection`)."),
+            p("soft_delete_enabled", BOOL, "Deleted vaults and keys are kept recoverable (`enableSoftDelete`); unknown when absent."),
+            p("purge_protection_enabled", BOOL, "Soft-deleted items cannot be purged before their retention ends (`enablePurgeProtection`); false when absent, since the property never takes false."),
         ],
     },
     KindSpec {
@@ -715,8 +879,8 @@ pub const KINDS: &[KindSpec] = &[
         doc: "A Microsoft Entra ID user.",
         native_id: "object ID",
         props: &[
-            p("user_type", STR, "`Member` or `Guest`."),
-            p("account_enabled", BOOL, "The account can sign in."),
+            p("user_type", STR, "`Member` or `Guest`; unknown when Graph returns none."),
+            p("account_enabled", BOOL, "The account can sign in (`accountEnabled`); unknown when Graph returns none."),
             p("mfa_registered", BOOL, "Registered for MFA (Graph `userRegistrationDetails.isMfaRegistered`)."),
         ],
     },

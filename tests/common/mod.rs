@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod moto;
 pub mod peer;
 
 pub fn root() -> PathBuf {

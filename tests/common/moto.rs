@@ -1,0 +1,125 @@
+//! moto's server on 127.0.0.1 for the AWS adapter tests, and the scan that reads it.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+use serde_json::Value;
+
+pub fn tools() -> PathBuf {
+    PathBuf::from(
+        std::env::var_os("HIPAA_SCAN_TEST_TOOLS")
+            .expect("run the tests with scripts/test: it installs moto"),
+    )
+}
+
+/// moto's server on a free port of 127.0.0.1, stopped on drop.
+pub struct Moto {
+    child: Child,
+    pub url: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(tools().join("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while moto.get("/moto-api/").is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "moto did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    pub fn request(&self, method: &str, path: &str, body: &str) -> Option<String> {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).ok()?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        let ok = out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200");
+        ok.then_some(out)
+    }
+
+    pub fn get(&self, path: &str) -> Option<String> {
+        self.request("GET", path, "")
+    }
+
+    /// From now on every call needs valid IAM credentials and is checked against policies.
+    pub fn enforce_iam(&self) {
+        self.request("POST", "/moto-api/reset-auth", "0")
+            .expect("reset-auth");
+    }
+
+    pub async fn sdk(&self, key: &str, secret: &str) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&self.url)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+            .load()
+            .await
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `hipaa-scan scan aws` against moto with these credentials; the exit code and JSON result.
+pub fn scan(moto: &Moto, key: &str, secret: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "scan",
+        "aws",
+        "--endpoint-url",
+        &moto.url,
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
+        .args(&args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (out.status.code().unwrap(), json)
+}
