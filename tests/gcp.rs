@@ -126,6 +126,11 @@ fn google(throttle_first_sql_list: bool) -> Peer {
             vec![json("project-iam-policy.json")],
         ),
         route(
+            "POST",
+            "/v3/organizations/433637338589:getIamPolicy",
+            vec![json("organization-iam-policy.json")],
+        ),
+        route(
             "GET",
             "/v1/projects/acme-prod/instances",
             vec![json("sql-instances-page2.json")],
@@ -225,10 +230,31 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         r#"{"bindings":[{"role":"roles/storage.objectViewer","members":["allUsers"]}]}"#,
     )
     .expect("set IAM policy");
+    // A retention policy, but no versioning: not a pass for versioning any more.
     emu.bucket(
         "acme-logs",
         r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":true}},
             "retentionPolicy":{"retentionPeriod":"2592000"}}"#,
+    );
+    // Fine-grained access, nobody public in IAM, but the default object ACL makes every new
+    // object readable by anyone.
+    emu.bucket(
+        "shared-exports",
+        r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":false},"publicAccessPrevention":"inherited"},
+            "defaultObjectAcl":[{"entity":"project-owners-123456789012","role":"OWNER"},{"entity":"allUsers","role":"READER"}]}"#,
+    );
+    // Fine-grained access with clean IAM and default ACL: object ACLs are unread, so the check is
+    // not evaluated rather than passed.
+    emu.bucket(
+        "fine-grained",
+        r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":false},"publicAccessPrevention":"inherited"},
+            "defaultObjectAcl":[{"entity":"project-owners-123456789012","role":"OWNER"}]}"#,
+    );
+    // The same, public by its default ACL, but public access prevention neutralizes all of it.
+    emu.bucket(
+        "fine-enforced",
+        r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":false},"publicAccessPrevention":"enforced"},
+            "defaultObjectAcl":[{"entity":"allAuthenticatedUsers","role":"READER"}]}"#,
     );
 
     let peer = google(true);
@@ -258,10 +284,30 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-storage-cmek", "acme-logs", "fail"),
         ("gcp-storage-uniform-access", "acme-logs", "pass"),
         ("gcp-storage-not-public", "acme-logs", "pass"),
-        ("gcp-storage-versioning", "acme-logs", "pass"),
+        ("gcp-storage-versioning", "acme-logs", "fail"),
         ("gcp-storage-logging", "acme-logs", "fail"),
         eligible("acme-logs"),
-        // Cloud SQL: the second instance comes from the second page.
+        ("gcp-storage-cmek", "shared-exports", "fail"),
+        ("gcp-storage-uniform-access", "shared-exports", "fail"),
+        ("gcp-storage-not-public", "shared-exports", "fail"),
+        ("gcp-storage-versioning", "shared-exports", "fail"),
+        ("gcp-storage-logging", "shared-exports", "fail"),
+        eligible("shared-exports"),
+        ("gcp-storage-cmek", "fine-grained", "fail"),
+        ("gcp-storage-uniform-access", "fine-grained", "fail"),
+        ("gcp-storage-not-public", "fine-grained", "not_evaluated"),
+        ("gcp-storage-versioning", "fine-grained", "fail"),
+        ("gcp-storage-logging", "fine-grained", "fail"),
+        eligible("fine-grained"),
+        ("gcp-storage-cmek", "fine-enforced", "fail"),
+        ("gcp-storage-uniform-access", "fine-enforced", "fail"),
+        ("gcp-storage-not-public", "fine-enforced", "pass"),
+        ("gcp-storage-versioning", "fine-enforced", "fail"),
+        ("gcp-storage-logging", "fine-enforced", "fail"),
+        eligible("fine-enforced"),
+        // Cloud SQL: the other instances come from the second page. legacy-db authorizes
+        // 0.0.0.0/1 and 128.0.0.0/1 (the whole internet, without the text `0.0.0.0/0`);
+        // office-db authorizes a /24 and one address.
         ("gcp-sql-ssl-required", "phi-db", "pass"),
         ("gcp-sql-backups", "phi-db", "pass"),
         ("gcp-sql-no-public-ip", "phi-db", "pass"),
@@ -272,6 +318,11 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-sql-no-public-ip", "legacy-db", "fail"),
         ("gcp-sql-cmek", "legacy-db", "fail"),
         eligible("legacy-db"),
+        ("gcp-sql-ssl-required", "office-db", "pass"),
+        ("gcp-sql-backups", "office-db", "pass"),
+        ("gcp-sql-no-public-ip", "office-db", "pass"),
+        ("gcp-sql-cmek", "office-db", "fail"),
+        eligible("office-db"),
         // Cloud KMS: an asymmetric key cannot rotate and is not judged on it.
         ("gcp-kms-rotation", "sql", "pass"),
         ("gcp-kms-rotation", "legacy", "fail"),
@@ -286,6 +337,21 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         Vec::<&(String, String, String)>::new(),
         "verdicts differ from the seeded estate"
     );
+
+    // Why: the public default object ACL is the evidence; the unread object ACLs the reason.
+    let verdict = |policy: &str, name: &str| {
+        result["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
+            .clone()
+    };
+    let shared = verdict("gcp-storage-not-public", "shared-exports").to_string();
+    assert!(shared.contains("allUsers"), "{shared}");
+    let fine = verdict("gcp-storage-not-public", "fine-grained").to_string();
+    assert!(fine.contains("object ACLs are not read"), "{fine}");
 
     // The throttled first page was retried, then the second page was read.
     let sql: Vec<_> = peer.requests("/v1/projects/acme-prod/instances");
@@ -469,4 +535,146 @@ fn an_organization_is_walked_through_its_folders() {
     );
     assert!(peer.requests("/v1/projects/old-sandbox").is_empty());
     assert_eq!(peer.requests("/v1/projects/acme-denied/instances").len(), 1);
+}
+
+#[test]
+fn audit_configs_are_inherited_through_folders_and_the_organization() {
+    let org = "433637338589";
+    let peer = serve(
+        |_| {
+            let json = |name: &str| vec![Reply::json(200, recorded(name))];
+            let denied = || vec![Reply::json(403, recorded("permission-denied.json"))];
+            let mut routes = vec![
+                route("POST", "/token", json("token.json")),
+                route(
+                    "POST",
+                    format!("/v3/organizations/{org}:getIamPolicy"),
+                    json("organization-iam-policy.json"),
+                ),
+                route("GET", "/storage/v1/b", denied()),
+            ];
+            for f in ["111", "222", "333"] {
+                routes.push(route(
+                    "GET",
+                    format!("/v3/folders/{f}"),
+                    json(&format!("folder-{f}.json")),
+                ));
+            }
+            for f in ["111", "222"] {
+                routes.push(route(
+                    "POST",
+                    format!("/v3/folders/{f}:getIamPolicy"),
+                    json(&format!("folder-{f}-iam-policy.json")),
+                ));
+            }
+            routes.push(route("POST", "/v3/folders/333:getIamPolicy", denied()));
+            for p in ["acme-inherit", "acme-exempt", "acme-hidden"] {
+                routes.push(route(
+                    "GET",
+                    format!("/v3/projects/{p}"),
+                    json(&format!("project-{p}.json")),
+                ));
+                routes.push(route(
+                    "POST",
+                    format!("/v3/projects/{p}:getIamPolicy"),
+                    json(&format!("project-{p}-iam-policy.json")),
+                ));
+                routes.push(route(
+                    "GET",
+                    format!("/v1/projects/{p}/instances"),
+                    denied(),
+                ));
+                routes.push(route(
+                    "GET",
+                    format!("/v1/projects/{p}/locations"),
+                    denied(),
+                ));
+            }
+            routes
+        },
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let adc = adc(dir.path(), &peer);
+    let endpoints: Vec<String> = ["cloudresourcemanager", "sqladmin", "cloudkms", "storage"]
+        .iter()
+        .map(|api| format!("{api}={}", peer.url))
+        .collect();
+    let run = |head: &[&str]| {
+        let mut args: Vec<&str> = Vec::new();
+        args.extend(head.iter().copied());
+        args.push("gcp");
+        for p in ["acme-inherit", "acme-exempt", "acme-hidden"] {
+            args.extend_from_slice(&["--project", p]);
+        }
+        for e in &endpoints {
+            args.extend_from_slice(&["--endpoint", e.as_str()]);
+        }
+        common::hipaa_scan_env(
+            &args,
+            dir.path(),
+            &[("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap())],
+        )
+    };
+    let scan = run(SCAN);
+    let result: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
+            .unwrap();
+    assert_eq!(scan.code, 1, "{}\n{result:#}", scan.stderr);
+    let got: Vec<_> = verdicts(&result)
+        .into_iter()
+        .filter(|(p, _, _)| p == "gcp-audit-logs-data-access")
+        .collect();
+    let want: Vec<_> = set(&[
+        // Everything in its own policy, but its folder exempts a service account from DATA_READ.
+        ("gcp-audit-logs-data-access", "acme-exempt", "fail"),
+        // Everything in its own policy, but its folder's policy is refused: it may exempt.
+        ("gcp-audit-logs-data-access", "acme-hidden", "not_evaluated"),
+        // Only ADMIN_READ in its own policy; DATA_READ and DATA_WRITE come from its folder.
+        ("gcp-audit-logs-data-access", "acme-inherit", "pass"),
+    ])
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
+    let text = result.to_string();
+    assert!(
+        text.contains(
+            "DATA_READ serviceAccount:etl@acme-data.iam.gserviceaccount.com (allServices on folders/222)"
+        ),
+        "the exemption is the evidence: {text}"
+    );
+    assert!(
+        text.contains("the audit config of folders/333 could not be read (cloudresourcemanager.folders.getIamPolicy: PERMISSION_DENIED"),
+        "{text}"
+    );
+
+    // The organization above all three projects is read once; each folder once (its `get` and
+    // its `getIamPolicy`).
+    let seen = peer.requests(&format!("/v3/organizations/{org}:getIamPolicy"));
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    for f in ["111", "222", "333"] {
+        let seen = peer.requests(&format!("/v3/folders/{f}"));
+        assert_eq!(seen.len(), 2, "folders/{f}: {seen:?}");
+    }
+
+    // The inventory records the ancestry it combined.
+    let inv = run(&["inventory", "--output", "estate.json"]);
+    assert_eq!(inv.code, 0, "{}", inv.stderr);
+    let estate: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("estate.json")).unwrap())
+            .unwrap();
+    let inherit = estate["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "acme-inherit")
+        .unwrap();
+    assert_eq!(
+        inherit["properties"]["ancestors"],
+        serde_json::json!(["folders/111", "organizations/433637338589"])
+    );
+    assert_eq!(
+        inherit["properties"]["audit_configs"],
+        serde_json::json!([{"service": "allServices", "log_types": ["ADMIN_READ"]}])
+    );
 }

@@ -8,7 +8,7 @@ use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt, TooManyRequests};
 use google_cloud_kms_v1::client::KeyManagementService;
-use google_cloud_resourcemanager_v3::client::{Folders, Projects};
+use google_cloud_resourcemanager_v3::client::{Folders, Organizations, Projects};
 use google_cloud_sql_v1::client::SqlInstancesService;
 
 use super::rest::Rest;
@@ -39,6 +39,11 @@ impl Endpoints {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(GcpError::Endpoint(format!(
                     "`{pair}`: the URL must start with http:// or https://"
+                )));
+            }
+            if url.starts_with("http://") && !crate::net::is_loopback_url(url) {
+                return Err(GcpError::Endpoint(format!(
+                    "`{pair}`: plain http is only allowed to a loopback address (127.0.0.1, ::1, localhost); use https"
                 )));
             }
             let url = Some(url.trim_end_matches('/').to_string());
@@ -81,6 +86,7 @@ impl Endpoints {
 pub(crate) struct Clients {
     pub projects: Projects,
     pub folders: Folders,
+    pub organizations: Organizations,
     pub sql: SqlInstancesService,
     pub kms: KeyManagementService,
     pub storage: Rest,
@@ -91,8 +97,11 @@ macro_rules! configure {
         let mut b = $builder
             .with_credentials($creds.clone())
             .with_retry_policy(
-                TooManyRequests::new(Aip194Strict).with_attempt_limit($opts.max_attempts.max(1)),
+                TooManyRequests::new(Aip194Strict)
+                    .with_attempt_limit($opts.max_attempts.max(1))
+                    .with_time_limit($opts.call_timeout),
             )
+            .with_attempt_timeout($opts.call_timeout / 2)
             .with_backoff_policy(backoff());
         if let Some(url) = &$endpoint {
             b = b.with_endpoint(url.clone());
@@ -102,6 +111,29 @@ macro_rules! configure {
             message: e.to_string(),
         })?
     }};
+}
+
+/// One attempt of a call, and the whole call with its retries: a silent endpoint costs one
+/// call at most this long (the default of `--call-timeout`), never a hang. An attempt gets half.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Whether Application Default Credentials have something to find without asking the network:
+/// `GOOGLE_APPLICATION_CREDENTIALS`, gcloud's well-known file, or a Google Compute Engine host
+/// (whose metadata server serves credentials). Without any, the library would wait on a
+/// metadata server that is not there.
+fn adc_available() -> bool {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if env("GOOGLE_APPLICATION_CREDENTIALS").is_some() || env("GCE_METADATA_HOST").is_some() {
+        return true;
+    }
+    let config = env("CLOUDSDK_CONFIG")
+        .map(std::path::PathBuf::from)
+        .or_else(|| env("APPDATA").map(|a| std::path::PathBuf::from(a).join("gcloud")))
+        .or_else(|| env("HOME").map(|h| std::path::PathBuf::from(h).join(".config/gcloud")));
+    if config.is_some_and(|c| c.join("application_default_credentials.json").is_file()) {
+        return true;
+    }
+    std::fs::read_to_string("/sys/class/dmi/id/product_name").is_ok_and(|p| p.contains("Google"))
 }
 
 fn backoff() -> google_cloud_gax::exponential_backoff::ExponentialBackoff {
@@ -114,10 +146,29 @@ fn backoff() -> google_cloud_gax::exponential_backoff::ExponentialBackoff {
 
 impl Clients {
     pub async fn new(opts: &GcpOptions) -> Result<Self, GcpError> {
-        let creds: Credentials = credentials::Builder::default()
-            .build()
-            .map_err(|e| GcpError::Credentials(e.to_string()))?;
         let e = &opts.endpoints;
+        let storage_base = e.storage_base();
+        // Never send a token in clear text: the emulator and other plain-http peers are read
+        // anonymously, as Google's own libraries do for the emulator.
+        let storage_anonymous = storage_base.starts_with("http://");
+        let creds: Credentials = if adc_available() {
+            credentials::Builder::default()
+                .build()
+                .map_err(|e| GcpError::Credentials(e.to_string()))?
+        } else if storage_anonymous {
+            // Only the emulator can be read; the other APIs answer that credentials are missing,
+            // and their checks are not evaluated with that reason.
+            credentials::anonymous::Builder::new().build()
+        } else {
+            return Err(GcpError::Credentials(
+                "no Google credentials found: run `gcloud auth application-default login`, set GOOGLE_APPLICATION_CREDENTIALS to a service account or workload identity federation file, or run on Google Cloud with a service account".into(),
+            ));
+        };
+        let storage_creds = if storage_anonymous {
+            credentials::anonymous::Builder::new().build()
+        } else {
+            creds.clone()
+        };
         Ok(Self {
             projects: configure!(
                 Projects::builder(),
@@ -128,6 +179,13 @@ impl Clients {
             ),
             folders: configure!(
                 Folders::builder(),
+                creds,
+                e.cloudresourcemanager,
+                opts,
+                "Resource Manager"
+            ),
+            organizations: configure!(
+                Organizations::builder(),
                 creds,
                 e.cloudresourcemanager,
                 opts,
@@ -147,12 +205,16 @@ impl Clients {
                 opts,
                 "Cloud KMS"
             ),
-            storage: Rest::new(creds, e.storage_base(), opts.max_attempts.max(1)).map_err(
-                |message| GcpError::Client {
-                    service: "Cloud Storage",
-                    message,
-                },
-            )?,
+            storage: Rest::new(
+                storage_creds,
+                storage_base,
+                opts.max_attempts.max(1),
+                opts.call_timeout,
+            )
+            .map_err(|message| GcpError::Client {
+                service: "Cloud Storage",
+                message,
+            })?,
         })
     }
 }

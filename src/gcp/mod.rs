@@ -8,6 +8,7 @@
 //! honours `STORAGE_EMULATOR_HOST`. A call that fails makes its properties unknown or its kinds
 //! a gap, so the checks that need them are "not evaluated", never passed. The scan only reads.
 
+mod audit;
 mod clients;
 mod kms;
 mod project;
@@ -35,6 +36,8 @@ pub struct GcpOptions {
     pub max_attempts: u32,
     /// Projects read at once.
     pub concurrency: usize,
+    /// The longest one call may take, retries and token included; an attempt gets half.
+    pub call_timeout: std::time::Duration,
 }
 
 impl Default for GcpOptions {
@@ -45,6 +48,7 @@ impl Default for GcpOptions {
             endpoints: Endpoints::default(),
             max_attempts: 8,
             concurrency: 4,
+            call_timeout: clients::CALL_TIMEOUT,
         }
     }
 }
@@ -71,6 +75,8 @@ pub enum GcpError {
 pub(crate) struct Ctx {
     pub clients: clients::Clients,
     pub progress: Progress,
+    /// Folders and organizations above the projects, read once per scan.
+    pub hierarchy: project::Hierarchy,
 }
 
 /// Enumerates the projects into an inventory.
@@ -94,34 +100,29 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
             "service-projects",
             4 * projects.len() as u64,
         ),
+        hierarchy: project::Hierarchy::default(),
     });
     let per_project = bounded(projects.clone(), opts.concurrency, {
         let ctx = ctx.clone();
         move |p| {
             let ctx = ctx.clone();
             async move {
-                let (proj, mut buckets, sql, kms) = tokio::join!(
+                let ((proj, logged), mut buckets, sql, kms) = tokio::join!(
                     project::collect(&ctx, &p),
                     storage::collect(&ctx, &p),
                     sql::collect(&ctx, &p),
                     kms::collect(&ctx, &p),
                 );
-                // Bucket logging counts the project's Data Access audit logs too.
-                let logged = proj
-                    .resources
-                    .iter()
-                    .find(|r| r.kind == project::PROJECT)
-                    .map(project::storage_data_access_logged);
+                // Bucket logging counts the project's effective Data Access audit logs too.
                 for b in &mut buckets.resources {
                     match &logged {
-                        Some(Ok(v)) => {
+                        Ok(v) => {
                             b.properties
                                 .insert("data_access_logged".into(), (*v).into());
                         }
-                        Some(Err(why)) => {
+                        Err(why) => {
                             b.unknown.insert("data_access_logged".into(), why.clone());
                         }
-                        None => {}
                     }
                 }
                 let mut found = Found::default();

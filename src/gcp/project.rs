@@ -1,9 +1,16 @@
-//! Projects: which to scan, and each project's own settings (its IAM policy's audit configs).
+//! Projects: which to scan, and each project's own settings: its IAM policy's audit configs,
+//! combined with those of the folders and organization above it (audit configs are inherited).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
 
 use google_cloud_gax::paginator::ItemPaginator;
 use google_cloud_resourcemanager_v3::model::project::State;
 use serde_json::{json, Value};
+use tokio::sync::{Mutex, OnceCell};
 
+use super::audit::{self, AuditConfig, Level, LogConfig};
 use super::clients::{describe, Clients};
 use super::{labels, Ctx, GcpError};
 use crate::collect::{resource, Found, Props};
@@ -58,39 +65,185 @@ pub(crate) async fn discover(
     Ok(out)
 }
 
-pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
+/// What the scan learns once about the folders and organizations above its projects, shared by
+/// every project below them: each folder's parent, and each ancestor's audit configs.
+#[derive(Default)]
+pub(crate) struct Hierarchy {
+    parents: Memo<Result<String, String>>,
+    policies: Memo<Result<Vec<AuditConfig>, String>>,
+}
+
+type Memo<T> = Mutex<HashMap<String, Arc<OnceCell<T>>>>;
+
+/// The value for `key`, computed by `f` the first time only (concurrent askers wait for it).
+async fn memo<T: Clone, F: Future<Output = T>>(m: &Memo<T>, key: &str, f: impl FnOnce() -> F) -> T {
+    let cell = m.lock().await.entry(key.to_string()).or_default().clone();
+    cell.get_or_init(f).await.clone()
+}
+
+/// Folders nest at most 10 deep under an organization; anything longer is a loop.
+const MAX_DEPTH: usize = 12;
+
+/// The audit configs of an IAM policy (any of the resource manager's `getIamPolicy` answers).
+macro_rules! audit_configs {
+    ($policy:expr) => {
+        $policy
+            .audit_configs
+            .iter()
+            .map(|a| AuditConfig {
+                service: a.service.clone(),
+                log_configs: a
+                    .audit_log_configs
+                    .iter()
+                    .map(|l| LogConfig {
+                        log_type: l.log_type.name().map_or_else(
+                            || format!("LOG_TYPE_{}", l.log_type.value().unwrap_or(-1)),
+                            str::to_string,
+                        ),
+                        exempted_members: l.exempted_members.clone(),
+                    })
+                    .collect(),
+            })
+            .collect::<Vec<AuditConfig>>()
+    };
+}
+
+/// The ancestors of a resource whose parent is `parent`, nearest first, up to the organization.
+async fn ancestors(ctx: &Ctx, parent: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut next = parent.to_string();
+    while !next.is_empty() {
+        if out.contains(&next) || out.len() >= MAX_DEPTH {
+            return Err(format!(
+                "the resource hierarchy above {} does not end in an organization",
+                out.first().map_or(parent, String::as_str)
+            ));
+        }
+        out.push(next.clone());
+        if next.starts_with("organizations/") {
+            break;
+        }
+        if !next.starts_with("folders/") {
+            return Err(format!("unexpected parent `{next}`"));
+        }
+        let name = next.clone();
+        next = memo(&ctx.hierarchy.parents, &name, || async {
+            ctx.clients
+                .folders
+                .get_folder()
+                .set_name(name.clone())
+                .send()
+                .await
+                .map(|f| f.parent)
+                .map_err(|e| describe("cloudresourcemanager.folders.get", &e))
+        })
+        .await?;
+    }
+    Ok(out)
+}
+
+/// The audit configs of a folder or organization, read once per scan.
+async fn ancestor_level(ctx: &Ctx, name: &str) -> Level {
+    let configs = memo(&ctx.hierarchy.policies, name, || async {
+        let c = &ctx.clients;
+        if name.starts_with("organizations/") {
+            c.organizations
+                .get_iam_policy()
+                .set_resource(name)
+                .send()
+                .await
+                .map(|p| audit_configs!(p))
+                .map_err(|e| describe("cloudresourcemanager.organizations.getIamPolicy", &e))
+        } else {
+            c.folders
+                .get_iam_policy()
+                .set_resource(name)
+                .send()
+                .await
+                .map(|p| audit_configs!(p))
+                .map_err(|e| describe("cloudresourcemanager.folders.getIamPolicy", &e))
+        }
+    })
+    .await;
+    Level {
+        resource: name.to_string(),
+        configs,
+    }
+}
+
+/// The project resource, and whether Cloud Storage reads and writes are in its effective Data
+/// Access audit logs (for the buckets' `data_access_logged`), or why that is unknown.
+pub(crate) async fn collect(ctx: &Ctx, project: &str) -> (Found, Result<bool, String>) {
     let c = &ctx.clients.projects;
     let name = format!("projects/{project}");
-    let (number, tags) = match c.get_project().set_name(name.clone()).send().await {
-        // `name` is `projects/NUMBER`.
+    let got = c.get_project().set_name(name.clone()).send().await;
+    let (number, tags, parent) = match &got {
+        // `name` is `projects/NUMBER`; `parent` is empty for a project outside any organization.
         Ok(p) => (
             p.name.trim_start_matches("projects/").to_string(),
             labels(&p.labels),
+            Ok(p.parent.clone()),
         ),
-        Err(_) => (project.to_string(), Default::default()),
+        Err(e) => (
+            project.to_string(),
+            Default::default(),
+            Err(describe("cloudresourcemanager.projects.get", e)),
+        ),
     };
     let mut p = Props::default();
-    match c.get_iam_policy().set_resource(name).send().await {
-        Ok(policy) => {
-            let configs: Vec<Value> = policy
-                .audit_configs
+    let own = match c.get_iam_policy().set_resource(name.clone()).send().await {
+        Ok(policy) => Ok(audit_configs!(policy)),
+        Err(e) => Err(describe("cloudresourcemanager.projects.getIamPolicy", &e)),
+    };
+    match &own {
+        Ok(configs) => {
+            let configs: Vec<Value> = configs
                 .iter()
                 .map(|a| {
-                    let log_types: Vec<&str> = a
-                        .audit_log_configs
-                        .iter()
-                        .filter_map(|l| l.log_type.name())
-                        .collect();
+                    let log_types: Vec<&str> =
+                        a.log_configs.iter().map(|l| l.log_type.as_str()).collect();
                     json!({ "service": a.service, "log_types": log_types })
                 })
                 .collect();
             p.set("audit_configs", configs);
         }
-        Err(e) => p.unknown(
-            "audit_configs",
-            describe("cloudresourcemanager.projects.getIamPolicy", &e),
-        ),
+        Err(why) => p.unknown("audit_configs", why.clone()),
     }
+
+    let mut levels = vec![Level {
+        resource: format!("projects/{number}"),
+        configs: own,
+    }];
+    let chain = match parent {
+        Ok(parent) => ancestors(ctx, &parent).await,
+        Err(why) => Err(why),
+    };
+    match chain {
+        Ok(chain) => {
+            for a in &chain {
+                levels.push(ancestor_level(ctx, a).await);
+            }
+            p.set("ancestors", chain);
+        }
+        Err(why) => {
+            p.unknown("ancestors", why.clone());
+            levels.push(Level {
+                resource: "the project's ancestors".into(),
+                configs: Err(why),
+            });
+        }
+    }
+    let all = audit::data_access(&levels, None);
+    match all.enabled {
+        Ok(v) => p.set("data_access_all_services", v),
+        Err(why) => p.unknown("data_access_all_services", why),
+    }
+    match all.exemptions {
+        Ok(v) => p.set("data_access_exemptions", v),
+        Err(why) => p.unknown("data_access_exemptions", why),
+    }
+    let storage = audit::data_access(&levels, Some("storage.googleapis.com")).complete();
+
     ctx.progress.done(&format!("project {project}"));
     let mut found = Found::default();
     found.resources.push(p.into_resource(resource(
@@ -101,30 +254,5 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
         project.to_string(),
         tags,
     )));
-    found
-}
-
-/// Whether the project's Data Access audit logs cover Cloud Storage reads and writes, from a
-/// `gcp.project` resource's `audit_configs`; the reason when those are unknown.
-pub(crate) fn storage_data_access_logged(project: &crate::model::Resource) -> Result<bool, String> {
-    let Some(configs) = project
-        .properties
-        .get("audit_configs")
-        .and_then(Value::as_array)
-    else {
-        return Err(project
-            .unknown_reason("audit_configs")
-            .unwrap_or_else(|| "the project's audit configs were not read".into()));
-    };
-    let has = |service: &str, log: &str| {
-        configs.iter().any(|c| {
-            c["service"] == service
-                && c["log_types"]
-                    .as_array()
-                    .is_some_and(|l| l.iter().any(|t| t == log))
-        })
-    };
-    Ok(["DATA_READ", "DATA_WRITE"]
-        .iter()
-        .all(|log| has("allServices", log) || has("storage.googleapis.com", log)))
+    (found, storage)
 }

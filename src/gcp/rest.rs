@@ -14,13 +14,21 @@ pub(crate) struct Rest {
     creds: Credentials,
     pub base: String,
     attempts: u32,
+    /// One call with its retries; an attempt gets half.
+    call_timeout: Duration,
 }
 
 impl Rest {
-    pub fn new(creds: Credentials, base: String, attempts: u32) -> Result<Self, String> {
+    pub fn new(
+        creds: Credentials,
+        base: String,
+        attempts: u32,
+        call_timeout: Duration,
+    ) -> Result<Self, String> {
+        let attempt = call_timeout / 2;
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
+            .connect_timeout(attempt.min(Duration::from_secs(5)))
+            .timeout(attempt)
             .user_agent(concat!("hipaa-scan/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| e.to_string())?;
@@ -29,11 +37,23 @@ impl Rest {
             creds,
             base,
             attempts,
+            call_timeout,
         })
     }
 
     async fn auth(&self, op: &str) -> Result<HeaderMap, String> {
-        match self.creds.headers(http::Extensions::new()).await {
+        let headers = tokio::time::timeout(
+            self.call_timeout / 2,
+            self.creds.headers(http::Extensions::new()),
+        )
+        .await
+        .map_err(|_| {
+            format!(
+                "{op}: could not get an access token: timed out after {} s",
+                (self.call_timeout / 2).as_secs()
+            )
+        })?;
+        match headers {
             Ok(CacheableResource::New { data, .. }) => Ok(data),
             // Only answered to a caller that sent an entity tag; this one never does.
             Ok(CacheableResource::NotModified) => Ok(HeaderMap::new()),
@@ -46,6 +66,10 @@ impl Rest {
         let url = format!("{}{path}", self.base);
         let mut delay = Duration::from_millis(250);
         let mut attempt = 1;
+        let start = std::time::Instant::now();
+        // Retries stop where the call's deadline would be passed.
+        let in_time =
+            |wait: Duration| start.elapsed() + wait + self.call_timeout / 2 <= self.call_timeout;
         loop {
             let headers = self.auth(op).await?;
             let sent = self
@@ -57,20 +81,31 @@ impl Rest {
                 .await;
             let resp = match sent {
                 Ok(r) => r,
-                Err(e) if attempt < self.attempts && (e.is_connect() || e.is_timeout()) => {
+                Err(e)
+                    if attempt < self.attempts
+                        && in_time(delay)
+                        && (e.is_connect() || e.is_timeout()) =>
+                {
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(20));
                     attempt += 1;
                     continue;
                 }
-                Err(e) if e.is_timeout() => return Err(format!("{op}: timed out")),
+                Err(e) if e.is_timeout() => {
+                    return Err(format!(
+                        "{op}: timed out after {} s",
+                        start.elapsed().as_secs()
+                    ))
+                }
                 Err(_) => return Err(format!("{op}: connection failed")),
             };
             let status = resp.status();
             let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-            if retryable && attempt < self.attempts {
-                let wait = retry_after(resp.headers()).unwrap_or(delay);
-                tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+            let wait = retry_after(resp.headers())
+                .unwrap_or(delay)
+                .min(Duration::from_secs(60));
+            if retryable && attempt < self.attempts && in_time(wait) {
+                tokio::time::sleep(wait).await;
                 delay = (delay * 2).min(Duration::from_secs(20));
                 attempt += 1;
                 continue;

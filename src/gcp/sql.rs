@@ -47,16 +47,32 @@ fn normalize(project: &str, i: &DatabaseInstance) -> crate::model::Resource {
     match ip {
         Some(ip) => {
             p.set("ssl_mode", ssl_mode(ip));
-            p.set("ipv4_enabled", ip.ipv4_enabled.unwrap_or(false));
+            // A new instance gets a public IP unless told otherwise: absent is not "off".
+            match ip.ipv4_enabled {
+                Some(v) => p.set("ipv4_enabled", v),
+                None => p.unknown(
+                    "ipv4_enabled",
+                    "sql.instances.list left out settings.ipConfiguration.ipv4Enabled",
+                ),
+            }
             let nets: Vec<String> = ip
                 .authorized_networks
                 .iter()
                 .map(|n| n.value.clone())
                 .collect();
+            match networks_open(&nets) {
+                Ok(open) => p.set("authorized_networks_open", open),
+                Err(why) => p.unknown("authorized_networks_open", why),
+            }
             p.set("authorized_networks", nets);
         }
         None => {
-            for prop in ["ssl_mode", "ipv4_enabled", "authorized_networks"] {
+            for prop in [
+                "ssl_mode",
+                "ipv4_enabled",
+                "authorized_networks",
+                "authorized_networks_open",
+            ] {
                 p.unknown(
                     prop,
                     "sql.instances.list returned no settings.ipConfiguration",
@@ -101,6 +117,20 @@ fn normalize(project: &str, i: &DatabaseInstance) -> crate::model::Resource {
     ))
 }
 
+/// Whether the authorized networks, together, let the whole internet in (by CIDR arithmetic,
+/// see `crate::net`); why not known when a value is not an address or range.
+fn networks_open(values: &[String]) -> Result<bool, String> {
+    let nets = values
+        .iter()
+        .map(|v| crate::net::parse_source(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("authorized network {e}"))?;
+    Ok(crate::net::open_to_internet(
+        &nets,
+        crate::net::DEFAULT_MAX_PREFIX,
+    ))
+}
+
 /// The effective SSL mode. Before `sslMode` existed, `requireSsl: true` meant client
 /// certificates were required; an unset mode with `requireSsl` false accepts clear text.
 fn ssl_mode(ip: &google_cloud_sql_v1::model::IpConfiguration) -> &'static str {
@@ -110,5 +140,33 @@ fn ssl_mode(ip: &google_cloud_sql_v1::model::IpConfiguration) -> &'static str {
         SslMode::AllowUnencryptedAndEncrypted => "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
         _ if ip.require_ssl.unwrap_or(false) => "TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
         _ => "ALLOW_UNENCRYPTED_AND_ENCRYPTED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(list: &[&str]) -> Result<bool, String> {
+        networks_open(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn authorized_networks_by_cidr_arithmetic() {
+        for (nets, want) in [
+            (&["0.0.0.0/0"][..], true),
+            (&["0.0.0.0/1", "128.0.0.0/1"][..], true),
+            (&["10.0.0.0/8", "0.0.0.0/0"][..], true),
+            (&["4.0.0.0/6"][..], true),
+            (&["203.0.113.0/24", "198.51.100.7"][..], false),
+            (&["0.0.0.0/32"][..], false),
+            (&["0.0.0.0/1"][..], true),
+            (&[][..], false),
+            (&["10.0.0.0/8"][..], false),
+        ] {
+            assert_eq!(open(nets), Ok(want), "{nets:?}");
+        }
+        let why = open(&["203.0.113.0/24", "office"]).unwrap_err();
+        assert!(why.contains("`office`"), "{why}");
     }
 }

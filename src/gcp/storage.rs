@@ -1,4 +1,5 @@
-//! Cloud Storage: the buckets of one project, through the JSON API, with their IAM policies.
+//! Cloud Storage: the buckets of one project, through the JSON API, with their IAM policies and,
+//! for buckets with fine-grained access, their default object ACLs.
 
 use serde_json::Value;
 
@@ -7,8 +8,14 @@ use crate::collect::{resource, Found, Props};
 
 pub(crate) const BUCKET: &str = "gcp.storage.bucket";
 
-/// The IAM members that make a bucket public.
+/// The IAM members (and ACL entities) that make a bucket or object public.
 const PUBLIC: [&str; 2] = ["allUsers", "allAuthenticatedUsers"];
+
+/// Why object ACLs are not judged on a bucket with fine-grained access.
+const OBJECT_ACLS_NOT_READ: &str = "object ACLs are not read: with fine-grained access \
+     (uniform bucket-level access off) any object can be made public through its own ACL, and \
+     the objects are not enumerated; turn on uniform bucket-level access or enforce public \
+     access prevention";
 
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let rest = &ctx.clients.storage;
@@ -58,6 +65,23 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
             Ok(policy) => p.set("public_members", public_members(&policy)),
             Err(why) => p.unknown("public_members", why),
         }
+        if uniform_access(&b) {
+            // ACLs are not evaluated at all: IAM is the only way in.
+            p.set("public_default_object_acl", Vec::<String>::new());
+            p.set("public_object_acls", false);
+        } else {
+            // The default object ACL is not reflected in IAM (bucket ACLs are, as legacy roles).
+            // Google answers 400 for it on buckets with uniform access, hence only here.
+            let path = format!("/storage/v1/b/{}/defaultObjectAcl", encode(&name));
+            match rest
+                .get("storage.defaultObjectAccessControls.list", &path, &[])
+                .await
+            {
+                Ok(list) => p.set("public_default_object_acl", public_entities(&list)),
+                Err(why) => p.unknown("public_default_object_acl", why),
+            }
+            p.unknown("public_object_acls", OBJECT_ACLS_NOT_READ);
+        }
         let region = b
             .get("location")
             .and_then(Value::as_str)
@@ -84,6 +108,13 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     found
 }
 
+/// Uniform bucket-level access is on (absent: off, fine-grained access).
+fn uniform_access(b: &Value) -> bool {
+    b.pointer("/iamConfiguration/uniformBucketLevelAccess/enabled")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
 /// The settings of a bucket resource; absent fields take the API's documented defaults.
 fn bucket_settings(b: &Value, p: &mut Props) {
     let key = b
@@ -91,12 +122,7 @@ fn bucket_settings(b: &Value, p: &mut Props) {
         .and_then(Value::as_str)
         .filter(|k| !k.is_empty());
     p.set("default_kms_key", key.map_or(Value::Null, Value::from));
-    p.set(
-        "uniform_bucket_level_access",
-        b.pointer("/iamConfiguration/uniformBucketLevelAccess/enabled")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-    );
+    p.set("uniform_bucket_level_access", uniform_access(b));
     let pap = b
         .pointer("/iamConfiguration/publicAccessPrevention")
         .and_then(Value::as_str)
@@ -150,6 +176,23 @@ fn public_members(policy: &Value) -> Vec<String> {
     out
 }
 
+/// The public entities (`allUsers`, `allAuthenticatedUsers`) of an ACL list answer
+/// (`{"items": [{"entity", "role"}]}`; no `items` is an empty list).
+fn public_entities(list: &Value) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .get("items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("entity").and_then(Value::as_str))
+        .filter(|e| PUBLIC.contains(e))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// A path segment, with the unreserved characters of bucket names left as they are.
 fn encode(segment: &str) -> String {
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -158,4 +201,43 @@ fn encode(segment: &str) -> String {
         .remove(b'_')
         .remove(b'~');
     percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn public_acl_entities() {
+        let list = json!({"kind": "storage#objectAccessControls", "items": [
+            {"entity": "project-owners-123", "role": "OWNER"},
+            {"entity": "allUsers", "role": "READER"},
+            {"entity": "allAuthenticatedUsers", "role": "READER"},
+            {"entity": "allUsers", "role": "OWNER"},
+            {"entity": "user-allUsers@example.com", "role": "READER"},
+        ]});
+        assert_eq!(
+            public_entities(&list),
+            vec!["allAuthenticatedUsers", "allUsers"]
+        );
+        assert!(public_entities(&json!({"kind": "storage#objectAccessControls"})).is_empty());
+    }
+
+    #[test]
+    fn bucket_defaults() {
+        let mut p = Props::default();
+        bucket_settings(&json!({"name": "b"}), &mut p);
+        let r = p.into_resource(resource(
+            BUCKET,
+            "id".into(),
+            "p",
+            "us",
+            "b".into(),
+            Default::default(),
+        ));
+        assert_eq!(r.properties["uniform_bucket_level_access"], false);
+        assert_eq!(r.properties["versioning_enabled"], false);
+        assert_eq!(r.properties["public_access_prevention"], "inherited");
+    }
 }
