@@ -55,10 +55,15 @@ fn routes(base: &str) -> Vec<Route> {
         route("GET", format!("{rg}/Microsoft.Storage/storageAccounts/legacystore/blobServices/default"), denied()),
         route("GET", format!("{sub}/providers/Microsoft.Sql/servers"), vec![json("sql-servers.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/firewallRules"), vec![json("sql-firewall-rules.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/ipv6FirewallRules"), vec![json("sql-ipv6-firewall-rules.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/auditingSettings/default"), vec![json("sql-auditing.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/databases"), vec![json("sql-databases.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/databases/ehr/transparentDataEncryption/current"), vec![json("tde-enabled.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/databases/scratch/transparentDataEncryption/current"), vec![json("tde-disabled.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/firewallRules"), vec![json("sql-firewall-rules-dr.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/ipv6FirewallRules"), vec![json("empty-list.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/auditingSettings/default"), vec![json("sql-auditing-dr.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/databases"), vec![json("empty-list.json")]),
         route("GET", format!("{sub}/providers/Microsoft.KeyVault/vaults"), vec![json("key-vaults.json")]),
         route("GET", format!("{sub}/resources"), vec![json("resources.json")]),
         route("GET", "/v1.0/users", vec![json("graph-users-page2.json")]).with_query("$skiptoken=users-page-2"),
@@ -151,7 +156,8 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
     let result = result(s.dir.path());
     let eligible = |name| ("azure-service-hipaa-eligible", name, "pass");
     let expected = set(&[
-        ("azure-activity-log-exported", SUB, "pass"),
+        // The export leaves the Policy category off.
+        ("azure-activity-log-exported", SUB, "fail"),
         ("azure-defender-enabled", SUB, "fail"),
         eligible(SUB),
         ("azure-storage-secure-transfer", "acmephi", "pass"),
@@ -162,13 +168,22 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         eligible("acmephi"),
         ("azure-storage-secure-transfer", "legacystore", "fail"),
         ("azure-storage-min-tls12", "legacystore", "fail"),
+        // allowBlobPublicAccess never set: null permits anonymous access.
         ("azure-storage-no-public-blob", "legacystore", "fail"),
         ("azure-storage-cmk", "legacystore", "fail"),
         ("azure-storage-soft-delete", "legacystore", "not_evaluated"),
         eligible("legacystore"),
         ("azure-sql-auditing", "acme-sql", "fail"),
-        ("azure-sql-no-open-firewall", "acme-sql", "fail"),
+        // "Allow Azure services" and an office range: not the internet, but its own finding.
+        ("azure-sql-no-open-firewall", "acme-sql", "pass"),
+        ("azure-sql-no-allow-azure-services", "acme-sql", "fail"),
         eligible("acme-sql"),
+        // Two half ranges cover the internet; auditing goes to Log Analytics only, whose
+        // retention is not read (its retentionDays of 0 is the storage target's).
+        ("azure-sql-auditing", "acme-sql-dr", "not_evaluated"),
+        ("azure-sql-no-open-firewall", "acme-sql-dr", "fail"),
+        ("azure-sql-no-allow-azure-services", "acme-sql-dr", "pass"),
+        eligible("acme-sql-dr"),
         ("azure-sql-tde", "acme-sql/ehr", "pass"),
         eligible("acme-sql/ehr"),
         ("azure-sql-tde", "acme-sql/scratch", "fail"),
@@ -199,15 +214,48 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         Vec::<&(String, String, String)>::new(),
         "verdicts differ from the recorded estate"
     );
+    let verdict = |policy: &str, name: &str| {
+        result["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
+            .unwrap_or_else(|| panic!("no verdict {policy} {name}"))
+            .clone()
+    };
+    // The evidence names what the export leaves out, and which plans count.
+    let activity = verdict("azure-activity-log-exported", SUB);
+    assert_eq!(
+        activity["evidence"]["activity_log_categories"],
+        serde_json::json!(["Administrative", "Security"]),
+        "{activity}"
+    );
+    assert_eq!(
+        activity["evidence"]["params.required_categories"],
+        serde_json::json!(["Administrative", "Security", "Policy"])
+    );
+    let defender = verdict("azure-defender-enabled", SUB);
+    assert_eq!(
+        defender["evidence"]["defender_standard_plans"],
+        serde_json::json!(["SqlServers"]),
+        "a partly covered plan does not count: {defender}"
+    );
+    let open = verdict("azure-sql-no-open-firewall", "acme-sql-dr");
+    let why = open["evidence"]["internet_open_rules"].to_string();
+    assert!(
+        why.contains("lower-half") && why.contains("upper-half"),
+        "{open}"
+    );
+    let audit = verdict("azure-sql-auditing", "acme-sql-dr");
+    assert!(
+        audit["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Azure Monitor"),
+        "{audit}"
+    );
     // The denied blob service is named in the reason.
-    let soft = result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| {
-            v["policy"] == "azure-storage-soft-delete" && v["resource"]["name"] == "legacystore"
-        })
-        .unwrap();
+    let soft = verdict("azure-storage-soft-delete", "legacystore");
     assert!(
         soft.to_string()
             .contains("blobServices/read: AuthorizationFailed"),

@@ -14,10 +14,15 @@ use azure_core::http::{
 };
 use serde_json::Value;
 
+/// The default longest time one call may take, with its retries and the token it needs.
+pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// One API (Resource Manager or Graph) at one base URL.
 pub(crate) struct Api {
     pipeline: Pipeline,
     base: Url,
+    /// The longest one call may take, token and retries included.
+    call_timeout: std::time::Duration,
     /// The page link field: `nextLink` (ARM) or `@odata.nextLink` (Graph).
     next: &'static str,
 }
@@ -29,6 +34,7 @@ impl Api {
         scope: &str,
         next: &'static str,
         max_retries: u32,
+        call_timeout: std::time::Duration,
     ) -> Result<Self, String> {
         let base = Url::parse(base).map_err(|e| format!("`{base}`: {e}"))?;
         let options = ClientOptions {
@@ -53,6 +59,7 @@ impl Api {
         Ok(Self {
             pipeline,
             base,
+            call_timeout,
             next,
         })
     }
@@ -76,11 +83,15 @@ impl Api {
             skip_checks: true,
             ..Default::default()
         };
-        let resp = self
-            .pipeline
-            .send(&Context::new(), &mut req, Some(options))
-            .await
-            .map_err(|e| transport_error(op, &e))?;
+        // The whole call, token and retries included, ends by the call timeout: a silent
+        // endpoint is a "timed out" reason, never a hang.
+        let resp = tokio::time::timeout(
+            self.call_timeout,
+            self.pipeline.send(&Context::new(), &mut req, Some(options)),
+        )
+        .await
+        .map_err(|_| format!("{op}: timed out after {} s", self.call_timeout.as_secs()))?
+        .map_err(|e| transport_error(op, &e))?;
         let status = u16::from(resp.status());
         let body = resp.into_body();
         if !(200..300).contains(&status) {

@@ -2,20 +2,24 @@
 
 use std::collections::HashMap;
 
-use super::Ctx;
+use serde_json::Value;
+
+use super::{absent, put, unexpected, Ctx};
 use crate::collect::{resource, Found, Props};
 
 pub(crate) const USER: &str = "azure.entra.user";
+const USERS: &str = "graph users (User.Read.All)";
+const REGISTRATION: &str = "graph userRegistrationDetails (AuditLog.Read.All)";
 
 pub(crate) async fn collect(ctx: &Ctx, tenant: &str) -> Found {
     let (users, registration) = tokio::join!(
         ctx.graph.list(
-            "graph users (User.Read.All)",
+            USERS,
             "/v1.0/users?$select=id,displayName,userPrincipalName,accountEnabled,userType&$top=999",
             None,
         ),
         ctx.graph.list(
-            "graph userRegistrationDetails (AuditLog.Read.All)",
+            REGISTRATION,
             "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=999",
             None,
         ),
@@ -29,23 +33,28 @@ pub(crate) async fn collect(ctx: &Ctx, tenant: &str) -> Found {
             return found;
         }
     };
-    let mfa: Result<HashMap<String, bool>, String> = registration.map(|details| {
+    let mfa: Result<HashMap<String, Result<bool, String>>, String> = registration.map(|details| {
         details
             .iter()
-            .filter_map(|d| Some((d["id"].as_str()?.to_string(), d["isMfaRegistered"] == true)))
+            .filter_map(|d| {
+                let registered = match &d["isMfaRegistered"] {
+                    Value::Bool(b) => Ok(*b),
+                    Value::Null => Err(absent(REGISTRATION, "isMfaRegistered")),
+                    v => Err(unexpected(REGISTRATION, "isMfaRegistered", v)),
+                };
+                Some((d["id"].as_str()?.to_string(), registered))
+            })
             .collect()
     });
     for u in &users {
         let Some(id) = u["id"].as_str() else { continue };
         let mut p = Props::default();
-        p.set("user_type", u["userType"].as_str().unwrap_or("Member"));
-        p.set(
-            "account_enabled",
-            u["accountEnabled"].as_bool().unwrap_or(true),
-        );
+        let (user_type, enabled) = user_fields(u);
+        put(&mut p, "user_type", user_type);
+        put(&mut p, "account_enabled", enabled);
         match &mfa {
             Ok(map) => match map.get(id) {
-                Some(v) => p.set("mfa_registered", *v),
+                Some(v) => put(&mut p, "mfa_registered", v.clone()),
                 None => p.unknown(
                     "mfa_registered",
                     "the user is not in the userRegistrationDetails report yet",
@@ -69,4 +78,35 @@ pub(crate) async fn collect(ctx: &Ctx, tenant: &str) -> Found {
     }
     ctx.progress.done(&format!("entra {tenant}"));
     found
+}
+
+/// `userType` (`Member` or `Guest`) and `accountEnabled`, both selected: Graph documents no
+/// default for either, so a user that answers without one is unknown there.
+fn user_fields(u: &Value) -> (Result<String, String>, Result<bool, String>) {
+    let user_type = match &u["userType"] {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Err(absent(USERS, "userType")),
+        v => Err(unexpected(USERS, "userType", v)),
+    };
+    let enabled = match &u["accountEnabled"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Err(absent(USERS, "accountEnabled")),
+        v => Err(unexpected(USERS, "accountEnabled", v)),
+    };
+    (user_type, enabled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_fields;
+    use serde_json::json;
+
+    #[test]
+    fn user_type_and_state_are_not_guessed() {
+        let (t, e) = user_fields(&json!({"userType": "Guest", "accountEnabled": false}));
+        assert_eq!((t.unwrap(), e.unwrap()), ("Guest".to_string(), false));
+        let (t, e) = user_fields(&json!({"userType": null}));
+        assert!(t.unwrap_err().contains("userType"));
+        assert!(e.unwrap_err().contains("accountEnabled"));
+    }
 }

@@ -25,7 +25,7 @@ use azure_identity::{
 };
 use serde_json::Value;
 
-use crate::collect::{bounded, Found, Progress};
+use crate::collect::{bounded, Found, Progress, Props};
 use crate::model::Inventory;
 use client::Api;
 
@@ -44,6 +44,8 @@ pub struct AzureOptions {
     pub max_retries: u32,
     /// Calls in flight per subscription and service.
     pub concurrency: usize,
+    /// The longest one call may take, token and retries included.
+    pub call_timeout: std::time::Duration,
 }
 
 impl Default for AzureOptions {
@@ -55,6 +57,7 @@ impl Default for AzureOptions {
             managed_identity: false,
             max_retries: 7,
             concurrency: 8,
+            call_timeout: client::CALL_TIMEOUT,
         }
     }
 }
@@ -134,6 +137,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         &format!("{ARM}/.default"),
         "nextLink",
         retries,
+        opts.call_timeout,
     )
     .map_err(AzureError::Endpoint)?;
     let graph = Api::new(
@@ -142,6 +146,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         &format!("{GRAPH}/.default"),
         "@odata.nextLink",
         retries,
+        opts.call_timeout,
     )
     .map_err(AzureError::Endpoint)?;
 
@@ -156,7 +161,9 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
             .await
             .map_err(AzureError::Subscriptions)?;
         for s in all {
-            if s["state"] == "Enabled" {
+            // `Warned` and `PastDue` subscriptions still run (and hold data); only disabled and
+            // deleted ones are skipped.
+            if matches!(s["state"].as_str(), Some("Enabled" | "Warned" | "PastDue")) {
                 if let Some(id) = s["subscriptionId"].as_str() {
                     subs.push(Subscription {
                         id: id.to_string(),
@@ -272,6 +279,24 @@ pub(crate) fn arm_fields(v: &Value) -> Option<(String, String, String, BTreeMap<
         })
         .unwrap_or_default();
     Some((id, name, location, tags))
+}
+
+/// Sets `name` from what an interpreter read, or marks it unknown with the reason.
+pub(crate) fn put<T: Into<Value>>(p: &mut Props, name: &str, read: Result<T, String>) {
+    match read {
+        Ok(v) => p.set(name, v),
+        Err(why) => p.unknown(name, why),
+    }
+}
+
+/// Why a field is unknown: the call that answered without it.
+pub(crate) fn absent(op: &str, field: &str) -> String {
+    format!("{op}: the answer has no `{field}`")
+}
+
+/// Why a field is unknown: the call answered with a value the scanner does not know.
+pub(crate) fn unexpected(op: &str, field: &str, v: &Value) -> String {
+    format!("{op}: unexpected `{field}` {v}")
 }
 
 /// Runs futures with at most `limit` at a time, keeping their order. Unlike

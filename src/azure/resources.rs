@@ -1,9 +1,12 @@
 //! Key vaults, and every other resource of the subscription for the BAA scope check.
 
-use super::{arm_fields, Ctx};
+use serde_json::Value;
+
+use super::{absent, arm_fields, put, unexpected, Ctx};
 use crate::collect::{resource, Found, Props};
 
 const VAULTS_API: &str = "2023-07-01";
+const VAULTS: &str = "Microsoft.KeyVault/vaults/read";
 const RESOURCES_API: &str = "2021-04-01";
 pub(crate) const VAULT: &str = "azure.keyvault.vault";
 /// Stands for the resources of the generic listing in a gap: only checks over `azure.*` (the
@@ -22,11 +25,7 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     let vaults_path = format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults");
     let all_path = format!("/subscriptions/{sub}/resources");
     let (vaults, all) = tokio::join!(
-        ctx.arm.list(
-            "Microsoft.KeyVault/vaults/read",
-            &vaults_path,
-            Some(VAULTS_API)
-        ),
+        ctx.arm.list(VAULTS, &vaults_path, Some(VAULTS_API)),
         ctx.arm.list(
             "Microsoft.Resources/resources/read",
             &all_path,
@@ -40,17 +39,7 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
                 let Some((id, name, location, tags)) = arm_fields(v) else {
                     continue;
                 };
-                let props = &v["properties"];
-                let mut p = Props::default();
-                // Soft delete is on for every vault since 2020 and can no longer be turned off.
-                p.set(
-                    "soft_delete_enabled",
-                    props["enableSoftDelete"].as_bool().unwrap_or(true),
-                );
-                p.set(
-                    "purge_protection_enabled",
-                    props["enablePurgeProtection"].as_bool().unwrap_or(false),
-                );
+                let p = vault_props(&v["properties"]);
                 found
                     .resources
                     .push(p.into_resource(resource(VAULT, id, sub, &location, name, tags)));
@@ -86,6 +75,29 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     found
 }
 
+/// A vault's recoverability, as the 2023-07-01 reference defines it.
+fn vault_props(props: &Value) -> Props {
+    let mut p = Props::default();
+    // "If it's not set to any value (true or false) when creating new key vault, it will be set
+    // to true by default": a creation default. A vault that answers without it is unknown.
+    let soft_delete = match &props["enableSoftDelete"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Err(absent(VAULTS, "enableSoftDelete")),
+        v => Err(unexpected(VAULTS, "enableSoftDelete", v)),
+    };
+    put(&mut p, "soft_delete_enabled", soft_delete);
+    // "Enabling this functionality is irreversible - that is, the property does not accept
+    // false as its value": purge protection is on only where the vault says true, and a vault
+    // without it has it off.
+    let purge = match &props["enablePurgeProtection"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(false),
+        v => Err(unexpected(VAULTS, "enablePurgeProtection", v)),
+    };
+    put(&mut p, "purge_protection_enabled", purge);
+    p
+}
+
 /// `Microsoft.Web/sites` → `azure.web.sites`: the service is the resource provider's name, which
 /// the BAA list in policies/baa/azure.yaml is keyed on.
 fn generic_kind(ty: &str) -> Option<String> {
@@ -104,7 +116,32 @@ fn generic_kind(ty: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::generic_kind;
+    use super::{generic_kind, vault_props};
+    use crate::collect::resource;
+    use serde_json::json;
+
+    #[test]
+    fn vault_soft_delete_is_unknown_when_absent_purge_protection_off() {
+        let read = |props| {
+            vault_props(&props).into_resource(resource(
+                "azure.keyvault.vault",
+                "v".into(),
+                "s",
+                "eastus",
+                "v".into(),
+                Default::default(),
+            ))
+        };
+        let r = read(json!({"enableSoftDelete": true, "enablePurgeProtection": true}));
+        assert_eq!(r.properties["soft_delete_enabled"], true);
+        assert_eq!(r.properties["purge_protection_enabled"], true);
+        let r = read(json!({}));
+        assert!(r.unknown["soft_delete_enabled"].contains("enableSoftDelete"));
+        assert_eq!(r.properties["purge_protection_enabled"], false);
+        let r = read(json!({"enableSoftDelete": false, "enablePurgeProtection": "yes"}));
+        assert_eq!(r.properties["soft_delete_enabled"], false);
+        assert!(r.unknown.contains_key("purge_protection_enabled"));
+    }
 
     #[test]
     fn resource_types_map_to_kinds_keyed_by_provider() {

@@ -1,20 +1,28 @@
 //! Storage accounts and their blob service (soft delete).
+//!
+//! Each field is read as Microsoft documents it for api-version 2023-05-01. A field the answer
+//! leaves out is unknown, unless the reference documents how the service reads its absence:
+//! `minimumTlsVersion` ("the default interpretation is TLS 1.0"), `encryption.keySource`
+//! (default `Microsoft.Storage`), `requireInfrastructureEncryption` (opt-in, only at creation)
+//! and `allowBlobPublicAccess` (null permits anonymous access: see [`blob_public_access`]).
 
 use serde_json::Value;
 
-use super::in_order;
+use super::{absent, in_order, put, unexpected};
 use super::{arm_fields, Ctx};
 use crate::collect::{resource, Found, Props};
 
 const API: &str = "2023-05-01";
 pub(crate) const ACCOUNT: &str = "azure.storage.account";
+const LIST: &str = "Microsoft.Storage/storageAccounts/read";
+const BLOB: &str = "Microsoft.Storage/storageAccounts/blobServices/read";
 
 pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     let mut found = Found::default();
     let accounts = match ctx
         .arm
         .list(
-            "Microsoft.Storage/storageAccounts/read",
+            LIST,
             &format!("/subscriptions/{sub}/providers/Microsoft.Storage/storageAccounts"),
             Some(API),
         )
@@ -33,43 +41,13 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
         let Some((id, name, location, tags)) = arm_fields(a) else {
             continue;
         };
-        let props = &a["properties"];
-        let mut p = Props::default();
-        // Documented defaults for fields an older account may not return.
-        p.set(
-            "https_only",
-            props["supportsHttpsTrafficOnly"].as_bool().unwrap_or(true),
-        );
-        p.set(
-            "minimum_tls_version",
-            props["minimumTlsVersion"].as_str().unwrap_or("TLS1_0"),
-        );
-        p.set(
-            "allow_blob_public_access",
-            props["allowBlobPublicAccess"].as_bool().unwrap_or(false),
-        );
-        p.set(
-            "key_source",
-            props["encryption"]["keySource"]
-                .as_str()
-                .unwrap_or("Microsoft.Storage"),
-        );
-        p.set(
-            "infrastructure_encryption",
-            props["encryption"]["requireInfrastructureEncryption"]
-                .as_bool()
-                .unwrap_or(false),
-        );
+        let mut p = account_props(&a["properties"]);
         match blob {
-            Ok(service) => {
-                let policy = &service["properties"]["deleteRetentionPolicy"];
-                let days =
-                    (policy["enabled"] == true).then(|| policy["days"].as_i64().unwrap_or(7));
-                p.set(
-                    "blob_soft_delete_days",
-                    days.map_or(Value::Null, Value::from),
-                );
-            }
+            Ok(service) => put(
+                &mut p,
+                "blob_soft_delete_days",
+                soft_delete_days(&service["properties"]),
+            ),
             Err(why) => p.unknown("blob_soft_delete_days", why),
         }
         found
@@ -78,6 +56,106 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     }
     ctx.progress.done(&format!("storage {sub}"));
     found
+}
+
+/// The account-level properties, from the account's `properties`.
+fn account_props(props: &Value) -> Props {
+    let mut p = Props::default();
+    put(&mut p, "https_only", https_only(props));
+    put(&mut p, "minimum_tls_version", minimum_tls(props));
+    put(
+        &mut p,
+        "allow_blob_public_access",
+        blob_public_access(props),
+    );
+    put(&mut p, "key_source", key_source(props));
+    put(
+        &mut p,
+        "infrastructure_encryption",
+        infrastructure_encryption(props),
+    );
+    p
+}
+
+/// `supportsHttpsTrafficOnly`. "The default value is true since API version 2019-04-01" is a
+/// creation default: an account made through an older version (or the classic portal) may have
+/// it off, and a GET does not say how the account was made. Absent is unknown.
+fn https_only(props: &Value) -> Result<bool, String> {
+    match &props["supportsHttpsTrafficOnly"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Err(absent(LIST, "supportsHttpsTrafficOnly")),
+        v => Err(unexpected(LIST, "supportsHttpsTrafficOnly", v)),
+    }
+}
+
+/// `minimumTlsVersion`; the 2023-05-01 reference: "The default interpretation is TLS 1.0 for
+/// this property."
+fn minimum_tls(props: &Value) -> Result<String, String> {
+    match &props["minimumTlsVersion"] {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok("TLS1_0".into()),
+        v => Err(unexpected(LIST, "minimumTlsVersion", v)),
+    }
+}
+
+/// `allowBlobPublicAccess`. Null (never set) counts as allowed: Microsoft documents that "the
+/// storage account permits public access when the property value is null or when it is true",
+/// and the references before 2023-01-01 state "the default interpretation is true". The
+/// 2023-05-01 reference's "default interpretation is false" describes accounts created since
+/// the late-2023 change of default, which are created with the property set to false; an
+/// account that still answers null predates it. Microsoft's built-in Azure Policy ("Storage
+/// account public access should be disallowed") likewise flags every value but `false`.
+fn blob_public_access(props: &Value) -> Result<bool, String> {
+    match &props["allowBlobPublicAccess"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(true),
+        v => Err(unexpected(LIST, "allowBlobPublicAccess", v)),
+    }
+}
+
+/// `encryption.keySource`: "Possible values (case-insensitive): Microsoft.Storage,
+/// Microsoft.Keyvault", default `Microsoft.Storage`. Spelled as the kind documents it.
+fn key_source(props: &Value) -> Result<String, String> {
+    match &props["encryption"]["keySource"] {
+        Value::Null => Ok("Microsoft.Storage".into()),
+        Value::String(s) if s.eq_ignore_ascii_case("Microsoft.Storage") => {
+            Ok("Microsoft.Storage".into())
+        }
+        Value::String(s) if s.eq_ignore_ascii_case("Microsoft.Keyvault") => {
+            Ok("Microsoft.Keyvault".into())
+        }
+        v => Err(unexpected(LIST, "encryption.keySource", v)),
+    }
+}
+
+/// `encryption.requireInfrastructureEncryption`: opt-in, and only when the account is created
+/// ("you must first create a storage account ... configured for infrastructure encryption");
+/// an account that does not say so was not created with it.
+fn infrastructure_encryption(props: &Value) -> Result<bool, String> {
+    match &props["encryption"]["requireInfrastructureEncryption"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(false),
+        v => Err(unexpected(
+            LIST,
+            "encryption.requireInfrastructureEncryption",
+            v,
+        )),
+    }
+}
+
+/// Blob soft delete from the blob service's `deleteRetentionPolicy`: the retention in days, or
+/// null when it is off. `days` has no documented default, so "on" without days is unknown.
+fn soft_delete_days(service: &Value) -> Result<Value, String> {
+    let policy = &service["deleteRetentionPolicy"];
+    match &policy["enabled"] {
+        Value::Bool(false) => Ok(Value::Null),
+        Value::Bool(true) => match policy["days"].as_i64() {
+            Some(days) => Ok(days.into()),
+            None => Err(absent(BLOB, "deleteRetentionPolicy.days")),
+        },
+        Value::Null => Err(absent(BLOB, "deleteRetentionPolicy.enabled")),
+        v => Err(unexpected(BLOB, "deleteRetentionPolicy.enabled", v)),
+    }
 }
 
 async fn bounded_blob_services(ctx: &Ctx, accounts: &[Value]) -> Vec<Result<Value, String>> {
@@ -89,13 +167,108 @@ async fn bounded_blob_services(ctx: &Ctx, accounts: &[Value]) -> Vec<Result<Valu
         ctx.concurrency,
         ids.into_iter().map(|id| async move {
             ctx.arm
-                .get(
-                    "Microsoft.Storage/storageAccounts/blobServices/read",
-                    &format!("{id}/blobServices/default"),
-                    Some(API),
-                )
+                .get(BLOB, &format!("{id}/blobServices/default"), Some(API))
                 .await
         }),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// (properties, https_only, allow_blob_public_access) with `Err` for unknown.
+    #[test]
+    fn account_fields_are_known_only_when_read_or_documented() {
+        type Row = (Value, Result<bool, ()>, Result<bool, ()>);
+        let rows: Vec<Row> = vec![
+            (
+                json!({"supportsHttpsTrafficOnly": true, "allowBlobPublicAccess": false}),
+                Ok(true),
+                Ok(false),
+            ),
+            (
+                json!({"supportsHttpsTrafficOnly": false, "allowBlobPublicAccess": true}),
+                Ok(false),
+                Ok(true),
+            ),
+            // Absent: secure transfer unknown; public access null means allowed.
+            (json!({}), Err(()), Ok(true)),
+            (
+                json!({"supportsHttpsTrafficOnly": null, "allowBlobPublicAccess": null}),
+                Err(()),
+                Ok(true),
+            ),
+            (
+                json!({"supportsHttpsTrafficOnly": "true", "allowBlobPublicAccess": "no"}),
+                Err(()),
+                Err(()),
+            ),
+        ];
+        for (props, https, public) in rows {
+            assert_eq!(https_only(&props).map_err(|_| ()), https, "{props}");
+            assert_eq!(
+                blob_public_access(&props).map_err(|_| ()),
+                public,
+                "{props}"
+            );
+        }
+    }
+
+    #[test]
+    fn documented_defaults_and_case_insensitive_key_source() {
+        let none = json!({});
+        assert_eq!(minimum_tls(&none).unwrap(), "TLS1_0");
+        assert_eq!(key_source(&none).unwrap(), "Microsoft.Storage");
+        assert!(!infrastructure_encryption(&none).unwrap());
+        for spelled in [
+            "Microsoft.KeyVault",
+            "microsoft.keyvault",
+            "Microsoft.Keyvault",
+        ] {
+            let p = json!({"encryption": {"keySource": spelled}});
+            assert_eq!(key_source(&p).unwrap(), "Microsoft.Keyvault", "{spelled}");
+        }
+        let odd = json!({"encryption": {"keySource": "Other"}});
+        assert!(key_source(&odd).unwrap_err().contains("keySource"));
+        let infra = json!({"encryption": {"requireInfrastructureEncryption": true}});
+        assert!(infrastructure_encryption(&infra).unwrap());
+        assert!(minimum_tls(&json!({"minimumTlsVersion": 12})).is_err());
+    }
+
+    #[test]
+    fn soft_delete_needs_its_days_when_on() {
+        let rows = [
+            (
+                json!({"deleteRetentionPolicy": {"enabled": true, "days": 14}}),
+                Ok(json!(14)),
+            ),
+            (
+                json!({"deleteRetentionPolicy": {"enabled": false}}),
+                Ok(Value::Null),
+            ),
+            (
+                json!({"deleteRetentionPolicy": {"enabled": false, "days": 30}}),
+                Ok(Value::Null),
+            ),
+            (
+                json!({"deleteRetentionPolicy": {"enabled": true}}),
+                Err("days"),
+            ),
+            (json!({}), Err("enabled")),
+            (
+                json!({"deleteRetentionPolicy": {"enabled": "yes"}}),
+                Err("enabled"),
+            ),
+        ];
+        for (service, want) in rows {
+            match (soft_delete_days(&service), want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "{service}"),
+                (Err(why), Err(part)) => assert!(why.contains(part), "{service}: {why}"),
+                (got, want) => panic!("{service}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
 }
