@@ -34,6 +34,66 @@ struct PreviousResource {
 pub struct Baseline {
     /// Previous findings with their location, for the list of resolved ones.
     pub findings: BTreeMap<(String, String), String>,
+    /// An accepted baseline (`hipaa-scan baseline accept`), not just a previous result.
+    pub accepted: bool,
+}
+
+/// The format name of an accepted baseline document.
+pub const ACCEPTED_FORMAT: &str = "hipaa-scan-baseline";
+pub const ACCEPTED_VERSION: u32 = 1;
+
+#[derive(serde::Serialize, Deserialize)]
+struct AcceptedDoc {
+    format: String,
+    format_version: u32,
+    accepted_at: String,
+    #[serde(default)]
+    note: String,
+    /// The result it was accepted from: its file and when that estate was read.
+    #[serde(default)]
+    from: serde_json::Value,
+    findings: Vec<AcceptedFinding>,
+}
+
+#[derive(serde::Serialize, Deserialize)]
+struct AcceptedFinding {
+    policy: String,
+    resource: String,
+    #[serde(default)]
+    location: String,
+}
+
+/// Turns a JSON result into an accepted baseline document: the findings someone reviewed and
+/// accepted on purpose. Only such a document should gate `--fail-on-new`.
+pub fn accept(result_text: &str, file: &str, note: &str, now: &str) -> Result<String> {
+    let base = Baseline::parse(result_text, file)?;
+    if base.accepted {
+        return Err(InputError::new(file, "this is already an accepted baseline").into());
+    }
+    let collected = serde_json::from_str::<serde_json::Value>(result_text)
+        .ok()
+        .and_then(|v| v.get("collected_at").cloned())
+        .unwrap_or(serde_json::Value::Null);
+    let doc = AcceptedDoc {
+        format: ACCEPTED_FORMAT.into(),
+        format_version: ACCEPTED_VERSION,
+        accepted_at: now.into(),
+        note: note.into(),
+        from: serde_json::json!({ "file": file, "collected_at": collected }),
+        findings: base
+            .findings
+            .into_iter()
+            .map(|((policy, resource), location)| AcceptedFinding {
+                policy,
+                resource,
+                location,
+            })
+            .collect(),
+    };
+    let mut text =
+        serde_json::to_string_pretty(&doc).map_err(|e| InputError::new(file, e.to_string()))?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// How a current finding relates to the baseline.
@@ -69,10 +129,48 @@ impl Baseline {
             path: path.to_path_buf(),
             source,
         })?;
-        Baseline::parse(&text, &path.display().to_string())
+        let name = path.display().to_string();
+        crate::error::require_content(
+            &text,
+            &name,
+            "a JSON results file written by `--output json=...`",
+        )?;
+        Baseline::parse(&text, &name)
     }
 
     pub fn parse(text: &str, file: &str) -> Result<Baseline> {
+        let format = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(str::to_string));
+        if format.as_deref() == Some(ACCEPTED_FORMAT) {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let doc: AcceptedDoc = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                InputError::new(file, format!("not a hipaa-scan accepted baseline: {inner}"))
+                    .at(inner.line() as u64, inner.column() as u64)
+                    .field(path)
+            })?;
+            if doc.format_version != ACCEPTED_VERSION {
+                return Err(InputError::new(
+                    file,
+                    format!(
+                        "format_version {} is not {ACCEPTED_VERSION}",
+                        doc.format_version
+                    ),
+                )
+                .field("format_version")
+                .into());
+            }
+            return Ok(Baseline {
+                findings: doc
+                    .findings
+                    .into_iter()
+                    .map(|f| ((f.policy, f.resource), f.location))
+                    .collect(),
+                accepted: true,
+            });
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let prev: Previous = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
@@ -99,6 +197,7 @@ impl Baseline {
                 .filter(|v| v.outcome == "fail")
                 .map(|v| ((v.policy, v.resource.id), v.resource.location))
                 .collect(),
+            accepted: false,
         })
     }
 

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hipaa_scan::baseline::Baseline;
 use hipaa_scan::config::FailOn;
 use hipaa_scan::error::Error as LibError;
-use hipaa_scan::model::{load_snapshot, merge, Inventory};
+use hipaa_scan::model::{load_snapshot, merge, Inventory, Provider};
 use hipaa_scan::output::{write_atomic, write_files_atomic};
 use hipaa_scan::report::{self, Triage};
 use hipaa_scan::scan::{Outcome, Setup};
@@ -47,6 +47,25 @@ enum Command {
     Map(MapArgs),
     /// Regenerate docs/policies.md and docs/resource-kinds.md from the code.
     Docs(DocsArgs),
+    /// Accepted baselines: the findings a person reviewed and accepted on purpose.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+#[derive(Subcommand)]
+enum BaselineCommand {
+    /// Accept the findings of a JSON result as the baseline that `--fail-on-new` gates against.
+    /// Run it by hand after review; a scan never rewrites an accepted baseline.
+    Accept {
+        /// A JSON result (`scan ... --output json=RESULT`).
+        result: PathBuf,
+        /// Where to write the accepted baseline.
+        #[arg(long, short, value_name = "PATH")]
+        output: PathBuf,
+        /// Why these findings are accepted (kept in the file).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Args)]
@@ -62,6 +81,14 @@ struct EstateArgs {
     /// An inventory snapshot to read instead of a live account; repeat to merge several.
     #[arg(long, value_name = "FILE")]
     snapshot: Vec<PathBuf>,
+    /// Deadline for reading a live estate, in seconds. Every call also has its own timeouts;
+    /// past this deadline the estate still unread is reported as not evaluated (exit 3).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    /// The longest one API call may take, retries included; a call that takes longer is
+    /// reported as timed out and its checks as not evaluated.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    call_timeout: u64,
     #[command(subcommand)]
     live: Option<Live>,
 }
@@ -165,6 +192,10 @@ enum Format {
     Map,
     /// The inheritance map as JSON.
     MapJson,
+    /// The coverage matrix: every 164.308/310/312 specification, assessed, inherited or manual.
+    Coverage,
+    /// The coverage matrix as JSON.
+    CoverageJson,
     /// Markdown for a GitHub Actions job summary, kept under GitHub's 1 MiB limit.
     GithubSummary,
     /// `key=value` lines for `$GITHUB_OUTPUT`: findings, failed, not-evaluated, waived, new, gate, exit-code.
@@ -269,7 +300,7 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=PATH, found `{s}`"))?;
     let fmt = Format::from_str(fmt, true).map_err(|_| {
-        format!("unknown format `{fmt}` (text, json, sarif, markdown, map, map-json, github-summary, github-outputs)")
+        format!("unknown format `{fmt}` (text, json, sarif, markdown, map, map-json, coverage, coverage-json, github-summary, github-outputs)")
     })?;
     if path.is_empty() {
         return Err("the path is empty".into());
@@ -352,8 +383,14 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 endpoint_url: a.endpoint_url.clone(),
                 max_attempts: a.max_attempts,
                 concurrency: a.concurrency as usize,
+                call_timeout: std::time::Duration::from_secs(estate.call_timeout),
             };
-            live("aws", "cannot scan AWS", hipaa_scan::aws::collect(&opts))
+            live(
+                Provider::Aws,
+                "cannot scan AWS",
+                estate.timeout,
+                hipaa_scan::aws::collect(&opts),
+            )
         }
         (Some(Live::Gcp(g)), true) => {
             let endpoints = hipaa_scan::gcp::Endpoints::parse(&g.endpoints)
@@ -364,10 +401,12 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 endpoints,
                 max_attempts: g.max_attempts,
                 concurrency: g.concurrency as usize,
+                call_timeout: std::time::Duration::from_secs(estate.call_timeout),
             };
             live(
-                "gcp",
+                Provider::Gcp,
                 "cannot scan Google Cloud",
+                estate.timeout,
                 hipaa_scan::gcp::collect(&opts),
             )
         }
@@ -379,10 +418,12 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 managed_identity: a.managed_identity,
                 max_retries: a.max_retries,
                 concurrency: a.concurrency as usize,
+                call_timeout: std::time::Duration::from_secs(estate.call_timeout),
             };
             live(
-                "azure",
+                Provider::Azure,
                 "cannot scan Azure",
+                estate.timeout,
                 hipaa_scan::azure::collect(&opts),
             )
         }
@@ -396,19 +437,43 @@ fn input_error(source: &str, message: String) -> anyhow::Error {
 }
 
 /// Runs a live adapter to completion; a failure to start (no credentials, bad endpoint) is an
-/// input error (exit 2).
+/// input error (exit 2). Past `timeout_secs`, the estate is one gap over every kind of the
+/// provider: every check is not evaluated (exit 3), and every output is still written.
 fn live<E: std::fmt::Display>(
-    provider: &str,
+    provider: Provider,
     context: &'static str,
+    timeout_secs: u64,
     fut: impl std::future::Future<Output = std::result::Result<Inventory, E>>,
 ) -> Result<(Inventory, String)> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let inv = runtime
-        .block_on(fut)
-        .map_err(|e| input_error(provider, e.to_string()).context(context))?;
+    let deadline = std::time::Duration::from_secs(timeout_secs);
+    let done = runtime.block_on(async { tokio::time::timeout(deadline, fut).await });
+    // Calls still in flight are abandoned, not waited for.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    let inv = match done {
+        Ok(read) => {
+            read.map_err(|e| input_error(provider.as_str(), e.to_string()).context(context))?
+        }
+        Err(_) => {
+            let mut inv = Inventory::new(
+                chrono::Utc::now(),
+                format!("{provider} (live, deadline passed)"),
+            );
+            inv.gaps.push(hipaa_scan::model::Gap {
+                provider,
+                account: "*".into(),
+                region: None,
+                kinds: vec![format!("{provider}.*")],
+                reason: format!(
+                    "the scan deadline of {timeout_secs} s (--timeout) passed before the estate was read"
+                ),
+            });
+            inv
+        }
+    };
     let label = inv.source.clone();
     Ok((inv, label))
 }
@@ -450,6 +515,27 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Docs(args) => docs(&args.out, args.check),
+        Command::Baseline(BaselineCommand::Accept {
+            result,
+            output,
+            note,
+        }) => {
+            let name = result.display().to_string();
+            let text = std::fs::read_to_string(&result)
+                .with_context(|| format!("cannot read {name}"))
+                .map_err(|e| input_error(&name, format!("{e:#}")))?;
+            input(
+                hipaa_scan::error::require_content(&text, &name, "a JSON result"),
+                "invalid result",
+            )?;
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let doc = input(
+                hipaa_scan::baseline::accept(&text, &name, &note, &now),
+                "invalid result",
+            )?;
+            write_atomic(&output, &doc)?;
+            Ok(0)
+        }
     }
 }
 
@@ -474,6 +560,28 @@ fn scan(args: ScanArgs) -> Result<u8> {
         )?),
         None => None,
     };
+    if let (true, Some(path), Some(b)) = (args.fail_on_new, &args.baseline, &baseline) {
+        // A baseline this run overwrites would swallow every finding after its first alert.
+        let same = |p: &PathBuf| {
+            p == path
+                || matches!(
+                    (std::fs::canonicalize(p), std::fs::canonicalize(path)),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        if args.output.iter().any(|(_, p)| same(p)) {
+            return Err(input_error(
+                &path.display().to_string(),
+                "--fail-on-new gates against this file, and this run writes its result over it: a finding would alert once and then pass as `unchanged`. Gate against an accepted baseline (`hipaa-scan baseline accept RESULT --output accepted.json`), and keep the last result apart (`--baseline last.json` without --fail-on-new reports drift)".into(),
+            ));
+        }
+        if !b.accepted {
+            eprintln!(
+                "warning: --fail-on-new gates against {}, a previous result rather than an accepted baseline; findings in it pass as `unchanged` without review (see `hipaa-scan baseline accept`)",
+                path.display()
+            );
+        }
+    }
     let outcome = Outcome::run(&setup, inventory);
     let scan = outcome.scan(&setup, fail_on, source).with_triage(Triage {
         waivers,
@@ -496,6 +604,8 @@ fn scan(args: ScanArgs) -> Result<u8> {
             Format::Markdown => report::markdown::render(&scan),
             Format::Map => report::map::render_markdown(&outcome.map),
             Format::MapJson => report::map::render_json(&outcome.map),
+            Format::Coverage => report::coverage::render_markdown(&scan),
+            Format::CoverageJson => report::coverage::render_json(&scan),
             Format::GithubSummary => report::github::render_summary(&scan),
             Format::GithubOutputs => report::github::render_outputs(&scan),
         };

@@ -83,7 +83,9 @@ impl Waivers {
             path: path.to_path_buf(),
             source,
         })?;
-        Waivers::parse(&text, &path.display().to_string(), policies)
+        let name = path.display().to_string();
+        crate::error::require_content(&text, &name, "a waiver file (YAML with `waivers:`)")?;
+        Waivers::parse(&text, &name, policies)
     }
 
     pub fn parse(text: &str, file: &str, policies: &PolicySet) -> Result<Waivers> {

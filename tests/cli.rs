@@ -138,13 +138,27 @@ fn map_json_lists_every_service_in_use() {
     let s3 = find("aws", "s3").expect("s3 in use");
     assert_eq!(s3["eligible"], true);
     assert_eq!(s3["safeguards"].as_array().unwrap().len(), 12);
+    assert_eq!(s3["baa_status"], "listed");
+    assert!(s3["source"].as_str().unwrap().starts_with("https://"));
     let lightsail = find("aws", "lightsail").expect("lightsail in use");
     assert_eq!(lightsail["eligible"], false);
-    assert!(lightsail["safeguards"]
-        .as_array()
+    assert_eq!(lightsail["baa_status"], "not_listed");
+    assert!(lightsail["basis"]
+        .as_str()
         .unwrap()
-        .iter()
-        .all(|r| r["responsibility"] == "customer"));
+        .contains("not on the AWS BAA list as of "));
+    // Outside the BAA nothing is inherited: ePHI is not permitted there; the customer's own
+    // workstations stay the customer's.
+    for r in lightsail["safeguards"].as_array().unwrap() {
+        let workstation = r["citation"] == "164.310(b)" || r["citation"] == "164.310(c)";
+        let want = if workstation {
+            "customer"
+        } else {
+            "not_permitted"
+        };
+        assert_eq!(r["responsibility"], want, "{r}");
+        assert!(!r["rationale"].as_str().unwrap().is_empty());
+    }
     let disposal = |s: &Value| {
         s["safeguards"]
             .as_array()
@@ -154,8 +168,17 @@ fn map_json_lists_every_service_in_use() {
             .unwrap()["responsibility"]
             .clone()
     };
-    assert_eq!(disposal(&s3), "inherited");
+    // The provider sanitizes its media; the customer disposes of the ePHI it controls.
+    assert_eq!(disposal(&s3), "shared");
     assert_eq!(v["sources"].as_array().unwrap().len(), 3);
+    assert!(v["safeguard_sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://www.ecfr.gov/")));
 }
 
 #[test]

@@ -192,3 +192,55 @@ fn sarif_snapshot() {
     sarif["runs"][0]["properties"]["source"] = Value::String("<snapshot>".into());
     insta::assert_json_snapshot!("demo_sarif", sarif);
 }
+
+#[test]
+fn a_huge_estate_stays_within_githubs_result_limit_and_says_what_it_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    // 26,000 buckets that fail the TLS-only check: one finding each.
+    let resources: Vec<String> = (0..26_000)
+        .map(|i| {
+            format!(
+                r#"{{"provider":"aws","kind":"aws.s3.bucket","id":"arn:aws:s3:::b-{i}","account":"111122223333","region":"us-east-1","name":"b-{i}","properties":{{"policy_denies_insecure_transport":false}}}}"#
+            )
+        })
+        .collect();
+    let snap = common::snapshot(
+        dir.path(),
+        "huge.json",
+        &format!("[{}]", resources.join(",")),
+        "[]",
+    );
+    let out = dir.path().join("huge.sarif");
+    let run = hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            &format!("sarif={}", out.display()),
+        ],
+        dir.path(),
+    );
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let sarif_run = &sarif["runs"][0];
+    let results = sarif_run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    let total = sarif_run["properties"]["results_total"].as_u64().unwrap();
+    assert_eq!(total, result["summary"]["fail"].as_u64().unwrap());
+    assert_eq!(
+        sarif_run["properties"]["results_left_out"]
+            .as_u64()
+            .unwrap(),
+        total - 25_000
+    );
+    let notes = sarif_run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes.iter().any(|n| n["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("results left out")));
+}

@@ -48,7 +48,8 @@ args+=(
   --output "github-outputs=$work/outputs.txt"
 )
 
-rm -f "$work/outputs.txt" "$work/summary.md"
+# Only this run's files may be reported or uploaded: a SARIF left by an earlier step is removed.
+rm -f "$sarif" "$work/outputs.txt" "$work/summary.md" "$work/results.json"
 "$bin" "${args[@]}"
 code=$?
 
