@@ -122,6 +122,7 @@ impl Api {
         let mut url = self.url(path, api_version)?;
         let mut out = Vec::new();
         let mut pages = 0;
+        let mut seen = std::collections::HashSet::new();
         loop {
             let page = self.fetch(op, url.clone()).await?;
             if let Some(items) = page.get("value").and_then(Value::as_array) {
@@ -144,6 +145,14 @@ impl Api {
                     }
                     if pages > 10_000 {
                         return Err(format!("{op}: more than 10,000 pages; stopped"));
+                    }
+                    // A link that repeats would read the same pages forever: the list is
+                    // not read to its end, and says so.
+                    if !seen.insert(next.to_string()) {
+                        return Err(format!(
+                            "{op}: {} repeats; the list was not read to its end",
+                            self.next
+                        ));
                     }
                     url = next;
                 }

@@ -1,11 +1,9 @@
 //! Cloud KMS: the crypto keys of one project, in every location that has key rings.
 
-use google_cloud_gax::paginator::ItemPaginator;
 use google_cloud_kms_v1::client::KeyManagementService;
 use google_cloud_kms_v1::model::CryptoKey;
 use serde_json::Value;
 
-use super::clients::describe;
 use super::{labels, Ctx};
 use crate::collect::{bounded, resource, Found, Props};
 
@@ -14,26 +12,20 @@ pub(crate) const KEY: &str = "gcp.kms.key";
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let client = ctx.clients.kms.clone();
     let mut found = Found::default();
-    let mut locations = Vec::new();
-    let mut items = client
-        .list_locations()
-        .set_name(format!("projects/{project}"))
-        .by_item();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(loc) => locations.push(loc.location_id),
-            Err(e) => {
-                found.gap(
-                    project,
-                    None,
-                    &[KEY],
-                    describe("cloudkms.locations.list", &e),
-                );
-                ctx.progress.done(&format!("kms {project}"));
-                return found;
-            }
+    let locations: Vec<String> = match list_all!(
+        client
+            .list_locations()
+            .set_name(format!("projects/{project}")),
+        locations,
+        "cloudkms.locations.list"
+    ) {
+        Ok(l) => l.into_iter().map(|loc| loc.location_id).collect(),
+        Err(why) => {
+            found.gap(project, None, &[KEY], why);
+            ctx.progress.done(&format!("kms {project}"));
+            return found;
         }
-    }
+    };
     let per_location = bounded(locations, 8, {
         let project = project.to_string();
         move |loc| location(client.clone(), project.clone(), loc)
@@ -48,44 +40,30 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
 
 async fn location(client: KeyManagementService, project: String, loc: String) -> Found {
     let mut found = Found::default();
-    let mut rings = Vec::new();
-    let mut items = client
-        .list_key_rings()
-        .set_parent(format!("projects/{project}/locations/{loc}"))
-        .by_item();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(ring) => rings.push(ring.name),
-            Err(e) => {
-                found.gap(
-                    &project,
-                    Some(&loc),
-                    &[KEY],
-                    describe("cloudkms.keyRings.list", &e),
-                );
-                return found;
-            }
+    let rings: Vec<String> = match list_all!(
+        client
+            .list_key_rings()
+            .set_parent(format!("projects/{project}/locations/{loc}")),
+        key_rings,
+        "cloudkms.keyRings.list"
+    ) {
+        Ok(r) => r.into_iter().map(|ring| ring.name).collect(),
+        Err(why) => {
+            found.gap(&project, Some(&loc), &[KEY], why);
+            return found;
         }
-    }
+    };
     for ring in rings {
-        let mut keys = Vec::new();
-        let mut items = client.list_crypto_keys().set_parent(ring.clone()).by_item();
-        let mut failed = None;
-        while let Some(item) = items.next().await {
-            match item {
-                Ok(key) => keys.push(key),
-                Err(e) => {
-                    failed = Some(describe("cloudkms.cryptoKeys.list", &e));
-                    break;
-                }
-            }
-        }
-        match failed {
-            // The keys of this ring are unknown; other rings stand.
-            Some(why) => found.gap(&project, Some(&loc), &[KEY], format!("{ring}: {why}")),
-            None => found
+        match list_all!(
+            client.list_crypto_keys().set_parent(ring.clone()),
+            crypto_keys,
+            "cloudkms.cryptoKeys.list"
+        ) {
+            Ok(keys) => found
                 .resources
                 .extend(keys.iter().map(|k| normalize(&project, &loc, k))),
+            // The keys of this ring are unknown; other rings stand.
+            Err(why) => found.gap(&project, Some(&loc), &[KEY], format!("{ring}: {why}")),
         }
     }
     found

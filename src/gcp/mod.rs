@@ -8,6 +8,38 @@
 //! honours `STORAGE_EMULATOR_HOST`. A call that fails makes its properties unknown or its kinds
 //! a gap, so the checks that need them are "not evaluated", never passed. The scan only reads.
 
+/// Every item of a Google list call (`$builder.by_page()`), as `Result<Vec<_>, String>`: the
+/// items of field `$field` of each page, or the call's error. A next-page token that repeats
+/// ends the list with an error instead of reading the same pages forever.
+macro_rules! list_all {
+    ($builder:expr, $field:ident, $op:expr) => {{
+        let mut pages = $builder.by_page();
+        let mut seen = std::collections::HashSet::new();
+        let mut items = Vec::new();
+        let mut result: Result<(), String> = Ok(());
+        while let Some(page) = google_cloud_gax::paginator::Paginator::next(&mut pages).await {
+            match page {
+                Ok(page) => {
+                    let token = page.next_page_token.clone();
+                    items.extend(page.$field);
+                    if !token.is_empty() && !seen.insert(token) {
+                        result = Err(format!(
+                            "{}: the next page token repeats; the list was not read to its end",
+                            $op
+                        ));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err($crate::gcp::clients::describe($op, &e));
+                    break;
+                }
+            }
+        }
+        result.map(|()| items)
+    }};
+}
+
 mod audit;
 mod clients;
 mod kms;
@@ -82,14 +114,14 @@ pub(crate) struct Ctx {
 /// Enumerates the projects into an inventory.
 pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     let clients = clients::Clients::new(opts).await?;
-    let mut projects = if !opts.projects.is_empty() {
-        opts.projects.clone()
+    let (mut projects, unread) = if !opts.projects.is_empty() {
+        (opts.projects.clone(), Vec::new())
     } else {
         project::discover(&clients, opts.organization.as_deref()).await?
     };
     projects.sort();
     projects.dedup();
-    if projects.is_empty() {
+    if projects.is_empty() && unread.is_empty() {
         return Err(GcpError::NoProjects);
     }
 
@@ -139,6 +171,16 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     let mut found = Found::default();
     for f in per_project {
         found.extend(f);
+    }
+    // Folders whose projects could not be listed: everything under them is not evaluated.
+    for (parent, why) in unread {
+        found.gaps.push(crate::model::Gap {
+            provider: crate::model::Provider::Gcp,
+            account: parent.clone(),
+            region: None,
+            kinds: vec!["gcp.*".into()],
+            reason: format!("the projects under {parent} could not be listed: {why}"),
+        });
     }
     let mut inv = Inventory::new(
         chrono::Utc::now(),

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
-use google_cloud_gax::paginator::ItemPaginator;
 use google_cloud_resourcemanager_v3::model::project::State;
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, OnceCell};
@@ -18,51 +17,61 @@ use crate::collect::{resource, Found, Props};
 pub(crate) const PROJECT: &str = "gcp.project";
 
 /// The active projects to scan: those under `organization` (through its folders), or every
-/// project the credentials can see.
+/// project the credentials can see; and the parts of the organization that could not be
+/// listed (a folder whose projects or subfolders are unreadable), as (parent, reason). One
+/// unreadable folder does not stop the walk; an unreadable organization does.
 pub(crate) async fn discover(
     clients: &Clients,
     organization: Option<&str>,
-) -> Result<Vec<String>, GcpError> {
+) -> Result<(Vec<String>, Vec<(String, String)>), GcpError> {
     let mut out = Vec::new();
+    let mut unread = Vec::new();
     let Some(org) = organization else {
-        let mut items = clients
-            .projects
-            .search_projects()
-            .set_query("state:ACTIVE")
-            .by_item();
-        while let Some(item) = items.next().await {
-            let p = item.map_err(|e| {
-                GcpError::Projects(describe("cloudresourcemanager.projects.search", &e))
-            })?;
-            out.push(p.project_id);
-        }
-        return Ok(out);
+        let projects = list_all!(
+            clients.projects.search_projects().set_query("state:ACTIVE"),
+            projects,
+            "cloudresourcemanager.projects.search"
+        )
+        .map_err(GcpError::Projects)?;
+        out.extend(projects.into_iter().map(|p| p.project_id));
+        return Ok((out, unread));
     };
     let org = org.trim_start_matches("organizations/");
-    let mut parents = vec![format!("organizations/{org}")];
+    let root = format!("organizations/{org}");
+    let mut parents = vec![root.clone()];
     while let Some(parent) = parents.pop() {
-        let mut items = clients
-            .projects
-            .list_projects()
-            .set_parent(parent.clone())
-            .by_item();
-        while let Some(item) = items.next().await {
-            let p = item.map_err(|e| {
-                GcpError::Projects(describe("cloudresourcemanager.projects.list", &e))
-            })?;
-            if p.state == State::Active {
-                out.push(p.project_id);
-            }
+        let projects = list_all!(
+            clients.projects.list_projects().set_parent(parent.clone()),
+            projects,
+            "cloudresourcemanager.projects.list"
+        );
+        let folders = list_all!(
+            clients.folders.list_folders().set_parent(parent.clone()),
+            folders,
+            "cloudresourcemanager.folders.list"
+        );
+        let mut failures = Vec::new();
+        match projects {
+            Ok(projects) => out.extend(
+                projects
+                    .into_iter()
+                    .filter(|p| p.state == State::Active)
+                    .map(|p| p.project_id),
+            ),
+            Err(why) => failures.push(why),
         }
-        let mut folders = clients.folders.list_folders().set_parent(parent).by_item();
-        while let Some(item) = folders.next().await {
-            let f = item.map_err(|e| {
-                GcpError::Projects(describe("cloudresourcemanager.folders.list", &e))
-            })?;
-            parents.push(f.name);
+        match folders {
+            Ok(folders) => parents.extend(folders.into_iter().map(|f| f.name)),
+            Err(why) => failures.push(why),
+        }
+        if !failures.is_empty() {
+            if parent == root {
+                return Err(GcpError::Projects(failures.join("; ")));
+            }
+            unread.push((parent, failures.join("; ")));
         }
     }
-    Ok(out)
+    Ok((out, unread))
 }
 
 /// What the scan learns once about the folders and organizations above its projects, shared by

@@ -1,11 +1,9 @@
 //! Cloud SQL: the instances of one project.
 
-use google_cloud_gax::paginator::ItemPaginator;
 use google_cloud_sql_v1::model::ip_configuration::SslMode;
 use google_cloud_sql_v1::model::DatabaseInstance;
 use serde_json::Value;
 
-use super::clients::describe;
 use super::{labels, Ctx};
 use crate::collect::{resource, Found, Props};
 
@@ -13,22 +11,15 @@ pub(crate) const INSTANCE: &str = "gcp.sql.instance";
 
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let mut found = Found::default();
-    let mut items = ctx.clients.sql.list().set_project(project).by_item();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(instance) => found.resources.push(normalize(project, &instance)),
-            Err(e) => {
-                // A partial list would hide instances: the whole kind is a gap.
-                found.resources.clear();
-                found.gap(
-                    project,
-                    None,
-                    &[INSTANCE],
-                    describe("sql.instances.list", &e),
-                );
-                break;
-            }
-        }
+    match list_all!(
+        ctx.clients.sql.list().set_project(project),
+        items,
+        "sql.instances.list"
+    ) {
+        Ok(instances) => found
+            .resources
+            .extend(instances.iter().map(|i| normalize(project, i))),
+        Err(why) => found.gap(project, None, &[INSTANCE], why),
     }
     ctx.progress.done(&format!("sql {project}"));
     found

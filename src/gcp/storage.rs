@@ -36,7 +36,18 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
                     buckets.extend(items.iter().cloned());
                 }
                 match page.get("nextPageToken").and_then(Value::as_str) {
-                    Some(t) if !t.is_empty() && t != token => token = t.to_string(),
+                    // A token that repeats would read the same page forever: a gap.
+                    Some(t) if !t.is_empty() && t == token => {
+                        found.gap(
+                            project,
+                            None,
+                            &[BUCKET],
+                            "storage.buckets.list: the next page token repeats; the list was not read to its end".into(),
+                        );
+                        ctx.progress.done(&format!("storage {project}"));
+                        return found;
+                    }
+                    Some(t) if !t.is_empty() => token = t.to_string(),
                     _ => break,
                 }
             }

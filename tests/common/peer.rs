@@ -14,6 +14,21 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// How the answer goes on the wire: whole, or one of the transport faults.
+    pub wire: Wire,
+}
+
+/// Transport faults a reply can carry, for the fault-injection tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Wire {
+    #[default]
+    Whole,
+    /// The headers promise more body than is sent, then the connection closes.
+    Truncated,
+    /// The connection is closed as soon as the request is read.
+    Reset,
+    /// The request is read and never answered; the connection stays open.
+    Silent,
 }
 
 impl Reply {
@@ -25,7 +40,13 @@ impl Reply {
                 "application/json; charset=utf-8".into(),
             )],
             body: body.into(),
+            wire: Wire::Whole,
         }
+    }
+
+    pub fn wire(mut self, wire: Wire) -> Reply {
+        self.wire = wire;
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Reply {
@@ -175,10 +196,21 @@ fn connection<S: Read + Write>(stream: &mut S, state: &State) {
             authorization,
             status: reply.status,
         });
+        match reply.wire {
+            Wire::Reset => return,
+            Wire::Silent => {
+                std::thread::sleep(std::time::Duration::from_secs(600));
+                return;
+            }
+            _ => {}
+        }
+        let promised = match reply.wire {
+            Wire::Truncated => reply.body.len() * 2 + 100,
+            _ => reply.body.len(),
+        };
         let mut head = format!(
-            "HTTP/1.1 {} X\r\nContent-Length: {}\r\n",
-            reply.status,
-            reply.body.len()
+            "HTTP/1.1 {} X\r\nContent-Length: {promised}\r\n",
+            reply.status
         );
         for (n, v) in &reply.headers {
             head.push_str(&format!("{n}: {v}\r\n"));
@@ -187,6 +219,7 @@ fn connection<S: Read + Write>(stream: &mut S, state: &State) {
         if stream.write_all(head.as_bytes()).is_err()
             || stream.write_all(reply.body.as_bytes()).is_err()
             || stream.flush().is_err()
+            || reply.wire == Wire::Truncated
         {
             return;
         }
@@ -198,8 +231,8 @@ impl State {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let query = percent_decode(query);
         let found = self.routes.iter().enumerate().find(|(_, r)| {
-            r.method == method
-                && r.path == path
+            (r.method == method || r.method == "*")
+                && (r.path == path || r.path == "*")
                 && r.query.as_deref().is_none_or(|q| query.contains(q))
         });
         let Some((i, r)) = found else {
