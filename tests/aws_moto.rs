@@ -605,6 +605,8 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
                 None if v["resource"]["kind"] == "aws.kms.key" => "kms-key",
                 // EFS ids are generated; so is the security group moto makes for a load balancer.
                 None if v["resource"]["kind"] == "aws.elasticfilesystem.file_system" => "efs",
+                // moto makes a default network ACL for each VPC.
+                None if v["resource"]["kind"] == "aws.ec2.network_acl" => "nacl",
                 None => name,
             };
             (
@@ -743,7 +745,48 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-elb-tls", "legacy-elb:80", "fail"),
         ("aws-ec2-no-open-admin-ports", "default_elb", "pass"),
         ("aws-ec2-no-open-database-ports", "default_elb", "pass"),
+        // Vault Lock is not set on either vault.
+        ("aws-backup-vault-lock", "phi-vault", "fail"),
+        ("aws-backup-vault-lock", "plain-vault", "fail"),
+        // org-trail writes to S3 only and records no data events.
+        ("aws-cloudtrail-cloudwatch-logs", "org-trail", "fail"),
+        ("aws-cloudtrail-s3-data-events", "phi-kms", "fail"),
+        // AWS's default groups allow members to each other and all egress; others are not judged.
+        ("aws-ec2-default-sg-closed", "default", "fail"),
+        ("aws-ec2-default-sg-closed", "bastion", "not_applicable"),
+        ("aws-ec2-default-sg-closed", "web", "not_applicable"),
+        ("aws-ec2-default-sg-closed", "default_elb", "not_applicable"),
+        // The default network ACLs allow everything in.
+        ("aws-ec2-nacl-no-open-admin-ports", "nacl", "fail"),
+        ("aws-iam-no-kms-decrypt-all", "admin-all", "fail"),
+        ("aws-iam-no-kms-decrypt-all", "s3-read", "pass"),
+        ("aws-kms-key-not-pending-deletion", "kms-key", "pass"),
+        ("aws-kms-key-policy-not-public", "kms-key", "pass"),
+        ("aws-secrets-cmk", "api-key", "fail"),
     ]);
+    // No trail delivers to CloudWatch Logs: nothing is monitored.
+    for policy in [
+        "root-usage",
+        "unauthorized-api-calls",
+        "console-no-mfa",
+        "console-auth-failures",
+        "iam-policy-changes",
+        "cloudtrail-changes",
+        "kms-key-deletion",
+        "s3-policy-changes",
+        "config-changes",
+        "security-group-changes",
+        "nacl-changes",
+        "network-gateway-changes",
+        "route-table-changes",
+        "vpc-changes",
+    ] {
+        expected.insert((
+            format!("aws-cloudwatch-alarm-{policy}"),
+            account.into(),
+            "fail".into(),
+        ));
+    }
     for name in [
         account,
         "us-east-1",
@@ -791,6 +834,7 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         "web:80",
         "legacy-elb:80",
         "default_elb",
+        "nacl",
     ] {
         expected.insert((
             "aws-service-hipaa-eligible".into(),

@@ -29,6 +29,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     for v in vaults {
         let name = v.backup_vault_name().unwrap_or_default().to_string();
         let mut p = Props::default();
+        p.set("locked", v.locked().unwrap_or(false));
         match v.encryption_key_arn() {
             // Without a key of its own the vault uses an AWS-managed or AWS-owned key.
             None => p.set("customer_managed_key", false),

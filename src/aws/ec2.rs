@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName, Tag};
+use aws_sdk_ec2::types::{
+    HttpTokensState, InstanceMetadataEndpointState, InstanceStateName, IpPermission,
+    NetworkAclEntry, PermissionGroup, RuleAction, SnapshotAttributeName, Tag,
+};
 use aws_sdk_ec2::Client;
 use serde_json::{json, Value};
 
@@ -219,6 +222,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                             }
                         }
                     }
+                    let is_default = g.group_name() == Some("default");
+                    p.set("is_default", is_default);
+                    p.set(
+                        "rule_count",
+                        (g.ip_permissions().len() + g.ip_permissions_egress().len()) as i64,
+                    );
                     let arn = format!("arn:aws:ec2:{region}:{account}:security-group/{id}");
                     let name = g
                         .group_name()
@@ -244,6 +253,9 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             }
         }
     }
+
+    found.extend(instances(&client, account, region).await);
+    found.extend(network_acls(&client, account, region).await);
 
     // Flow logs first, so each VPC can be judged; if they cannot be listed, the VPCs' flow-log
     // state is unknown rather than off.
@@ -306,9 +318,292 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     found
 }
 
+/// EC2 instances (not terminated): IMDSv2, public IPv4 address.
+async fn instances(client: &Client, account: &str, region: &str) -> Found {
+    let mut found = Found::default();
+    let mut pages = client.describe_instances().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                found.gap(
+                    account,
+                    Some(region),
+                    &["aws.ec2.instance"],
+                    describe("ec2:DescribeInstances", &e),
+                );
+                break;
+            }
+        };
+        for i in page.reservations().iter().flat_map(|r| r.instances()) {
+            let state = i.state().and_then(|s| s.name());
+            if matches!(state, Some(InstanceStateName::Terminated)) {
+                continue;
+            }
+            let id = i.instance_id().unwrap_or_default();
+            let t = tags(i.tags());
+            let mut p = Props::default();
+            p.set("state", state.map_or("unknown", |s| s.as_str()));
+            match i.metadata_options() {
+                Some(m) => p.set(
+                    "imdsv2_required",
+                    m.http_tokens() == Some(&HttpTokensState::Required)
+                        || m.http_endpoint() == Some(&InstanceMetadataEndpointState::Disabled),
+                ),
+                None => p.unknown(
+                    "imdsv2_required",
+                    "ec2:DescribeInstances: the answer had no `MetadataOptions`",
+                ),
+            }
+            p.set(
+                "public_ip",
+                i.public_ip_address().map_or(Value::Null, |a| json!(a)),
+            );
+            let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
+            let name = name_or(&t, id);
+            found.resources.push(p.into_resource(resource(
+                "aws.ec2.instance",
+                arn,
+                account,
+                region,
+                name,
+                t,
+            )));
+        }
+    }
+    found
+}
+
+/// One inbound entry of a network ACL, as read.
+#[derive(Debug, Clone)]
+pub struct AclEntry {
+    pub rule: i32,
+    pub allow: bool,
+    /// `all`, `tcp`, `udp` or another protocol number (which carries no ports).
+    pub protocol: String,
+    pub from: u16,
+    pub to: u16,
+    pub source: ipnet::IpNet,
+}
+
+/// Inbound entries of a network ACL; an address that does not parse is an error.
+pub fn acl_entries(entries: &[NetworkAclEntry]) -> Result<Vec<AclEntry>, String> {
+    let mut out = Vec::new();
+    for e in entries.iter().filter(|e| !e.egress().unwrap_or(false)) {
+        let protocol = match e.protocol().unwrap_or_default() {
+            "-1" | "all" => "all",
+            "6" | "tcp" => "tcp",
+            "17" | "udp" => "udp",
+            other => other,
+        }
+        .to_string();
+        let source = e
+            .cidr_block()
+            .or(e.ipv6_cidr_block())
+            .ok_or_else(|| format!("rule {} has no CIDR block", e.rule_number().unwrap_or(0)))
+            .and_then(net::parse_source)?;
+        let (from, to) = match e.port_range() {
+            Some(r) if protocol != "all" => {
+                let clamp = |v: Option<i32>, d: u16| v.map_or(d, |v| v.clamp(0, 65535) as u16);
+                (clamp(r.from(), 0), clamp(r.to(), 65535))
+            }
+            _ => (0, 65535),
+        };
+        out.push(AclEntry {
+            rule: e.rule_number().unwrap_or(i32::MAX),
+            allow: e.rule_action() == Some(&RuleAction::Allow),
+            protocol,
+            from,
+            to,
+            source,
+        });
+    }
+    out.sort_by_key(|e| e.rule);
+    Ok(out)
+}
+
+fn span(net: &ipnet::IpNet) -> (u128, u128) {
+    match net {
+        ipnet::IpNet::V4(n) => (
+            u32::from(n.network()) as u128,
+            u32::from(n.broadcast()) as u128,
+        ),
+        ipnet::IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
+    }
+}
+
+/// The ports of `ports` that a network ACL lets in from the internet over TCP. Entries are
+/// evaluated as AWS does, lowest rule number first, the first entry that matches a packet
+/// deciding it; a port is open when the addresses allowed to reach it, after every earlier deny,
+/// add up to more than a /8 of IPv4 (or of IPv6), the same bound as for security groups.
+pub fn acl_open_ports(entries: &[AclEntry], ports: &[u16]) -> Vec<String> {
+    let mut out = Vec::new();
+    for &port in ports {
+        let mut open_rules = Vec::new();
+        for v6 in [false, true] {
+            let max: u128 = if v6 { u128::MAX } else { u32::MAX as u128 };
+            // Address ranges no earlier entry has decided yet.
+            let mut undecided: Vec<(u128, u128)> = vec![(0, max)];
+            let mut allowed: u128 = 0;
+            let mut rules = Vec::new();
+            for e in entries.iter().filter(|e| {
+                e.source.addr().is_ipv6() == v6
+                    && (e.protocol == "all" || e.protocol == "tcp")
+                    && e.from <= port
+                    && port <= e.to
+            }) {
+                let (lo, hi) = span(&e.source);
+                let mut rest = Vec::new();
+                for (a, b) in undecided {
+                    if b < lo || a > hi {
+                        rest.push((a, b));
+                        continue;
+                    }
+                    let (ia, ib) = (a.max(lo), b.min(hi));
+                    if e.allow {
+                        allowed = allowed.saturating_add((ib - ia).saturating_add(1));
+                        if !rules.contains(&e.rule) {
+                            rules.push(e.rule);
+                        }
+                    }
+                    if a < ia {
+                        rest.push((a, ia - 1));
+                    }
+                    if ib < b {
+                        rest.push((ib + 1, b));
+                    }
+                }
+                undecided = rest;
+            }
+            let bound: u128 = if v6 { 1 << 120 } else { 1 << 24 };
+            if allowed > bound {
+                open_rules.extend(rules.iter().map(|r| {
+                    let src: Vec<String> = entries
+                        .iter()
+                        .filter(|e| e.rule == *r && e.source.addr().is_ipv6() == v6)
+                        .map(|e| e.source.to_string())
+                        .collect();
+                    format!("rule {r} from {}", src.join(", "))
+                }));
+            }
+        }
+        if !open_rules.is_empty() {
+            out.push(format!("tcp {port} ({})", open_rules.join("; ")));
+        }
+    }
+    out
+}
+
+/// Network ACLs: inbound exposure of the administrative ports.
+async fn network_acls(client: &Client, account: &str, region: &str) -> Found {
+    let mut found = Found::default();
+    let mut pages = client.describe_network_acls().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                found.gap(
+                    account,
+                    Some(region),
+                    &["aws.ec2.network_acl"],
+                    describe("ec2:DescribeNetworkAcls", &e),
+                );
+                break;
+            }
+        };
+        for acl in page.network_acls() {
+            let id = acl.network_acl_id().unwrap_or_default();
+            let t = tags(acl.tags());
+            let mut p = Props::default();
+            p.set("is_default", acl.is_default().unwrap_or(false));
+            match acl_entries(acl.entries()) {
+                Ok(entries) => p.set(
+                    "world_open_admin_ports",
+                    acl_open_ports(&entries, &ADMIN_PORTS),
+                ),
+                Err(why) => p.unknown(
+                    "world_open_admin_ports",
+                    format!("ec2:DescribeNetworkAcls: {why}"),
+                ),
+            }
+            let arn = format!("arn:aws:ec2:{region}:{account}:network-acl/{id}");
+            let name = name_or(&t, id);
+            found.resources.push(p.into_resource(resource(
+                "aws.ec2.network_acl",
+                arn,
+                account,
+                region,
+                name,
+                t,
+            )));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{world_open, ADMIN_PORTS, DATABASE_PORTS};
+    use super::{acl_open_ports, world_open, AclEntry, ADMIN_PORTS, DATABASE_PORTS};
+
+    fn acl(rule: i32, allow: bool, proto: &str, from: u16, to: u16, cidr: &str) -> AclEntry {
+        AclEntry {
+            rule,
+            allow,
+            protocol: proto.into(),
+            from,
+            to,
+            source: crate::net::parse_source(cidr).unwrap(),
+        }
+    }
+
+    #[test]
+    fn network_acls_first_match_wins() {
+        let deny_all = acl(32767, false, "all", 0, 65535, "0.0.0.0/0");
+        // The default ACL: everything allowed.
+        let open = [
+            acl(100, true, "all", 0, 65535, "0.0.0.0/0"),
+            deny_all.clone(),
+        ];
+        assert_eq!(acl_open_ports(&open, &ADMIN_PORTS).len(), 2);
+        // A deny of SSH before the allow closes 22 but not 3389.
+        let ssh_denied = [
+            acl(50, false, "tcp", 22, 22, "0.0.0.0/0"),
+            acl(100, true, "all", 0, 65535, "0.0.0.0/0"),
+            deny_all.clone(),
+        ];
+        let got = acl_open_ports(&ssh_denied, &ADMIN_PORTS);
+        assert_eq!(got, ["tcp 3389 (rule 100 from 0.0.0.0/0)"]);
+        // The same deny after the allow changes nothing: the allow matched first.
+        let too_late = [
+            acl(100, true, "all", 0, 65535, "0.0.0.0/0"),
+            acl(150, false, "tcp", 22, 22, "0.0.0.0/0"),
+            deny_all.clone(),
+        ];
+        assert_eq!(acl_open_ports(&too_late, &[22]).len(), 1);
+        // Two /1s are the internet; one office /24 is not; nor is the internet minus a deny of
+        // everything but a /24.
+        let halves = [
+            acl(10, true, "tcp", 22, 22, "0.0.0.0/1"),
+            acl(20, true, "tcp", 22, 22, "128.0.0.0/1"),
+            deny_all.clone(),
+        ];
+        assert_eq!(acl_open_ports(&halves, &[22]).len(), 1);
+        let office = [
+            acl(10, true, "tcp", 22, 22, "203.0.113.0/24"),
+            deny_all.clone(),
+        ];
+        assert!(acl_open_ports(&office, &[22]).is_empty());
+        // UDP and other ports do not open SSH.
+        let udp = [acl(10, true, "udp", 0, 65535, "0.0.0.0/0"), deny_all];
+        assert!(acl_open_ports(&udp, &[22]).is_empty());
+        // IPv6 from anywhere.
+        let v6 = [acl(10, true, "tcp", 3389, 3389, "::/0")];
+        assert_eq!(
+            acl_open_ports(&v6, &[3389]),
+            ["tcp 3389 (rule 10 from ::/0)"]
+        );
+    }
+
     use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
 
     fn world_open_admin_ports(perms: &[IpPermission]) -> Vec<String> {

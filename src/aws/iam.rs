@@ -361,17 +361,27 @@ async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> (Found, AdminPoli
                             let grants: Vec<&str> =
                                 doc.full_admin().map_or_else(Vec::new, |_| vec!["document"]);
                             p.set("full_admin_grants", grants);
+                            p.set("kms_decrypt_all_keys", kms_decrypt_all_keys(&doc));
                         }
                         Err(why) => {
-                            p.unknown("full_admin_grants", format!("iam:GetPolicyVersion: {why}"))
+                            p.unknown("full_admin_grants", format!("iam:GetPolicyVersion: {why}"));
+                            p.unknown(
+                                "kms_decrypt_all_keys",
+                                format!("iam:GetPolicyVersion: {why}"),
+                            );
                         }
                     },
-                    None => p.unknown(
-                        "full_admin_grants",
-                        "iam:GetPolicyVersion: the answer has no document",
-                    ),
+                    None => {
+                        for prop in ["full_admin_grants", "kms_decrypt_all_keys"] {
+                            p.unknown(prop, "iam:GetPolicyVersion: the answer has no document");
+                        }
+                    }
                 },
-                Err(e) => p.unknown("full_admin_grants", describe("iam:GetPolicyVersion", &e)),
+                Err(e) => {
+                    let why = describe("iam:GetPolicyVersion", &e);
+                    p.unknown("full_admin_grants", why.clone());
+                    p.unknown("kms_decrypt_all_keys", why);
+                }
             }
             p.into_resource(resource(
                 POLICY,
@@ -407,6 +417,29 @@ async fn customer_policies(ctx: &Arc<Ctx>, client: &Client) -> (Found, AdminPoli
     }
     found.resources.extend(resources);
     (found, admin)
+}
+
+/// Whether an identity policy allows `kms:Decrypt` or `kms:ReEncryptFrom` on every key (AWS
+/// Config `iam-customer-policy-blocked-kms-actions`). A statement whose condition names the
+/// key or its use (a `kms:` key such as `kms:ViaService` or `kms:EncryptionContext:...`, or
+/// `aws:ResourceTag/...`) with a positive operator is scoped, and does not count.
+pub fn kms_decrypt_all_keys(doc: &iam_doc::Document) -> bool {
+    doc.statements.iter().any(|st| {
+        let scoped = st.conditions.iter().any(|c| {
+            let key = c.key.to_ascii_lowercase();
+            let op = c.operator.to_ascii_lowercase();
+            (key.starts_with("kms:") || key.starts_with("aws:resourcetag/"))
+                && !op.contains("not")
+                && !op.ends_with("ifexists")
+                && !op.starts_with("forallvalues:")
+        });
+        st.effect == iam_doc::Effect::Allow
+            && !scoped
+            && st.covers_every_resource()
+            && ["kms:Decrypt", "kms:ReEncryptFrom"]
+                .iter()
+                .any(|a| st.actions.matches(a, true))
+    })
 }
 
 async fn user(
@@ -619,4 +652,49 @@ pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<Str
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kms_decrypt_all_keys;
+
+    fn decrypts_all(statement: &str) -> bool {
+        let doc = crate::iam_doc::parse(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#
+        ))
+        .unwrap();
+        kms_decrypt_all_keys(&doc)
+    }
+
+    #[test]
+    fn decrypt_on_every_key_or_not() {
+        assert!(decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}"#
+        ));
+        assert!(decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:De*","Resource":"*"}"#
+        ));
+        assert!(decrypts_all(
+            r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#
+        ));
+        assert!(decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:ReEncryptFrom","NotResource":"arn:aws:kms:us-east-1:111122223333:key/x"}"#
+        ));
+        // A condition that is not about the key does not scope it.
+        assert!(decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}"#
+        ));
+        assert!(!decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111122223333:key/x"}"#
+        ));
+        assert!(!decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}"#
+        ));
+        assert!(!decrypts_all(
+            r#"{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}"#
+        ));
+        assert!(!decrypts_all(
+            r#"{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}"#
+        ));
+    }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 
-use super::util::{all, describe, resource, Found, Props};
+use super::util::{all, code, customer_managed_key, describe, resource, Found, Props};
 use super::Ctx;
 
 /// What a failed Tagging API listing leaves unknown: which services are in use there.
@@ -132,6 +132,7 @@ async fn tagged(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
 async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
     const KIND: &str = "aws.sqs.queue";
     let client = aws_sdk_sqs::Client::new(conf);
+    let kms = aws_sdk_kms::Client::new(conf);
     let mut found = Found::default();
     let pages = all(
         "sqs:ListQueues",
@@ -160,19 +161,27 @@ async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
         match attrs {
             Ok(out) => {
                 let a = out.attributes().cloned().unwrap_or_default();
-                let kms = a
+                let key = a
                     .get(&QueueAttributeName::KmsMasterKeyId)
                     .filter(|k| !k.is_empty());
                 let sqs_managed = a
                     .get(&QueueAttributeName::SqsManagedSseEnabled)
                     .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-                p.set("kms_key_id", kms.map_or(Value::Null, |k| json!(k)));
-                p.set("encrypted", kms.is_some() || sqs_managed);
+                p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));
+                p.set("encrypted", key.is_some() || sqs_managed);
+                match key {
+                    None => p.set("customer_managed_key", false),
+                    Some(k) => match customer_managed_key(&kms, k).await {
+                        Ok(v) => p.set("customer_managed_key", v),
+                        Err(why) => p.unknown("customer_managed_key", why),
+                    },
+                }
             }
             Err(e) => {
                 let why = describe("sqs:GetQueueAttributes", &e);
                 p.unknown("kms_key_id", why.clone());
-                p.unknown("encrypted", why);
+                p.unknown("encrypted", why.clone());
+                p.unknown("customer_managed_key", why);
             }
         }
         let tags = match tagged {
@@ -227,6 +236,23 @@ async fn functions(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Fou
             "kms_key_arn",
             f.kms_key_arn().map_or(Value::Null, |k| json!(k)),
         );
+        // Only whether there are variables: their values may be secrets.
+        p.set(
+            "environment_variables",
+            f.environment()
+                .and_then(|e| e.variables())
+                .is_some_and(|v| !v.is_empty()),
+        );
+        match client.get_policy().function_name(&arn).send().await {
+            Ok(out) => match out.policy().map(crate::iam_doc::parse) {
+                Some(Ok(doc)) => p.set("public", doc.is_public()),
+                Some(Err(why)) => p.unknown("public", format!("lambda:GetPolicy: {why}")),
+                None => p.set("public", false),
+            },
+            // No resource-based policy: only the account's own principals can invoke it.
+            Err(e) if code(&e) == Some("ResourceNotFoundException") => p.set("public", false),
+            Err(e) => p.unknown("public", describe("lambda:GetPolicy", &e)),
+        }
         let tags = match client.list_tags().resource(&arn).send().await {
             Ok(out) => out
                 .tags()

@@ -45,6 +45,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                     "key_state",
                     "origin",
                     "rotation_enabled",
+                    "policy_public",
                 ] {
                     p.unknown(prop, why.clone());
                 }
@@ -93,6 +94,30 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             // material and custom key stores cannot rotate automatically.
             p.set("rotation_enabled", manager == Some(KeyManagerType::Aws));
         }
+        if manager == Some(KeyManagerType::Aws) {
+            // AWS managed keys' policies are written by AWS: usable through their service only.
+            p.set("policy_public", false);
+        } else {
+            match client
+                .get_key_policy()
+                .key_id(&id)
+                .policy_name("default")
+                .send()
+                .await
+            {
+                Ok(out) => match out.policy().map(policy_public) {
+                    Some(Ok(v)) => p.set("policy_public", v),
+                    Some(Err(why)) => {
+                        p.unknown("policy_public", format!("kms:GetKeyPolicy: {why}"))
+                    }
+                    None => p.unknown(
+                        "policy_public",
+                        "kms:GetKeyPolicy: the answer has no policy",
+                    ),
+                },
+                Err(e) => p.unknown("policy_public", describe("kms:GetKeyPolicy", &e)),
+            }
+        }
         let arn = meta.arn().map_or_else(
             || format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account),
             str::to_string,
@@ -107,4 +132,56 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         )));
     }
     found
+}
+
+/// Whether a key policy lets everyone use the key: a statement public by S3's definition (see
+/// [`crate::iam_doc`]), unless it is also pinned to fixed accounts by `kms:CallerAccount`, as
+/// KMS's own documentation does for keys shared through a service.
+pub fn policy_public(text: &str) -> Result<bool, String> {
+    let doc = crate::iam_doc::parse(text)?;
+    Ok(doc.statements.iter().any(|st| {
+        st.is_public()
+            && !st.conditions.iter().any(|c| {
+                c.key.eq_ignore_ascii_case("kms:CallerAccount")
+                    && matches!(
+                        c.operator.to_ascii_lowercase().as_str(),
+                        "stringequals" | "stringequalsignorecase"
+                    )
+                    && !c.values.is_empty()
+                    && c.values
+                        .iter()
+                        .all(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()))
+            })
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy_public;
+
+    fn doc(statement: &str) -> String {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#)
+    }
+
+    #[test]
+    fn key_policies_open_to_everyone() {
+        let root = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}"#;
+        assert_eq!(policy_public(&doc(root)), Ok(false));
+        let open = r#"{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}"#;
+        assert_eq!(policy_public(&doc(open)), Ok(true));
+        let aws_star =
+            r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}"#;
+        assert_eq!(policy_public(&doc(aws_star)), Ok(true));
+        // Pinned to the account through a service: the AWS managed key pattern.
+        let via = r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"s3.us-east-1.amazonaws.com"}}}"#;
+        assert_eq!(policy_public(&doc(via)), Ok(false));
+        // A negated or wildcard account is no pin.
+        let not_acct = r#"{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringNotEquals":{"kms:CallerAccount":"111122223333"}}}"#;
+        assert_eq!(policy_public(&doc(not_acct)), Ok(true));
+        let org = r#"{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}}"#;
+        assert_eq!(policy_public(&doc(org)), Ok(false));
+        let deny = r#"{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}"#;
+        assert_eq!(policy_public(&doc(deny)), Ok(false));
+        assert!(policy_public("not json").is_err());
+    }
 }

@@ -2,13 +2,17 @@
 
 use aws_sdk_secretsmanager::Client;
 
-use super::util::{all, resource, tags, Found, Props};
+use serde_json::{json, Value};
+
+use super::util::{all, customer_managed_key, resource, tags, Found, Props};
 use super::Ctx;
 
 const SECRET: &str = "aws.secretsmanager.secret";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
-    let client = Client::new(&ctx.config_for(region));
+    let conf = ctx.config_for(region);
+    let client = Client::new(&conf);
+    let kms = aws_sdk_kms::Client::new(&conf);
     let mut found = Found::default();
     let secrets = all(
         "secretsmanager:ListSecrets",
@@ -25,6 +29,16 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 let name = s.name().unwrap_or_default().to_string();
                 let mut p = Props::default();
                 p.set("rotation_enabled", s.rotation_enabled().unwrap_or(false));
+                let key = s.kms_key_id().filter(|k| !k.is_empty());
+                // Without a key of its own the secret uses `aws/secretsmanager`.
+                p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));
+                match key {
+                    None => p.set("customer_managed_key", false),
+                    Some(k) => match customer_managed_key(&kms, k).await {
+                        Ok(v) => p.set("customer_managed_key", v),
+                        Err(why) => p.unknown("customer_managed_key", why),
+                    },
+                }
                 let arn = s.arn().map_or_else(
                     || {
                         format!(

@@ -3,13 +3,15 @@
 use aws_sdk_sns::Client;
 use serde_json::{json, Value};
 
-use super::util::{all, describe, resource, Found, Props};
+use super::util::{all, customer_managed_key, describe, resource, Found, Props};
 use super::Ctx;
 
 const TOPIC: &str = "aws.sns.topic";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
-    let client = Client::new(&ctx.config_for(region));
+    let conf = ctx.config_for(region);
+    let client = Client::new(&conf);
+    let kms = aws_sdk_kms::Client::new(&conf);
     let mut found = Found::default();
     let topics = all(
         "sns:ListTopics",
@@ -36,8 +38,19 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                     .and_then(|a| a.get("KmsMasterKeyId"))
                     .filter(|k| !k.is_empty());
                 p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));
+                match key {
+                    None => p.set("customer_managed_key", false),
+                    Some(k) => match customer_managed_key(&kms, k).await {
+                        Ok(v) => p.set("customer_managed_key", v),
+                        Err(why) => p.unknown("customer_managed_key", why),
+                    },
+                }
             }
-            Err(e) => p.unknown("kms_key_id", describe("sns:GetTopicAttributes", &e)),
+            Err(e) => {
+                let why = describe("sns:GetTopicAttributes", &e);
+                p.unknown("kms_key_id", why.clone());
+                p.unknown("customer_managed_key", why);
+            }
         }
         let name = arn.rsplit(':').next().unwrap_or(&arn).to_string();
         found.resources.push(p.into_resource(resource(

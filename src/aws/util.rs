@@ -99,3 +99,21 @@ pub fn region_resource(
         BTreeMap::new(),
     )
 }
+
+/// Whether a KMS key (ID, ARN or alias) is customer managed: `alias/aws/...` names an AWS
+/// managed key; anything else is asked of KMS (`kms:DescribeKey`).
+pub async fn customer_managed_key(kms: &aws_sdk_kms::Client, key: &str) -> Result<bool, String> {
+    let alias = key.rsplit_once(":alias/").map_or(key, |(_, a)| a);
+    let alias = alias.strip_prefix("alias/").unwrap_or(alias);
+    if (key.starts_with("alias/") || key.contains(":alias/")) && alias.starts_with("aws/") {
+        return Ok(false);
+    }
+    let out = kms
+        .describe_key()
+        .key_id(key)
+        .send()
+        .await
+        .map_err(|e| describe("kms:DescribeKey", &e))?;
+    Ok(out.key_metadata().and_then(|m| m.key_manager())
+        == Some(&aws_sdk_kms::types::KeyManagerType::Customer))
+}

@@ -275,6 +275,11 @@ pub const KINDS: &[KindSpec] = &[
                 BOOL,
                 "S3's own verdict on the bucket policy (`GetBucketPolicyStatus` `IsPublic`); false without a policy.",
             ),
+            p(
+                "data_events_logged",
+                BOOL,
+                "A logging CloudTrail trail (multi-region, or homed in the bucket's region) records S3 data events, reads and writes, for every object of the bucket: a basic selector with `ReadWriteType` `All`, or an advanced selector on `AWS::S3::Object` without a `readOnly`, event-name or suffix filter, whose ARN prefixes take the whole bucket and exclude none of it.",
+            ),
         ],
     },
     KindSpec {
@@ -375,6 +380,11 @@ pub const KINDS: &[KindSpec] = &[
                 "Messages are encrypted at rest: SSE-SQS (`SqsManagedSseEnabled`) or SSE-KMS (`KmsMasterKeyId`).",
             ),
             opt("kms_key_id", STR, "KMS key of SSE-KMS; null otherwise."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "SSE-KMS with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for SSE-SQS, `alias/aws/sqs` or no encryption.",
+            ),
         ],
     },
     KindSpec {
@@ -388,6 +398,12 @@ pub const KINDS: &[KindSpec] = &[
                 "kms_key_arn",
                 STR,
                 "Customer managed KMS key for the environment variables; null when Lambda's own key is used.",
+            ),
+            p("environment_variables", BOOL, "The function has environment variables (their values are never read into the inventory)."),
+            p(
+                "public",
+                BOOL,
+                "The resource-based policy (`lambda:GetPolicy`) lets everyone invoke the function by S3's definition of public (see `aws.s3.bucket` `policy_allows_public`), which includes a function URL with `AuthType` `NONE`; false without a policy.",
             ),
         ],
     },
@@ -421,6 +437,11 @@ pub const KINDS: &[KindSpec] = &[
         props: &[
             p("attachment_count", INT, "Users, groups and roles it is attached to."),
             FULL_ADMIN_GRANTS,
+            p(
+                "kms_decrypt_all_keys",
+                BOOL,
+                "The default version allows `kms:Decrypt` or `kms:ReEncryptFrom` on every resource (`*`, or `NotResource`), in a statement with no positive condition on a `kms:` key or `aws:ResourceTag/...` that would scope it to some keys.",
+            ),
         ],
     },
     KindSpec {
@@ -434,6 +455,39 @@ pub const KINDS: &[KindSpec] = &[
             p("management_events", BOOL, "The trail records every management event: read and write (`ReadWriteType` `All`, or advanced selectors without a `readOnly` filter), with no event source singled out and neither `kms` nor `rdsdata` excluded."),
             p("log_file_validation", BOOL, "Log file integrity validation is on."),
             opt("kms_key_id", STR, "KMS key that encrypts the log files; null for SSE-S3."),
+            opt(
+                "cloudwatch_logs_log_group",
+                STR,
+                "Log group ARN the trail delivers to in CloudWatch Logs (`CloudWatchLogsLogGroupArn`); null when it does not.",
+            ),
+            p(
+                "s3_data_events",
+                STR_LIST,
+                "S3 object data events the trail records for reads and writes alike, one entry per selector: the ARN prefixes it takes (`every bucket` without a filter) and those it leaves out.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.cloudwatch.monitoring",
+        provider: Provider::Aws,
+        doc: "The account's log-in monitoring and alerting (CIS AWS Foundations 4.1-4.14): CloudWatch Logs metric filters on the log group of a multi-region trail that is logging every management event, each feeding a metric with an alarm that has actions. A class is monitored when every sample CloudTrail record of it is matched by such a filter whose pattern does not also match an ordinary read-only call; patterns are parsed and run, not compared as text.",
+        native_id: "`arn:aws:cloudwatch::ACCOUNT:monitoring`",
+        props: &[
+            p("trail_log_groups", STR_LIST, "Log groups of the multi-region, logging trails that record every management event."),
+            p("root_usage", BOOL, "Use of the root user is alarmed (console sign-in and API calls)."),
+            p("unauthorized_api_calls", BOOL, "Unauthorized API calls are alarmed (`*UnauthorizedOperation`, `AccessDenied*`)."),
+            p("console_signin_without_mfa", BOOL, "Console sign-in without MFA is alarmed."),
+            p("console_authentication_failures", BOOL, "Failed console authentication is alarmed."),
+            p("iam_policy_changes", BOOL, "IAM policy changes are alarmed (all sixteen put, delete, create, version, attach and detach calls)."),
+            p("cloudtrail_changes", BOOL, "CloudTrail configuration changes are alarmed (create, update, delete, start and stop logging)."),
+            p("kms_key_disabled_or_deleted", BOOL, "Disabling or scheduling deletion of KMS keys is alarmed."),
+            p("s3_bucket_policy_changes", BOOL, "S3 bucket policy, ACL, CORS, lifecycle and replication changes are alarmed."),
+            p("config_changes", BOOL, "AWS Config recorder and delivery channel changes are alarmed."),
+            p("security_group_changes", BOOL, "Security group changes are alarmed."),
+            p("nacl_changes", BOOL, "Network ACL changes are alarmed."),
+            p("network_gateway_changes", BOOL, "Customer and internet gateway changes are alarmed."),
+            p("route_table_changes", BOOL, "Route table changes are alarmed."),
+            p("vpc_changes", BOOL, "VPC and VPC peering changes are alarmed."),
         ],
     },
     KindSpec {
@@ -483,6 +537,37 @@ pub const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "The same for database and remote-management ports: 1433, 1521, 3306, 5432, 6379, 9200, 27017, 445, 23, 5985, 5986.",
             ),
+            p("is_default", BOOL, "The VPC's default security group (named `default`)."),
+            p("rule_count", INT, "Inbound and outbound permissions together (0: the group lets nothing in or out)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.ec2.network_acl",
+        provider: Provider::Aws,
+        doc: "A VPC network ACL.",
+        native_id: "network ACL ARN",
+        props: &[
+            p("is_default", BOOL, "The VPC's default network ACL."),
+            p(
+                "world_open_admin_ports",
+                STR_LIST,
+                "Port 22 or 3389 over TCP where the inbound entries, evaluated lowest rule number first with the first match deciding, let in more addresses than a /8 of IPv4 (or of IPv6); as `tcp 22 (rule 100 from 0.0.0.0/0)`.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.ec2.instance",
+        provider: Provider::Aws,
+        doc: "An EC2 instance (terminated instances are left out).",
+        native_id: "instance ARN",
+        props: &[
+            p("state", STR, "`pending`, `running`, `stopping`, `stopped`, `shutting-down`."),
+            p(
+                "imdsv2_required",
+                BOOL,
+                "The instance metadata service requires session tokens (`HttpTokens` `required`, IMDSv2 only), or is turned off (`HttpEndpoint` `disabled`).",
+            ),
+            opt("public_ip", STR, "Public IPv4 address; null when the instance has none."),
         ],
     },
     KindSpec {
@@ -513,6 +598,11 @@ pub const KINDS: &[KindSpec] = &[
                 "rotation_enabled",
                 BOOL,
                 "Automatic rotation is on (GetKeyRotationStatus; AWS-managed keys always rotate).",
+            ),
+            p(
+                "policy_public",
+                BOOL,
+                "The key policy lets everyone use the key: a statement that allows everyone by S3's definition of public, not pinned to fixed accounts by `kms:CallerAccount` either; false for AWS managed keys.",
             ),
         ],
     },
@@ -545,14 +635,29 @@ pub const KINDS: &[KindSpec] = &[
         provider: Provider::Aws,
         doc: "An SNS topic.",
         native_id: "topic ARN",
-        props: &[opt("kms_key_id", STR, "KMS key of server-side encryption (`KmsMasterKeyId`); null when off.")],
+        props: &[
+            opt("kms_key_id", STR, "KMS key of server-side encryption (`KmsMasterKeyId`); null when off."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Encrypted with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `alias/aws/sns` or no encryption.",
+            ),
+        ],
     },
     KindSpec {
         kind: "aws.secretsmanager.secret",
         provider: Provider::Aws,
         doc: "A Secrets Manager secret (metadata only; values are never read).",
         native_id: "secret ARN",
-        props: &[p("rotation_enabled", BOOL, "Automatic rotation is configured.")],
+        props: &[
+            p("rotation_enabled", BOOL, "Automatic rotation is configured."),
+            opt("kms_key_id", STR, "KMS key that encrypts the secret (`KmsKeyId`); null for `aws/secretsmanager`."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Encrypted with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `aws/secretsmanager`.",
+            ),
+        ],
     },
     KindSpec {
         kind: "aws.elasticfilesystem.file_system",
@@ -569,11 +674,18 @@ pub const KINDS: &[KindSpec] = &[
         provider: Provider::Aws,
         doc: "An AWS Backup vault.",
         native_id: "vault ARN",
-        props: &[p(
-            "customer_managed_key",
-            BOOL,
-            "Recovery points are encrypted with a customer managed KMS key (not `aws/backup` or an AWS-owned key).",
-        )],
+        props: &[
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Recovery points are encrypted with a customer managed KMS key (not `aws/backup` or an AWS-owned key).",
+            ),
+            p(
+                "locked",
+                BOOL,
+                "AWS Backup Vault Lock is on (`Locked`): recovery points cannot be deleted before their retention ends, in compliance mode not even by the root user.",
+            ),
+        ],
     },
     KindSpec {
         kind: "aws.guardduty.region",
