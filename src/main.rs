@@ -50,6 +50,25 @@ enum Command {
     /// Accepted baselines: the findings a person reviewed and accepted on purpose.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Combine the JSON results of sharded (or separate) scans into one report and one gate.
+    /// The inventories the results embed are merged and judged again, so the SARIF, map and
+    /// exit code are those of one scan of the whole estate.
+    Merge(MergeArgs),
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// JSON results written by `scan ... --output json=PATH` (live scans embed their inventory).
+    #[arg(value_name = "RESULT.json", required = true)]
+    results: Vec<PathBuf>,
+    /// The number of shards the estate was split into: a shard with no result makes the merged
+    /// scan incomplete (its accounts not evaluated, exit 3 unless findings gate).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    expect_shards: Option<u32>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(Subcommand)]
@@ -89,8 +108,24 @@ struct EstateArgs {
     /// reported as timed out and its checks as not evaluated.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     call_timeout: u64,
+    /// Read only shard K of N (1-based): the accounts whose stable hash (SHA-256 of the ID)
+    /// falls in slot K, so N jobs cover the estate exactly once. Merge their JSON results
+    /// with `hipaa-scan merge --expect-shards N`.
+    #[arg(long, global = true, value_name = "K/N", value_parser = |s: &str| s.parse::<hipaa_scan::shard::Shard>())]
+    shard: Option<hipaa_scan::shard::Shard>,
+    /// The same as `--shard`, from a 0-based index `I/N` (shard I+1 of N): pass a Kubernetes
+    /// Indexed Job's index as `--job-index $(JOB_COMPLETION_INDEX)/N`.
+    #[arg(long, global = true, value_name = "I/N", conflicts_with = "shard", value_parser = hipaa_scan::shard::Shard::from_job_index)]
+    job_index: Option<hipaa_scan::shard::Shard>,
     #[command(subcommand)]
     live: Option<Live>,
+}
+
+impl EstateArgs {
+    /// `--shard K/N`, or `--job-index I/N` as shard I+1 of N.
+    fn shard(&self) -> Option<hipaa_scan::shard::Shard> {
+        self.shard.or(self.job_index)
+    }
 }
 
 #[derive(Subcommand)]
@@ -170,6 +205,40 @@ struct AwsArgs {
     /// Calls in flight per service.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=256))]
     concurrency: u64,
+    /// Scan every ACTIVE account of the AWS Organization (from the management or a delegated
+    /// administrator account), each through the role given by --assume-role.
+    #[arg(long, requires = "assume_role")]
+    organization: bool,
+    /// The role to assume in each member account: arn:<partition>:iam::<account>:role/NAME.
+    #[arg(long, value_name = "NAME", requires = "organization")]
+    assume_role: Option<String>,
+    /// The external ID the member roles' trust policies require (sts:ExternalId).
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "organization",
+        env = "HIPAA_SCAN_EXTERNAL_ID"
+    )]
+    external_id: Option<String>,
+    /// Only these account IDs (comma-separated or repeated).
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        requires = "organization"
+    )]
+    accounts: Vec<String>,
+    /// Leave these account IDs out (comma-separated or repeated).
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        requires = "organization"
+    )]
+    exclude_accounts: Vec<String>,
+    /// Accounts read at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    account_concurrency: u64,
 }
 
 #[derive(Args)]
@@ -203,6 +272,12 @@ enum Format {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RedactLevel {
+    Tags,
+    Names,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
     Auto,
     Always,
@@ -215,6 +290,17 @@ struct ScanArgs {
     estate: EstateArgs,
     #[command(flatten)]
     policy: PolicyArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+    /// Embed the inventory in the JSON result even when it was read from snapshots, so
+    /// `hipaa-scan merge` can combine the result (live scans always embed it).
+    #[arg(long, global = true)]
+    embed_inventory: bool,
+}
+
+/// How a scan (or a merge) reports and gates.
+#[derive(Args)]
+struct ReportArgs {
     /// Format printed on stdout.
     #[arg(long, global = true, value_enum, default_value = "text")]
     format: Format,
@@ -240,6 +326,11 @@ struct ScanArgs {
     /// The day waivers are judged against (YYYY-MM-DD); default today (UTC).
     #[arg(long, global = true, value_name = "DATE")]
     today: Option<chrono::NaiveDate>,
+    /// What reports leave out besides secrets, tag values and sensitive properties (always):
+    /// `tags` shows resource names; `names` also hides names taken from a tag (an EC2 `Name`
+    /// tag), showing the native id instead.
+    #[arg(long, global = true, value_enum, default_value = "tags")]
+    redact: RedactLevel,
     /// Do not append the job summary to `$GITHUB_STEP_SUMMARY` even when it is set.
     #[arg(long, global = true)]
     no_step_summary: bool,
@@ -367,6 +458,23 @@ fn describe(paths: &[PathBuf]) -> String {
 
 /// Reads the estate: the snapshots, or the live provider. Returns it with a label for reports.
 fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
+    if let Some(shard) = estate.shard() {
+        match &estate.live {
+            None => {
+                return Err(input_error(
+                    "--shard",
+                    format!("--shard {shard} splits a live estate; snapshots are merged whole"),
+                ))
+            }
+            Some(Live::Gcp(_)) | Some(Live::Azure(_)) => {
+                return Err(input_error(
+                    "--shard",
+                    "sharding reads AWS accounts so far (`scan aws --organization ... --shard K/N`); split Google Cloud projects with --project and Azure subscriptions with --subscription".into(),
+                ))
+            }
+            Some(Live::Aws(_)) => {}
+        }
+    }
     match (&estate.live, estate.snapshot.is_empty()) {
         (Some(_), false) => {
             bail!("give either --snapshot or a provider (aws, gcp, azure), not both")
@@ -384,6 +492,19 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 max_attempts: a.max_attempts,
                 concurrency: a.concurrency as usize,
                 call_timeout: std::time::Duration::from_secs(estate.call_timeout),
+                organization: a.organization.then(|| hipaa_scan::aws::Organization {
+                    role_name: a.assume_role.clone().unwrap_or_default(),
+                    external_id: a.external_id.clone().filter(|id| !id.is_empty()),
+                    accounts: a.accounts.iter().map(|s| s.trim().to_string()).collect(),
+                    exclude_accounts: a
+                        .exclude_accounts
+                        .iter()
+                        .map(|s| s.trim().to_string())
+                        .collect(),
+                    account_concurrency: a.account_concurrency as usize,
+                    session_name: None,
+                }),
+                shard: estate.shard(),
             };
             live(
                 Provider::Aws,
@@ -489,6 +610,7 @@ fn print_stdout(s: &str) -> Result<()> {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Merge(args) => merge_results(args),
         Command::Inventory(args) => {
             let (inv, _) = load_estate(&args.estate)?;
             let mut text = serde_json::to_string_pretty(&inv)?;
@@ -545,6 +667,56 @@ fn scan(args: ScanArgs) -> Result<u8> {
         "invalid policies or config",
     )?;
     let (inventory, source) = load_estate(&args.estate)?;
+    let embed = args.embed_inventory || args.estate.live.is_some();
+    report_and_gate(
+        &args.report,
+        &setup,
+        inventory,
+        source,
+        embed.then_some(args.estate.shard()),
+    )
+}
+
+fn merge_results(args: MergeArgs) -> Result<u8> {
+    let setup = input(
+        Setup::load(&args.policy.policies, args.policy.config.as_deref()),
+        "invalid policies or config",
+    )?;
+    let mut texts = Vec::new();
+    for path in &args.results {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {name}"))
+            .map_err(|e| input_error(&name, format!("{e:#}")))?;
+        texts.push((name, text));
+    }
+    let digest = hipaa_scan::merge::policy_digest(&setup);
+    let merged = input(
+        hipaa_scan::merge::merge_results(&texts, &digest, args.expect_shards),
+        "cannot merge the results",
+    )?;
+    drop(texts);
+    if !merged.missing.is_empty() {
+        let names: Vec<String> = merged.missing.iter().map(|s| s.to_string()).collect();
+        eprintln!(
+            "warning: no result for shard{} {}: the merged scan is incomplete",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        );
+    }
+    let source = merged.inventory.source.clone();
+    report_and_gate(&args.report, &setup, merged.inventory, source, Some(None))
+}
+
+/// Judges `inventory`, writes every report and returns the exit code. With `embed`, the JSON
+/// result carries the policy digest, the shard (the inner option) and the inventory, for merge.
+fn report_and_gate(
+    args: &ReportArgs,
+    setup: &Setup,
+    inventory: Inventory,
+    source: String,
+    embed: Option<Option<hipaa_scan::shard::Shard>>,
+) -> Result<u8> {
     let fail_on = args.fail_on.or(setup.config.fail_on).unwrap_or_default();
     let waivers = match &args.waivers {
         Some(path) => input(
@@ -582,13 +754,21 @@ fn scan(args: ScanArgs) -> Result<u8> {
             );
         }
     }
-    let outcome = Outcome::run(&setup, inventory);
-    let scan = outcome.scan(&setup, fail_on, source).with_triage(Triage {
-        waivers,
-        today: args.today,
-        baseline,
-        fail_on_new: args.fail_on_new,
-    });
+    let outcome = Outcome::run(setup, inventory);
+    let info = embed
+        .map(|shard| hipaa_scan::merge::ResultInfo::new(setup, shard, Some(&outcome.inventory)));
+    let scan = outcome
+        .scan(setup, fail_on, source)
+        .with_redact(match args.redact {
+            RedactLevel::Tags => report::Redact::Tags,
+            RedactLevel::Names => report::Redact::Names,
+        })
+        .with_triage(Triage {
+            waivers,
+            today: args.today,
+            baseline,
+            fail_on_new: args.fail_on_new,
+        });
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -598,7 +778,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
     };
     let render = |f: Format, color: bool, w: &mut dyn Write| -> std::io::Result<()> {
         let text = match f {
-            Format::Json => return report::json::write(&scan, w),
+            Format::Json => return report::json::write_with(&scan, info.as_ref(), w),
             Format::Text => report::text::render(&scan, color),
             Format::Sarif => report::sarif::render(&scan),
             Format::Markdown => report::markdown::render(&scan),

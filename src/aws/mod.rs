@@ -18,6 +18,7 @@ mod iam;
 mod in_use;
 mod kms;
 mod logs;
+mod monitoring;
 mod rds;
 mod s3;
 mod secretsmanager;
@@ -35,7 +36,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use crate::collect::Progress;
-use crate::model::{Inventory, Resource};
+use crate::model::{Gap, Inventory, Provider, Resource};
+use crate::shard::Shard;
 use util::{describe, Found, Props};
 
 /// A regional service module: reads one region of the account.
@@ -60,6 +62,10 @@ pub struct AwsOptions {
     pub concurrency: usize,
     /// The longest one call may take, retries included.
     pub call_timeout: Duration,
+    /// Scan every account of the organization through a role in each, instead of one account.
+    pub organization: Option<Organization>,
+    /// Keep only the accounts of this shard (`--shard K/N`).
+    pub shard: Option<Shard>,
 }
 
 impl Default for AwsOptions {
@@ -71,6 +77,39 @@ impl Default for AwsOptions {
             max_attempts: 8,
             concurrency: 16,
             call_timeout: CALL_TIMEOUT,
+            organization: None,
+            shard: None,
+        }
+    }
+}
+
+/// An AWS Organizations scan: from the management (or delegated administrator) account's
+/// credentials, every ACTIVE member account is read through `role_name` in it.
+#[derive(Debug, Clone)]
+pub struct Organization {
+    /// The role to assume in each member account (`arn:<partition>:iam::<account>:role/NAME`).
+    pub role_name: String,
+    /// The `sts:ExternalId` the members' trust policies require, if any.
+    pub external_id: Option<String>,
+    /// Only these account IDs (empty: every ACTIVE account).
+    pub accounts: Vec<String>,
+    /// Leave these account IDs out.
+    pub exclude_accounts: Vec<String>,
+    /// Accounts read at once.
+    pub account_concurrency: usize,
+    /// The STS session name; default `hipaa-scan-<UTC timestamp>`.
+    pub session_name: Option<String>,
+}
+
+impl Default for Organization {
+    fn default() -> Self {
+        Self {
+            role_name: String::new(),
+            external_id: None,
+            accounts: Vec::new(),
+            exclude_accounts: Vec::new(),
+            account_concurrency: 4,
+            session_name: None,
         }
     }
 }
@@ -86,6 +125,12 @@ pub enum AwsError {
     Identity(String),
     #[error("cannot list the account's enabled regions: {0} (name them with --region)")]
     Regions(String),
+    #[error("cannot list the organization's accounts: {0} (run from the management account or a delegated administrator for AWS Organizations, with organizations:ListAccounts allowed)")]
+    Organization(String),
+    #[error("--assume-role `{0}`: not an IAM role name (letters, digits and +=,.@_- , optionally a path like `audit/HipaaScan`)")]
+    RoleName(String),
+    #[error("`{0}` is not an AWS account ID (12 digits)")]
+    AccountId(String),
 }
 
 /// What every service module needs.
@@ -192,8 +237,9 @@ fn credentials_available(profile: Option<&str>) -> bool {
     .any(|v| v.contains("Amazon EC2") || v.to_ascii_lowercase().starts_with("ec2"))
 }
 
-/// Enumerates the account into an inventory.
-pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
+/// Checks the options and loads the base configuration: the standard credential chain, retry
+/// and timeouts, with the home region set.
+async fn base_config(opts: &AwsOptions) -> Result<SdkConfig, AwsError> {
     if let Some(url) = &opts.endpoint_url {
         if !(url.starts_with("https://")
             || (url.starts_with("http://") && crate::net::is_loopback_url(url)))
@@ -228,12 +274,12 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         .map(|r| r.to_string())
         .or_else(|| opts.regions.first().cloned())
         .unwrap_or_else(|| "us-east-1".to_string());
-    let base = loaded
-        .to_builder()
-        .region(Region::new(home_region.clone()))
-        .build();
+    Ok(loaded.to_builder().region(Region::new(home_region)).build())
+}
 
-    let sts = aws_sdk_sts::Client::new(&base);
+/// The account and partition the credentials of `conf` belong to.
+async fn identify(conf: &SdkConfig) -> Result<(String, String), AwsError> {
+    let sts = aws_sdk_sts::Client::new(conf);
     let identity = sts
         .get_caller_identity()
         .send()
@@ -243,7 +289,45 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
         .account()
         .ok_or_else(|| AwsError::Identity("sts:GetCallerIdentity returned no account".into()))?
         .to_string();
+    let partition = identity
+        .arn()
+        .and_then(|arn| arn.split(':').nth(1))
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+        .to_string();
+    Ok((account, partition))
+}
 
+/// Enumerates the account (or, with [`AwsOptions::organization`], every account of the
+/// organization) into an inventory.
+pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
+    let base = base_config(opts).await?;
+    if let Some(org) = &opts.organization {
+        return collect_organization(opts, org, base).await;
+    }
+    let (account, _) = identify(&base).await?;
+    if let Some(shard) = opts.shard.filter(|s| !s.contains(&account)) {
+        // This job's share of a one-account estate is empty; another shard reads it.
+        return Ok(Inventory::new(
+            chrono::Utc::now(),
+            format!("aws account {account} (not in shard {shard})"),
+        ));
+    }
+    collect_account(opts, base, &account).await
+}
+
+/// Reads one account with the credentials of `base` (whose region is the home region):
+/// its regions, then every service module.
+pub async fn collect_account(
+    opts: &AwsOptions,
+    base: SdkConfig,
+    account: &str,
+) -> Result<Inventory, AwsError> {
+    let account = account.to_string();
+    let home_region = base
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".to_string());
     let explicit_regions = !opts.regions.is_empty();
     let mut regions = if explicit_regions {
         opts.regions.clone()
@@ -399,6 +483,12 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     for f in regional_found {
         found.extend(f);
     }
+    // Account-wide facts derived from every region's trails: log-in monitoring, and which
+    // buckets S3 data events cover.
+    found
+        .resources
+        .push(cloudtrail::monitoring_resource(&account, &trails));
+    cloudtrail::mark_data_events(&mut found.resources, &trails);
     let mut account_wide_logging = false;
     let mut trail_failures = Vec::new();
     for t in trails {
@@ -438,6 +528,209 @@ pub async fn collect(opts: &AwsOptions) -> Result<Inventory, AwsError> {
     inv.gaps = found.gaps;
     inv.resources
         .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    Ok(inv)
+}
+
+/// Whether `name` can be an IAM role name, with an optional path (`audit/HipaaScan`).
+fn valid_role_name(name: &str) -> bool {
+    let last = name.rsplit('/').next().unwrap_or_default();
+    !last.is_empty()
+        && last.len() <= 64
+        && name.len() <= 512
+        && !name.starts_with('/')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+}
+
+fn valid_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Every ACTIVE account of the organization (`organizations:ListAccounts`, every page).
+async fn active_accounts(conf: &SdkConfig) -> Result<Vec<String>, AwsError> {
+    let client = aws_sdk_organizations::Client::new(conf);
+    let mut accounts = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_accounts()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::Organization(describe("organizations:ListAccounts", &e)))?;
+        for a in page.accounts() {
+            let active = match a.state() {
+                Some(state) => state.as_str() == "ACTIVE",
+                // Older answers carry only the deprecated `Status`.
+                #[allow(deprecated)]
+                None => a.status().is_some_and(|s| s.as_str() == "ACTIVE"),
+            };
+            if let (true, Some(id)) = (active, a.id()) {
+                accounts.push(id.to_string());
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    accounts.sort();
+    accounts.dedup();
+    Ok(accounts)
+}
+
+/// A gap over every AWS kind of one account.
+fn account_gap(account: &str, reason: String) -> Gap {
+    Gap {
+        provider: Provider::Aws,
+        account: account.to_string(),
+        region: None,
+        kinds: vec!["aws.*".to_string()],
+        reason,
+    }
+}
+
+/// The credentials for one member account: the role in it, assumed from `base`'s credentials
+/// through aws-config's `AssumeRoleProvider`, which assumes the role again before the
+/// credentials expire, so a long scan of the account keeps working. The role is assumed up
+/// front so a denial is known before any service is read.
+async fn member_config(
+    base: &SdkConfig,
+    role_arn: &str,
+    org: &Organization,
+    session_name: &str,
+) -> Result<SdkConfig, String> {
+    use aws_config::sts::AssumeRoleProvider;
+    use aws_sdk_sts::config::SharedCredentialsProvider;
+
+    let mut builder = AssumeRoleProvider::builder(role_arn)
+        .session_name(session_name)
+        .configure(base);
+    if let Some(id) = &org.external_id {
+        builder = builder.external_id(id);
+    }
+    // Assumed once here so a denial is reported with STS's own code and message.
+    let sts = aws_sdk_sts::Client::new(base);
+    let mut probe = sts
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name(session_name);
+    if let Some(id) = &org.external_id {
+        probe = probe.external_id(id);
+    }
+    if let Err(e) = probe.send().await {
+        return Err(format!(
+            "{} (role {role_arn})",
+            describe("sts:AssumeRole", &e)
+        ));
+    }
+    let provider = builder.build().await;
+    Ok(base
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build())
+}
+
+/// Reads every selected account of the organization, at most `account_concurrency` at a time,
+/// and merges their inventories. The account whose credentials the scan holds (the management
+/// or delegated administrator account) is read with them; every other through its role. An
+/// account that cannot be read is a gap over `aws.*` there, and the others go on.
+async fn collect_organization(
+    opts: &AwsOptions,
+    org: &Organization,
+    base: SdkConfig,
+) -> Result<Inventory, AwsError> {
+    if !valid_role_name(&org.role_name) {
+        return Err(AwsError::RoleName(org.role_name.clone()));
+    }
+    for id in org.accounts.iter().chain(&org.exclude_accounts) {
+        if !valid_account_id(id) {
+            return Err(AwsError::AccountId(id.clone()));
+        }
+    }
+    let (caller, partition) = identify(&base).await?;
+    let active = active_accounts(&base).await?;
+    let mut selected: Vec<(String, Option<String>)> = if org.accounts.is_empty() {
+        active.iter().map(|a| (a.clone(), None)).collect()
+    } else {
+        org.accounts
+            .iter()
+            .map(|a| {
+                let missing = (!active.contains(a)).then(|| {
+                    format!("account {a} is not an ACTIVE account of the organization (organizations:ListAccounts); it was named in --accounts and could not be read")
+                });
+                (a.clone(), missing)
+            })
+            .collect()
+    };
+    selected.sort();
+    selected.dedup_by(|a, b| a.0 == b.0);
+    selected.retain(|(a, _)| !org.exclude_accounts.contains(a));
+    if let Some(shard) = opts.shard {
+        selected.retain(|(a, _)| shard.contains(a));
+    }
+    let session_name = org.session_name.clone().unwrap_or_else(|| {
+        chrono::Utc::now()
+            .format("hipaa-scan-%Y%m%dT%H%M%SZ")
+            .to_string()
+    });
+    let ids: Vec<String> = selected.iter().map(|(a, _)| a.clone()).collect();
+    let opts_arc = Arc::new(opts.clone());
+    let org_arc = Arc::new(org.clone());
+    let base_arc = Arc::new(base);
+    let read = util::bounded(selected, org.account_concurrency.max(1), {
+        let caller = caller.clone();
+        move |(account, missing)| {
+            let (opts, org, base, caller) = (
+                opts_arc.clone(),
+                org_arc.clone(),
+                base_arc.clone(),
+                caller.clone(),
+            );
+            let role_arn = format!("arn:{partition}:iam::{account}:role/{}", org.role_name);
+            let session_name = session_name.clone();
+            async move {
+                if let Some(why) = missing {
+                    return Err(account_gap(&account, why));
+                }
+                let conf = if account == caller {
+                    (*base).clone()
+                } else {
+                    member_config(&base, &role_arn, &org, &session_name)
+                        .await
+                        .map_err(|why| account_gap(&account, why))?
+                };
+                collect_account(&opts, conf, &account)
+                    .await
+                    .map_err(|e| account_gap(&account, format!("account {account}: {e}")))
+            }
+        }
+    })
+    .await;
+    let mut inv = Inventory::new(
+        chrono::Utc::now(),
+        format!(
+            "aws organization via account {caller}: {} account{}{}",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" },
+            opts.shard
+                .map(|s| format!(" (shard {s})"))
+                .unwrap_or_default()
+        ),
+    );
+    for r in read {
+        match r {
+            Ok(one) => {
+                inv.collected_at = inv.collected_at.min(one.collected_at);
+                inv.resources.extend(one.resources);
+                inv.gaps.extend(one.gaps);
+            }
+            Err(gap) => inv.gaps.push(gap),
+        }
+    }
+    inv.resources
+        .sort_by(|a, b| (&a.account, &a.kind, &a.id).cmp(&(&b.account, &b.kind, &b.id)));
     Ok(inv)
 }
 

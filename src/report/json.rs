@@ -28,7 +28,13 @@ struct Document<'s, 'a> {
     waivers: Json,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<Json>,
+    /// Policy digest, shard and accounts, for `hipaa-scan merge`.
+    #[serde(flatten)]
+    merge: Option<&'s crate::merge::ResultInfo<'s>>,
     verdicts: Verdicts<'s, 'a>,
+    /// The inventory the verdicts were computed from, for `hipaa-scan merge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inventory: Option<&'s crate::model::Inventory>,
 }
 
 struct Verdicts<'s, 'a>(&'s Scan<'a>);
@@ -124,6 +130,16 @@ fn waiver_json(w: &crate::waiver::Waiver, expired: Option<bool>) -> Json {
 
 /// Writes the results document to `w`.
 pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    write_with(scan, None, w)
+}
+
+/// Writes the results document to `w`, with what `hipaa-scan merge` needs when `merge` is given
+/// (policy digest, shard, accounts and, when the info holds it, the inventory).
+pub fn write_with(
+    scan: &Scan<'_>,
+    merge: Option<&crate::merge::ResultInfo<'_>>,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let c = scan.counts();
     let by_sev: Map<String, Json> = c
         .fail_by_severity
@@ -148,6 +164,7 @@ pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         summary: json!({
             "resources": scan.inventory.resources.len(),
             "resources_in_scope": scan.resources_in_scope(),
+            "scope_untagged": scan.untagged.as_str(),
             "policies": scan.policies.len(),
             "pass": c.pass,
             "fail": c.fail,
@@ -183,7 +200,9 @@ pub fn write(scan: &Scan<'_>, w: &mut dyn Write) -> std::io::Result<()> {
                 })).collect::<Vec<_>>(),
             })
         }),
+        merge,
         verdicts: Verdicts(scan),
+        inventory: merge.and_then(|m| m.inventory),
     };
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
     serde_json::to_writer_pretty(&mut buf, &doc)?;
