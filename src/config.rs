@@ -64,6 +64,27 @@ pub struct ScopeConfig {
     pub tag_values: Vec<String>,
     /// Accounts, projects or subscriptions whose every resource is in scope.
     pub accounts: Vec<String>,
+    /// A resource that carries none of `tag_keys`: `out` of scope (the default) or `in` scope
+    /// (for estates where classification tags are not yet trusted).
+    pub untagged: Untagged,
+}
+
+/// Where a resource without a classification tag stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Untagged {
+    In,
+    #[default]
+    Out,
+}
+
+impl Untagged {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Untagged::In => "in",
+            Untagged::Out => "out",
+        }
+    }
 }
 
 impl Default for ScopeConfig {
@@ -80,6 +101,7 @@ impl Default for ScopeConfig {
             ]),
             tag_values: s(&["phi", "ephi", "true", "yes"]),
             accounts: Vec::new(),
+            untagged: Untagged::Out,
         }
     }
 }
@@ -88,7 +110,12 @@ impl ScopeConfig {
     /// In ePHI scope: in a scoped account, tagged as such, or with tags that could not be read
     /// (scope fails closed: an unknown classification is treated as ePHI).
     pub fn in_scope(&self, r: &Resource) -> bool {
+        let classified = r
+            .tags
+            .keys()
+            .any(|k| self.tag_keys.iter().any(|key| key.eq_ignore_ascii_case(k)));
         r.unknown.contains_key("tags")
+            || (self.untagged == Untagged::In && !classified)
             || self.accounts.iter().any(|a| a == &r.account)
             || r.tags.iter().any(|(k, v)| {
                 self.tag_keys.iter().any(|key| key.eq_ignore_ascii_case(k))
@@ -127,6 +154,22 @@ struct RawConfig {
     scope: ScopeConfig,
     #[serde(default)]
     policies: BTreeMap<String, Spanned<PolicyOverride>>,
+    #[serde(default)]
+    agreements: BTreeMap<crate::model::Provider, Agreement>,
+}
+
+/// A Business Associate Agreement the organization has with a provider, as recorded by a
+/// person: the map shows it, and without it says "not verified".
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// Where the signed agreement is kept or how it was accepted (AWS Artifact, a contract id).
+    pub reference: String,
+    /// When it took effect, `YYYY-MM-DD`.
+    pub effective: chrono::NaiveDate,
+    /// What it covers (an organization, billing accounts, a tenant), in the provider's terms.
+    #[serde(default)]
+    pub covers: Option<String>,
 }
 
 /// A parsed config file.
@@ -137,6 +180,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub scope: ScopeConfig,
     pub policies: BTreeMap<String, Spanned<PolicyOverride>>,
+    /// Recorded BAAs per provider.
+    pub agreements: BTreeMap<crate::model::Provider, Agreement>,
 }
 
 impl Config {
@@ -177,6 +222,7 @@ impl Config {
             fail_on,
             scope: raw.scope,
             policies: raw.policies,
+            agreements: raw.agreements,
         })
     }
 }
@@ -206,5 +252,26 @@ mod tests {
         assert!(scope.in_scope(&r));
         r.tags.insert("Data-Classification".into(), "public".into());
         assert!(!scope.in_scope(&r));
+    }
+
+    #[test]
+    fn untagged_resources_and_unreadable_tags() {
+        let mut r: Resource = serde_json::from_str(
+            r#"{"provider":"aws","kind":"aws.s3.bucket","id":"a","account":"1","region":"r","name":"n"}"#,
+        )
+        .unwrap();
+        let out = ScopeConfig::default();
+        let inside = Config::parse("scope:\n  untagged: in\n", "c.yaml")
+            .unwrap()
+            .scope;
+        assert!(!out.in_scope(&r));
+        assert!(inside.in_scope(&r), "untagged: in");
+        r.tags.insert("phi".into(), "no".into());
+        assert!(!inside.in_scope(&r), "classified as not ePHI");
+        r.tags.clear();
+        r.unknown
+            .insert("tags".into(), "s3:GetBucketTagging: AccessDenied".into());
+        assert!(out.in_scope(&r), "unreadable tags fail closed");
+        assert!(Config::parse("scope:\n  untagged: maybe\n", "c.yaml").is_err());
     }
 }

@@ -234,7 +234,33 @@ fn decide(
                 unknown_reason(r, &key).unwrap_or_else(|| format!("property `{key}` is missing")),
             ))
         }
-        Err(e) => Err(Arc::from(format!("the {what} could not be evaluated: {e}"))),
+        Err(e) => Err(Arc::from(format!(
+            "the {what} could not be evaluated: {}",
+            cel_error_kind(&e)
+        ))),
+    }
+}
+
+/// The kind of a CEL error, without the values it carries (a tag value or a property could
+/// otherwise reach a "not evaluated" reason): `ValuesNotComparable`, `UnexpectedType`, ...
+fn cel_error_kind(e: &ExecutionError) -> String {
+    let debug = format!("{e:?}");
+    let kind: String = debug
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let words: Vec<String> = kind.chars().fold(Vec::<String>::new(), |mut w, c| {
+        if c.is_ascii_uppercase() || w.is_empty() {
+            w.push(c.to_ascii_lowercase().to_string());
+        } else if let Some(last) = w.last_mut() {
+            last.push(c);
+        }
+        w
+    });
+    if words.is_empty() {
+        "a CEL error".into()
+    } else {
+        format!("{} (CEL)", words.join(" "))
     }
 }
 

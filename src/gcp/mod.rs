@@ -139,11 +139,32 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         move |p| {
             let ctx = ctx.clone();
             async move {
+                // Each service is read as a task of its own: a panic there is a gap for that
+                // service in this project, and the rest goes on.
+                let service = |name: &'static str| {
+                    let ctx = ctx.clone();
+                    let p = p.clone();
+                    async move {
+                        let read = {
+                            let ctx = ctx.clone();
+                            let p = p.clone();
+                            async move {
+                                match name {
+                                    "storage" => storage::collect(&ctx, &p).await,
+                                    "sql" => sql::collect(&ctx, &p).await,
+                                    _ => kms::collect(&ctx, &p).await,
+                                }
+                            }
+                        };
+                        crate::collect::isolated(read, crate::model::Provider::Gcp, name, &p, None)
+                            .await
+                    }
+                };
                 let ((proj, logged), mut buckets, sql, kms) = tokio::join!(
                     project::collect(&ctx, &p),
-                    storage::collect(&ctx, &p),
-                    sql::collect(&ctx, &p),
-                    kms::collect(&ctx, &p),
+                    service("storage"),
+                    service("sql"),
+                    service("kms"),
                 );
                 // Bucket logging counts the project's effective Data Access audit logs too.
                 for b in &mut buckets.resources {

@@ -12,6 +12,7 @@ use crate::baa::{BaaStatus, InheritanceMap, ServiceMap, ServiceModel};
 pub fn render_json(map: &InheritanceMap) -> String {
     let doc = json!({
         "tool": {"name": "hipaa-scan", "version": env!("CARGO_PKG_VERSION")},
+        "about": map.about,
         "sources": map.sources,
         "safeguard_sources": map.safeguard_sources,
         "services": map.services,
@@ -88,6 +89,52 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
          who carries it, why, and what the customer must do. A service that is not on its provider's \
          BAA list inherits nothing: ePHI is not permitted there.\n"
     );
+    let a = &map.about;
+    let _ = writeln!(
+        o,
+        "Estate: {} (read {}), by hipaa-scan {}. Resources in ePHI scope on services not on a BAA \
+         list: **{}** (must be 0).\n",
+        escape(&a.source),
+        a.collected_at,
+        a.tool_version,
+        a.ephi_outside_baa
+    );
+    let _ = writeln!(o, "## Business Associate Agreements\n");
+    let _ = writeln!(
+        o,
+        "| Provider | Status | Reference | Effective | Covers |\n|---|---|---|---|---|"
+    );
+    for ag in &a.agreements {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            ag.provider,
+            if ag.status == "recorded" {
+                "recorded in the configuration"
+            } else {
+                "**not verified**: record it under `agreements:` in the configuration"
+            },
+            ag.reference.as_deref().map_or_else(|| "—".into(), escape),
+            ag.effective.as_deref().unwrap_or("—"),
+            ag.covers.as_deref().map_or_else(|| "—".into(), escape),
+        );
+    }
+    let _ = writeln!(o, "\n## Scope of this map\n");
+    if a.not_enumerated.is_empty() {
+        let _ = writeln!(
+            o,
+            "Every service the scan reads was enumerated; the services below are all that were found.\n"
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "Not enumerated (services in use there are unknown, not absent):\n"
+        );
+        for g in &a.not_enumerated {
+            let _ = writeln!(o, "- {}", escape(g));
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(o, "## Services in use\n");
     let _ = writeln!(
         o,
@@ -109,17 +156,6 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
             s.resources_in_scope
         );
     }
-    let outside_in_scope: usize = map
-        .services
-        .iter()
-        .filter(|s| !s.eligible)
-        .map(|s| s.resources_in_scope)
-        .sum();
-    let _ = writeln!(
-        o,
-        "\nResources in ePHI scope on services not on a BAA list: **{outside_in_scope}** (must be 0).\n"
-    );
-
     let _ = writeln!(o, "## Who carries each safeguard\n");
     let _ = writeln!(
         o,

@@ -28,11 +28,12 @@ pub fn render(scan: &Scan<'_>) -> String {
     );
     let _ = writeln!(
         o,
-        "Scanned {} (collected {}): {} resources, {} in ePHI scope, {} policies. The scan was {}.\n",
+        "Scanned {} (collected {}): {} resources, {} in ePHI scope ({}), {} policies. The scan was {}.\n",
         scan.source,
         scan.inventory.collected_at.format("%Y-%m-%d %H:%M UTC"),
         scan.inventory.resources.len(),
         scan.resources_in_scope(),
+        scan.scope_rule(),
         scan.policies.len(),
         if scan.complete() { "complete" } else { "**incomplete**" }
     );

@@ -47,6 +47,20 @@ pub struct Scan<'a> {
     ranks: OnceLock<Vec<u32>>,
     triage: Triage,
     annotations: OnceLock<Annotations>,
+    redact: Redact,
+    /// Where resources without a classification tag were put (`scope.untagged`).
+    pub untagged: crate::config::Untagged,
+}
+
+/// What reports leave out, beyond secrets, tag values and sensitive properties (always).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Redact {
+    /// Tag values and sensitive property values are redacted; resource names are shown.
+    #[default]
+    Tags,
+    /// Also resource names taken from a tag (an EC2 `Name` tag, a label): shown as the native
+    /// id's last segment instead.
+    Names,
 }
 
 /// Waivers and baseline applied to a scan.
@@ -169,10 +183,37 @@ impl<'a> Scan<'a> {
             ranks: OnceLock::new(),
             triage: Triage::default(),
             annotations: OnceLock::new(),
+            redact: Redact::default(),
+            untagged: crate::config::Untagged::default(),
         }
     }
 
     /// Applies waivers and a baseline.
+    /// Records the scope rule for untagged resources, which every report states.
+    pub fn with_untagged(mut self, untagged: crate::config::Untagged) -> Self {
+        self.untagged = untagged;
+        self
+    }
+
+    /// How the scope was decided, in a sentence for reports.
+    pub fn scope_rule(&self) -> &'static str {
+        match self.untagged {
+            crate::config::Untagged::Out => {
+                "untagged resources are out of ePHI scope; unreadable tags are in"
+            }
+            crate::config::Untagged::In => {
+                "untagged resources are in ePHI scope, as are unreadable tags"
+            }
+        }
+    }
+
+    /// Sets what reports leave out; see [`Redact`].
+    pub fn with_redact(mut self, redact: Redact) -> Self {
+        self.redact = redact;
+        self.targets = OnceLock::new();
+        self
+    }
+
     pub fn with_triage(mut self, triage: Triage) -> Self {
         self.triage = triage;
         self.annotations = OnceLock::new();
@@ -495,14 +536,21 @@ impl<'a> Scan<'a> {
         match t {
             Target::Resource(i) => {
                 let r = &self.inventory.resources[i as usize];
-                let last = if r.name.is_empty() { &r.id } else { &r.name };
+                // A name that is a tag's value is as sensitive as the tag.
+                let name = if self.redact == Redact::Names && r.tags.values().any(|v| v == &r.name)
+                {
+                    r.id.rsplit(['/', ':']).next().unwrap_or(&r.id).to_string()
+                } else {
+                    r.name.clone()
+                };
+                let last = if name.is_empty() { &r.id } else { &name };
                 TargetInfo {
                     provider: r.provider,
                     account: r.account.clone(),
                     region: r.region.clone(),
                     kind: r.kind.clone(),
                     id: r.id.clone(),
-                    name: r.name.clone(),
+                    name: name.clone(),
                     in_scope: self.evaluation.in_scope[i as usize],
                     uri: [
                         r.provider.as_str(),
@@ -580,7 +628,7 @@ impl<'a> Scan<'a> {
                 "in_scope" => Json::Bool(self.evaluation.in_scope[i as usize]),
                 "hipaa_eligible" => Json::Bool(self.evaluation.eligible[i as usize]),
                 "id" => Json::String(r.id.clone()),
-                "name" => Json::String(r.name.clone()),
+                "name" => Json::String(self.target(v.target).name.clone()),
                 "kind" => Json::String(r.kind.clone()),
                 "provider" => Json::String(r.provider.to_string()),
                 "service" => Json::String(r.service().to_string()),

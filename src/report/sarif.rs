@@ -227,6 +227,11 @@ fn result(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
 fn not_applicable(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
     let p = scan.policy(v);
     let t = scan.target(v.target);
+    let mut props = BTreeMap::new();
+    props.insert("resource".into(), json!(t.id));
+    props.insert("kind".into(), json!(t.kind));
+    props.insert("account".into(), json!(t.account));
+    props.insert("region".into(), json!(t.region));
     SarifResult::builder()
         .rule_id(p.id.clone())
         .rule_index(v.policy as i64)
@@ -237,6 +242,14 @@ fn not_applicable(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
             p.title, t.kind, t.name
         )))
         .locations(vec![location(&t)])
+        .partial_fingerprints(BTreeMap::from([(
+            "primaryLocationLineHash".to_string(),
+            fingerprint(&p.id, &t.id),
+        )]))
+        .properties(PropertyBag {
+            tags: None,
+            additional_properties: props,
+        })
         .build()
 }
 

@@ -57,10 +57,11 @@ pub fn render(scan: &Scan<'_>, color: bool) -> String {
     );
     let _ = writeln!(
         o,
-        "Collected {}. {} resources ({} in ePHI scope), {} policies, {} verdicts.",
+        "Collected {}. {} resources ({} in ePHI scope: {}), {} policies, {} verdicts.",
         scan.inventory.collected_at.format("%Y-%m-%d %H:%M UTC"),
         scan.inventory.resources.len(),
         scan.resources_in_scope(),
+        scan.scope_rule(),
         scan.policies.len(),
         scan.evaluation.verdicts.len()
     );
