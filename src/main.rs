@@ -506,10 +506,16 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 }),
                 shard: estate.shard(),
             };
+            let overrides: Vec<String> = a
+                .endpoint_url
+                .iter()
+                .map(|u| format!("--endpoint-url {u}"))
+                .collect();
             live(
                 Provider::Aws,
                 "cannot scan AWS",
                 estate.timeout,
+                &overrides,
                 hipaa_scan::aws::collect(&opts),
             )
         }
@@ -524,10 +530,22 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 concurrency: g.concurrency as usize,
                 call_timeout: std::time::Duration::from_secs(estate.call_timeout),
             };
+            let mut overrides: Vec<String> = g
+                .endpoints
+                .iter()
+                .map(|e| format!("--endpoint {e}"))
+                .collect();
+            if let Some(host) = std::env::var("STORAGE_EMULATOR_HOST")
+                .ok()
+                .filter(|h| !h.trim().is_empty())
+            {
+                overrides.push(format!("STORAGE_EMULATOR_HOST={host}"));
+            }
             live(
                 Provider::Gcp,
                 "cannot scan Google Cloud",
                 estate.timeout,
+                &overrides,
                 hipaa_scan::gcp::collect(&opts),
             )
         }
@@ -541,10 +559,21 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 concurrency: a.concurrency as usize,
                 call_timeout: std::time::Duration::from_secs(estate.call_timeout),
             };
+            let mut overrides = Vec::new();
+            if a.arm_endpoint != "https://management.azure.com" {
+                overrides.push(format!("--arm-endpoint {}", a.arm_endpoint));
+            }
+            if a.graph_endpoint != "https://graph.microsoft.com" {
+                overrides.push(format!("--graph-endpoint {}", a.graph_endpoint));
+            }
+            if let Ok(host) = std::env::var("AZURE_AUTHORITY_HOST") {
+                overrides.push(format!("AZURE_AUTHORITY_HOST={host}"));
+            }
             live(
                 Provider::Azure,
                 "cannot scan Azure",
                 estate.timeout,
+                &overrides,
                 hipaa_scan::azure::collect(&opts),
             )
         }
@@ -559,11 +588,13 @@ fn input_error(source: &str, message: String) -> anyhow::Error {
 
 /// Runs a live adapter to completion; a failure to start (no credentials, bad endpoint) is an
 /// input error (exit 2). Past `timeout_secs`, the estate is one gap over every kind of the
-/// provider: every check is not evaluated (exit 3), and every output is still written.
+/// provider: every check is not evaluated (exit 3), and every output is still written. The
+/// endpoint overrides in effect are named in the inventory's source, which every report shows.
 fn live<E: std::fmt::Display>(
     provider: Provider,
     context: &'static str,
     timeout_secs: u64,
+    overrides: &[String],
     fut: impl std::future::Future<Output = std::result::Result<Inventory, E>>,
 ) -> Result<(Inventory, String)> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -595,6 +626,14 @@ fn live<E: std::fmt::Display>(
             inv
         }
     };
+    let mut inv = inv;
+    if !overrides.is_empty() {
+        inv.source = format!(
+            "{} [endpoint overrides: {}]",
+            inv.source,
+            overrides.join(", ")
+        );
+    }
     let label = inv.source.clone();
     Ok((inv, label))
 }

@@ -287,6 +287,14 @@ async fn look_alikes_get_exact_verdicts() {
     seed_trail(&conf).await;
     seed_services_in_use(&conf).await;
     let (_, result) = scan(&moto, "testing", "testing", &["--fail-on", "none"]);
+    assert!(
+        result["source"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("endpoint overrides: --endpoint-url {}", moto.url)),
+        "every report names the endpoint override: {}",
+        result["source"]
+    );
 
     let in_use = verdicts(
         &result,
