@@ -634,6 +634,19 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-s3-tls-only", "plain", "fail"),
         ("aws-s3-tls-only", "sse-s3", "fail"),
         ("aws-s3-tls-only", "trail-logs", "fail"),
+        // moto's ListAccessPoints answer has a shape the SDK refuses: not evaluated, never a pass.
+        (
+            "aws-s3-access-points-not-public",
+            "phi-kms",
+            "not_evaluated",
+        ),
+        ("aws-s3-access-points-not-public", "plain", "not_evaluated"),
+        ("aws-s3-access-points-not-public", "sse-s3", "not_evaluated"),
+        (
+            "aws-s3-access-points-not-public",
+            "trail-logs",
+            "not_evaluated",
+        ),
         ("aws-iam-user-console-mfa", "alice", "pass"),
         ("aws-iam-user-console-mfa", "bob", "fail"),
         ("aws-iam-user-console-mfa", "svc", "pass"),

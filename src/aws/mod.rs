@@ -184,6 +184,16 @@ impl Ctx {
         aws_sdk_s3control::Client::from_conf(b.build())
     }
 
+    /// S3 Control in one region (access points are regional).
+    pub fn s3control_in(&self, region: &str) -> aws_sdk_s3control::Client {
+        let conf = self.config_for(region);
+        let mut b = aws_sdk_s3control::config::Builder::from(&conf);
+        if let Some(url) = &self.endpoint_url {
+            b = b.endpoint_resolver(FixedEndpoint(url.clone()));
+        }
+        aws_sdk_s3control::Client::from_conf(b.build())
+    }
+
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.config_for(region))
             .force_path_style(self.path_style)

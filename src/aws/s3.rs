@@ -65,8 +65,24 @@ pub async fn collect(ctx: &Ctx) -> (Found, Result<Value, String>) {
         }
     })
     .await;
-    let account_pab = account_public_access_block(ctx).await;
+    let (account_pab, access_points) =
+        tokio::join!(account_public_access_block(ctx), public_access_points(ctx));
     for mut r in results.into_iter().flatten() {
+        // Access points grant object access of their own: a public one exposes the bucket.
+        match &access_points {
+            Ok(public) => {
+                let names: Vec<&str> = public
+                    .iter()
+                    .filter(|(bucket, _)| *bucket == r.name)
+                    .map(|(_, ap)| ap.as_str())
+                    .collect();
+                r.properties
+                    .insert("access_points_public".into(), json!(names));
+            }
+            Err(why) => {
+                r.unknown.insert("access_points_public".into(), why.clone());
+            }
+        }
         match &account_pab {
             Ok(v) => {
                 r.properties
@@ -105,6 +121,63 @@ async fn account_public_access_block(ctx: &Ctx) -> Result<Value, String> {
         Err(e) if code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok(Value::Null),
         Err(e) => Err(describe("s3:GetAccountPublicAccessBlock", &e)),
     }
+}
+
+/// The account's access points that are public, as (bucket, access point name), in every region
+/// the scan reads: an access point open to the internet (not `VPC` origin) whose policy is
+/// public by S3's definition (the same reading as bucket policies). An access point whose
+/// policy cannot be read makes the answer unknown, never "not public".
+async fn public_access_points(ctx: &Ctx) -> Result<Vec<(String, String)>, String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut public = Vec::new();
+    for region in &ctx.regions {
+        let client = ctx.s3control_in(region);
+        let mut token: Option<String> = None;
+        loop {
+            let out = client
+                .list_access_points()
+                .account_id(&ctx.account)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| describe("s3:ListAccessPoints", &e))?;
+            for ap in out.access_point_list() {
+                let key = ap
+                    .access_point_arn()
+                    .map_or_else(|| format!("{region}/{}", ap.name()), str::to_string);
+                if !seen.insert(key) || ap.network_origin().as_str() == "VPC" {
+                    continue;
+                }
+                let policy = match client
+                    .get_access_point_policy()
+                    .account_id(&ctx.account)
+                    .name(ap.name())
+                    .send()
+                    .await
+                {
+                    Ok(p) => p.policy().map(str::to_string),
+                    Err(e) if code(&e) == Some("NoSuchAccessPointPolicy") => None,
+                    Err(e) => return Err(describe("s3:GetAccessPointPolicy", &e)),
+                };
+                if let Some(text) = policy {
+                    let doc = iam_doc::parse(&text).map_err(|why| {
+                        format!("s3:GetAccessPointPolicy: access point {}: {why}", ap.name())
+                    })?;
+                    if doc.is_public() {
+                        public.push((ap.bucket().to_string(), ap.name().to_string()));
+                    }
+                }
+            }
+            match out.next_token().filter(|t| !t.is_empty()) {
+                Some(t) if token.as_deref() == Some(t) => {
+                    return Err("s3:ListAccessPoints: the next token repeats".into())
+                }
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+    }
+    Ok(public)
 }
 
 async fn location(client: &Client, name: &str) -> Result<String, ()> {

@@ -270,6 +270,11 @@ pub const KINDS: &[KindSpec] = &[
                 BOOL,
                 "The bucket policy is public by S3's definition: a statement allows everyone (`*`, `AWS: *`, a wildcard principal, or `NotPrincipal`) without a condition that pins the caller to fixed values of a source or principal key, or `aws:SourceIp` to ranges that are not the internet; or S3's own `GetBucketPolicyStatus` says `IsPublic`.",
             ),
+            p(
+                "access_points_public",
+                STR_LIST,
+                "Access points of the bucket that are open to the internet (not `VPC` origin) with a policy that is public by S3's definition.",
+            ),
             opt(
                 "policy_status_public",
                 BOOL,
