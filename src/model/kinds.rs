@@ -671,7 +671,11 @@ pub const KINDS: &[KindSpec] = &[
         native_id: "file system ARN",
         props: &[
             p("encrypted", BOOL, "Encrypted at rest."),
-            p("backup_enabled", BOOL, "Automatic backups are on (backup policy `ENABLED`)."),
+            p(
+                "backup_enabled",
+                BOOL,
+                "Backed up: automatic backups on (backup policy `ENABLED`), or an AWS Backup plan's resource selection takes the file system (by ARN pattern, not excluded, and its tag conditions met).",
+            ),
         ],
     },
     KindSpec {
