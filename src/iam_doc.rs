@@ -290,7 +290,7 @@ fn pins_caller(c: &Condition) -> bool {
         else {
             return false;
         };
-        return !net::open_to_internet(&nets, net::DEFAULT_MAX_PREFIX);
+        return !net::open_to_internet(&nets, net::max_prefix());
     }
     if !PINNING_KEYS.contains(&key.as_str()) || kind == "ip" {
         return false;

@@ -108,6 +108,10 @@ struct EstateArgs {
     /// reported as timed out and its checks as not evaluated.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     call_timeout: u64,
+    /// A source range broader than this prefix length counts as the internet (security groups,
+    /// NACLs, Cloud SQL authorized networks, Azure SQL firewalls, `aws:SourceIp` conditions).
+    #[arg(long, global = true, value_name = "BITS", default_value_t = 8, value_parser = clap::value_parser!(u8).range(1..=32))]
+    open_prefix: u8,
     /// Read only shard K of N (1-based): the accounts whose stable hash (SHA-256 of the ID)
     /// falls in slot K, so N jobs cover the estate exactly once. Merge their JSON results
     /// with `hipaa-scan merge --expect-shards N`.
@@ -458,6 +462,7 @@ fn describe(paths: &[PathBuf]) -> String {
 
 /// Reads the estate: the snapshots, or the live provider. Returns it with a label for reports.
 fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
+    hipaa_scan::net::set_max_prefix(estate.open_prefix);
     if let Some(shard) = estate.shard() {
         match &estate.live {
             None => {

@@ -13,6 +13,20 @@ use ipnet::{IpNet, Ipv4Net, Ipv4Subnets, Ipv6Net};
 /// The default: a source broader than a `/8` is treated as the internet.
 pub const DEFAULT_MAX_PREFIX: u8 = 8;
 
+static MAX_PREFIX: std::sync::atomic::AtomicU8 =
+    std::sync::atomic::AtomicU8::new(DEFAULT_MAX_PREFIX);
+
+/// The prefix length below which one source counts as the internet, for this run
+/// (`--open-prefix`, default 8). Set once at start-up, before any reading.
+pub fn max_prefix() -> u8 {
+    MAX_PREFIX.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`max_prefix`] for this run.
+pub fn set_max_prefix(prefix: u8) {
+    MAX_PREFIX.store(prefix, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Parses a CIDR (`10.0.0.0/8`, `::/0`) or a bare address (a host route). Host bits set in
 /// the address are ignored, as the providers do (`10.1.2.3/8` is `10.0.0.0/8`).
 pub fn parse_source(s: &str) -> Result<IpNet, String> {

@@ -180,6 +180,8 @@ async fn seed_ec2(conf: &SdkConfig) {
         ("db-open", vec![rule(5432, "0.0.0.0/0")]),
         // SSH from one office network: fine.
         ("office", vec![rule(22, "203.0.113.0/24")]),
+        // SSH from a /12: narrower than the default bound (/8), broader than --open-prefix 16.
+        ("wide", vec![rule(22, "100.64.0.0/12")]),
     ] {
         let g = ec2
             .create_security_group()
@@ -474,6 +476,29 @@ async fn look_alikes_get_exact_verdicts() {
         assert!(
             sg.contains(&(policy.into(), name.into(), outcome.into())),
             "{policy} on {name} should {outcome}: {sg:?}"
+        );
+    }
+
+    assert!(sg.contains(&(
+        "aws-ec2-no-open-admin-ports".into(),
+        "wide".into(),
+        "pass".into()
+    )));
+    let (_, strict) = scan(
+        &moto,
+        "testing",
+        "testing",
+        &["--fail-on", "none", "--open-prefix", "16"],
+    );
+    let strict = verdicts(&strict, &["aws-ec2-no-open-admin-ports"]);
+    for (name, outcome) in [("wide", "fail"), ("office", "pass"), ("halves", "fail")] {
+        assert!(
+            strict.contains(&(
+                "aws-ec2-no-open-admin-ports".into(),
+                name.into(),
+                outcome.into()
+            )),
+            "--open-prefix 16: {name} should {outcome}: {strict:?}"
         );
     }
 

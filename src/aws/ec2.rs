@@ -79,7 +79,7 @@ pub fn world_open(perms: &[IpPermission], ports: &[u16]) -> Result<Vec<String>, 
     Ok(net::open_ports(
         &port_rules(perms)?,
         ports,
-        net::DEFAULT_MAX_PREFIX,
+        net::max_prefix(),
     ))
 }
 
@@ -475,7 +475,12 @@ pub fn acl_open_ports(entries: &[AclEntry], ports: &[u16]) -> Vec<String> {
                 }
                 undecided = rest;
             }
-            let bound: u128 = if v6 { 1 << 120 } else { 1 << 24 };
+            let prefix = u32::from(net::max_prefix());
+            let bound: u128 = if v6 {
+                1u128 << (128 - prefix.min(127))
+            } else {
+                1u128 << (32 - prefix.min(31))
+            };
             if allowed > bound {
                 open_rules.extend(rules.iter().map(|r| {
                     let src: Vec<String> = entries

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::{absent, arm_fields, in_order, put, unexpected, Ctx};
 use crate::collect::{resource, Found, Props};
-use crate::net::{ipv4_range, open_to_internet, DEFAULT_MAX_PREFIX};
+use crate::net::{ipv4_range, max_prefix, open_to_internet};
 
 const API: &str = "2021-11-01";
 pub(crate) const SERVER: &str = "azure.sql.server";
@@ -268,14 +268,17 @@ fn firewall(v4: &Result<Vec<Rule>, String>, v6: &Result<Vec<Rule>, String>) -> F
             }
         };
         let bits = if is_v6 { 128 } else { 32 };
-        let too_wide = 1u128 << (bits - u32::from(DEFAULT_MAX_PREFIX));
+        let too_wide = 1u128 << (bits - u32::from(max_prefix()));
         for rule in rules {
             match blocks(rule, is_v6) {
                 Ok((nets, span)) => {
-                    if span >= too_wide || open_to_internet(&nets, DEFAULT_MAX_PREFIX) {
+                    if span >= too_wide || open_to_internet(&nets, max_prefix()) {
                         reasons.push(format!(
-                            "rule `{}` ({} to {}) spans more than a /{DEFAULT_MAX_PREFIX}",
-                            rule.name, rule.start, rule.end
+                            "rule `{}` ({} to {}) spans more than a /{}",
+                            rule.name,
+                            rule.start,
+                            rule.end,
+                            max_prefix()
                         ));
                     }
                     all.extend(nets);
@@ -285,7 +288,7 @@ fn firewall(v4: &Result<Vec<Rule>, String>, v6: &Result<Vec<Rule>, String>) -> F
             }
         }
     }
-    if reasons.is_empty() && open_to_internet(&all, DEFAULT_MAX_PREFIX) {
+    if reasons.is_empty() && open_to_internet(&all, max_prefix()) {
         reasons.push(format!(
             "rules {} together cover every address",
             names.join(", ")

@@ -118,7 +118,7 @@ fn networks_open(values: &[String]) -> Result<bool, String> {
         .map_err(|e| format!("authorized network {e}"))?;
     Ok(crate::net::open_to_internet(
         &nets,
-        crate::net::DEFAULT_MAX_PREFIX,
+        crate::net::max_prefix(),
     ))
 }
 
