@@ -153,11 +153,12 @@ where
     match tokio::spawn(fut).await {
         Ok(found) => found,
         Err(e) => {
-            let prefix = format!("{}.{service}.", provider.as_str());
+            let whole = format!("{}.{service}", provider.as_str());
+            let prefix = format!("{whole}.");
             let kinds: Vec<&str> = crate::model::KINDS
                 .iter()
                 .map(|k| k.kind)
-                .filter(|k| k.starts_with(&prefix))
+                .filter(|k| *k == whole || k.starts_with(&prefix))
                 .collect();
             let why = if e.is_panic() {
                 "the reading stopped on an internal error (a bug: please report it)"

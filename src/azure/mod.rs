@@ -220,11 +220,40 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         move |id| {
             let ctx = ctx.clone();
             async move {
+                // Each service is read as a task of its own: a panic there is a gap for that
+                // service in this subscription, and the rest goes on.
+                let service = |name: &'static str| {
+                    let ctx = ctx.clone();
+                    let id = id.clone();
+                    async move {
+                        let read = {
+                            let ctx = ctx.clone();
+                            let id = id.clone();
+                            async move {
+                                match name {
+                                    "subscription" => subscription::collect(&ctx, &id).await,
+                                    "storage" => storage::collect(&ctx, &id).await,
+                                    "sql" => sql::collect(&ctx, &id).await,
+                                    _ => resources::collect(&ctx, &id).await,
+                                }
+                            }
+                        };
+                        crate::collect::isolated(
+                            read,
+                            crate::model::Provider::Azure,
+                            name,
+                            &id,
+                            None,
+                        )
+                        .await
+                    }
+                };
                 let (a, b, c, d) = tokio::join!(
-                    subscription::collect(&ctx, &id),
-                    storage::collect(&ctx, &id),
-                    sql::collect(&ctx, &id),
-                    resources::collect(&ctx, &id),
+                    service("subscription"),
+                    service("storage"),
+                    service("sql"),
+                    // Key vaults and every other resource (for the BAA check).
+                    service("keyvault"),
                 );
                 let mut found = Found::default();
                 for f in [a, b, c, d] {
