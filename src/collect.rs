@@ -217,3 +217,50 @@ pub fn error_reason(op: &str, code: Option<&str>, message: Option<&str>, http: u
         (None, None) => format!("{op}: HTTP {http}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{isolated, Found};
+    use crate::model::Provider;
+
+    #[tokio::test]
+    async fn a_panicking_service_becomes_a_gap_and_a_healthy_one_is_untouched() {
+        let broken = isolated(
+            async {
+                let answer: Option<u8> = None;
+                // An answer the code did not expect.
+                let _ = answer.expect("a field the API always sends");
+                Found::default()
+            },
+            Provider::Aws,
+            "rds",
+            "111122223333",
+            Some("eu-west-1"),
+        )
+        .await;
+        assert!(broken.resources.is_empty());
+        assert_eq!(broken.gaps.len(), 1);
+        let gap = &broken.gaps[0];
+        assert!(
+            gap.kinds.iter().any(|k| k == "aws.rds.instance"),
+            "{:?}",
+            gap.kinds
+        );
+        assert!(gap.kinds.iter().all(|k| k.starts_with("aws.rds.")));
+        assert_eq!(gap.region.as_deref(), Some("eu-west-1"));
+        assert!(gap.reason.contains("internal error"), "{}", gap.reason);
+
+        let whole = isolated(
+            async { panic!("boom") },
+            Provider::Azure,
+            "subscription",
+            "sub",
+            None,
+        )
+        .await;
+        assert_eq!(whole.gaps[0].kinds, ["azure.subscription"]);
+
+        let fine = isolated(async { Found::default() }, Provider::Gcp, "sql", "p", None).await;
+        assert!(fine.gaps.is_empty());
+    }
+}
