@@ -30,6 +30,18 @@ impl Props {
         self.unknown.insert(name.to_string(), reason.into());
     }
 
+    /// The tags as read; or, when they could not be read, none, with `tags` marked unknown (the
+    /// resource's classification is then unknown, so it counts as in ePHI scope).
+    pub fn tags(
+        &mut self,
+        read: Result<BTreeMap<String, String>, String>,
+    ) -> BTreeMap<String, String> {
+        read.unwrap_or_else(|why| {
+            self.unknown("tags", why);
+            BTreeMap::new()
+        })
+    }
+
     pub fn into_resource(self, mut r: Resource) -> Resource {
         r.properties = self.known;
         r.unknown = self.unknown;

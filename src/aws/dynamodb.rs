@@ -57,13 +57,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 p.unknown("pitr_recovery_period_days", why);
             }
         }
-        let tags = match tagged {
-            Ok(o) => tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
-            Err(e) => {
-                p.unknown("tags", describe("dynamodb:ListTagsOfResource", &e));
-                Default::default()
-            }
-        };
+        let tags = p.tags(
+            tagged
+                .map(|o| tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value())))))
+                .map_err(|e| describe("dynamodb:ListTagsOfResource", &e)),
+        );
         found.resources.push(p.into_resource(resource(
             TABLE,
             arn,

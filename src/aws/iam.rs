@@ -550,17 +550,15 @@ async fn user(
             p.unknown("full_admin_grants", why);
         }
     }
-    let tags: BTreeMap<String, String> = match tags {
-        Ok(out) => out
-            .tags()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
-        Err(e) => {
-            p.unknown("tags", describe("iam:ListUserTags", &e));
-            BTreeMap::new()
-        }
-    };
+    let tags = p.tags(
+        tags.map(|out| {
+            out.tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect()
+        })
+        .map_err(|e| describe("iam:ListUserTags", &e)),
+    );
     p.into_resource(resource(
         USER,
         u.arn().to_string(),

@@ -64,6 +64,11 @@ fn snake(s: &str) -> String {
     out
 }
 
+/// A map of borrowed tags, owned.
+fn owned(tags: &std::collections::HashMap<String, String>) -> BTreeMap<String, String> {
+    tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 /// The name part of an ARN's resource (after the last `/` or `:`).
 fn name_of(arn: &str) -> String {
     arn.rsplit(['/', ':']).next().unwrap_or(arn).to_string()
@@ -184,16 +189,11 @@ async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
                 p.unknown("customer_managed_key", why);
             }
         }
-        let tags = match tagged {
-            Ok(out) => out
-                .tags()
-                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-            Err(e) => {
-                p.unknown("tags", describe("sqs:ListQueueTags", &e));
-                BTreeMap::new()
-            }
-        };
+        let tags = p.tags(
+            tagged
+                .map(|out| out.tags().map(owned).unwrap_or_default())
+                .map_err(|e| describe("sqs:ListQueueTags", &e)),
+        );
         found.resources.push(p.into_resource(resource(
             KIND,
             arn,
@@ -253,16 +253,15 @@ async fn functions(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Fou
             Err(e) if code(&e) == Some("ResourceNotFoundException") => p.set("public", false),
             Err(e) => p.unknown("public", describe("lambda:GetPolicy", &e)),
         }
-        let tags = match client.list_tags().resource(&arn).send().await {
-            Ok(out) => out
-                .tags()
-                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-            Err(e) => {
-                p.unknown("tags", describe("lambda:ListTags", &e));
-                BTreeMap::new()
-            }
-        };
+        let tags = p.tags(
+            client
+                .list_tags()
+                .resource(&arn)
+                .send()
+                .await
+                .map(|out| out.tags().map(owned).unwrap_or_default())
+                .map_err(|e| describe("lambda:ListTags", &e)),
+        );
         let name = f
             .function_name()
             .map_or_else(|| name_of(&arn), str::to_string);
@@ -298,27 +297,25 @@ async fn state_machines(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -
     for m in list {
         let arn = m.state_machine_arn().to_string();
         let mut p = Props::default();
-        let tags = match client
-            .list_tags_for_resource()
-            .resource_arn(&arn)
-            .send()
-            .await
-        {
-            Ok(out) => out
-                .tags()
-                .iter()
-                .filter_map(|t| {
-                    Some((
-                        t.key()?.to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    ))
+        let tags = p.tags(
+            client
+                .list_tags_for_resource()
+                .resource_arn(&arn)
+                .send()
+                .await
+                .map(|out| {
+                    out.tags()
+                        .iter()
+                        .filter_map(|t| {
+                            Some((
+                                t.key()?.to_string(),
+                                t.value().unwrap_or_default().to_string(),
+                            ))
+                        })
+                        .collect()
                 })
-                .collect(),
-            Err(e) => {
-                p.unknown("tags", describe("states:ListTagsForResource", &e));
-                BTreeMap::new()
-            }
-        };
+                .map_err(|e| describe("states:ListTagsForResource", &e)),
+        );
         found.resources.push(p.into_resource(resource(
             KIND,
             arn,

@@ -328,19 +328,15 @@ async fn bucket(
             describe("s3:GetBucketLogging", &e),
         ),
     }
-    let tags: BTreeMap<String, String> = match tagging {
-        Ok(out) => out
+    let tags = p.tags(match tagging {
+        Ok(out) => Ok(out
             .tag_set()
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
-        Err(e) if code(&e) == Some("NoSuchTagSet") => BTreeMap::new(),
-        // Unreadable tags: the bucket's classification is unknown, so it counts as ePHI.
-        Err(e) => {
-            p.unknown("tags", describe("s3:GetBucketTagging", &e));
-            BTreeMap::new()
-        }
-    };
+            .collect()),
+        Err(e) if code(&e) == Some("NoSuchTagSet") => Ok(BTreeMap::new()),
+        Err(e) => Err(describe("s3:GetBucketTagging", &e)),
+    });
     p.into_resource(resource(KIND, arn, account, region, name.to_string(), tags))
 }
 
