@@ -471,13 +471,7 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                     format!("--shard {shard} splits a live estate; snapshots are merged whole"),
                 ))
             }
-            Some(Live::Gcp(_)) | Some(Live::Azure(_)) => {
-                return Err(input_error(
-                    "--shard",
-                    "sharding reads AWS accounts so far (`scan aws --organization ... --shard K/N`); split Google Cloud projects with --project and Azure subscriptions with --subscription".into(),
-                ))
-            }
-            Some(Live::Aws(_)) => {}
+            Some(_) => {}
         }
     }
     match (&estate.live, estate.snapshot.is_empty()) {
@@ -534,6 +528,7 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 max_attempts: g.max_attempts,
                 concurrency: g.concurrency as usize,
                 call_timeout: std::time::Duration::from_secs(estate.call_timeout),
+                shard: estate.shard(),
             };
             let mut overrides: Vec<String> = g
                 .endpoints
@@ -563,6 +558,7 @@ fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 max_retries: a.max_retries,
                 concurrency: a.concurrency as usize,
                 call_timeout: std::time::Duration::from_secs(estate.call_timeout),
+                shard: estate.shard(),
             };
             let mut overrides = Vec::new();
             if a.arm_endpoint != "https://management.azure.com" {

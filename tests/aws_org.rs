@@ -568,7 +568,6 @@ fn bad_flags_and_unmergeable_results_are_input_errors() {
     bad(&["scan", "aws", "--assume-role", "R"], "--organization");
     bad(&["scan", "aws", "--organization"], "--assume-role");
     bad(&["scan", "--snapshot", demo, "--shard", "1/2"], "--shard");
-    bad(&["scan", "gcp", "--shard", "1/2"], "--shard");
     bad(&["merge"], "RESULT.json");
     bad(&["merge", "missing.json"], "missing.json");
 

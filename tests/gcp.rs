@@ -678,3 +678,75 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
         serde_json::json!([{"service": "allServices", "log_types": ["ADMIN_READ"]}])
     );
 }
+
+#[test]
+fn projects_split_into_shards_cover_each_project_exactly_once() {
+    // Every call is denied: each project the shard reads becomes gaps of its own, which name it.
+    let peer = serve(
+        |_| {
+            vec![
+                route(
+                    "POST",
+                    "/token",
+                    vec![Reply::json(200, recorded("token.json"))],
+                ),
+                route(
+                    "*",
+                    "*",
+                    vec![Reply::json(403, recorded("permission-denied.json"))],
+                ),
+            ]
+        },
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let adc = adc(dir.path(), &peer);
+    let endpoints: Vec<String> = ["storage", "sqladmin", "cloudkms", "cloudresourcemanager"]
+        .iter()
+        .map(|api| format!("{api}={}", peer.url))
+        .collect();
+    let projects = [
+        "p-alpha",
+        "p-bravo",
+        "p-charlie",
+        "p-delta",
+        "p-echo",
+        "p-foxtrot",
+    ];
+    let mut seen: Vec<String> = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let mut args = vec!["scan", "--format", "json", "gcp", "--shard", shard];
+        for p in projects {
+            args.extend(["--project", p]);
+        }
+        for e in &endpoints {
+            args.extend(["--endpoint", e.as_str()]);
+        }
+        let run = common::hipaa_scan_env(
+            &args,
+            dir.path(),
+            &[("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap())],
+        );
+        assert!(run.code == 0 || run.code == 3, "{shard}: {}", run.stderr);
+        let result: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(result["shard"], shard, "the result says which shard it is");
+        let read: Vec<String> = projects
+            .iter()
+            .filter(|p| {
+                run.stdout.contains(&format!("\"account\":\"{p}\""))
+                    || run.stdout.contains(&format!("gcp/{p}"))
+            })
+            .map(|p| p.to_string())
+            .collect();
+        for p in &read {
+            assert!(!seen.contains(p), "{p} read by two shards");
+        }
+        seen.extend(read);
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        projects.to_vec(),
+        "every project read by exactly one shard"
+    );
+}

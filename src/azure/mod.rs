@@ -46,6 +46,8 @@ pub struct AzureOptions {
     pub concurrency: usize,
     /// The longest one call may take, token and retries included.
     pub call_timeout: std::time::Duration,
+    /// Read only the subscriptions of this shard (stable hash of the subscription id).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for AzureOptions {
@@ -58,6 +60,7 @@ impl Default for AzureOptions {
             max_retries: 7,
             concurrency: 8,
             call_timeout: client::CALL_TIMEOUT,
+            shard: None,
         }
     }
 }
@@ -201,6 +204,18 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     if tenants.is_empty() {
         if let Ok(t) = std::env::var("AZURE_TENANT_ID") {
             tenants.push(t);
+        }
+    }
+    if let Some(shard) = opts.shard {
+        // Subscriptions by their own hash; a tenant's users by the tenant's, so exactly one
+        // shard reads them.
+        subs.retain(|s| shard.contains(&s.id));
+        tenants.retain(|t| shard.contains(t));
+        if subs.is_empty() && tenants.is_empty() {
+            return Ok(Inventory::new(
+                chrono::Utc::now(),
+                format!("azure subscriptions: none in shard {shard}"),
+            ));
         }
     }
 

@@ -70,6 +70,8 @@ pub struct GcpOptions {
     pub concurrency: usize,
     /// The longest one call may take, retries and token included; an attempt gets half.
     pub call_timeout: std::time::Duration,
+    /// Read only the projects of this shard (stable hash of the project id).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for GcpOptions {
@@ -81,6 +83,7 @@ impl Default for GcpOptions {
             max_attempts: 8,
             concurrency: 4,
             call_timeout: clients::CALL_TIMEOUT,
+            shard: None,
         }
     }
 }
@@ -123,6 +126,16 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     projects.dedup();
     if projects.is_empty() && unread.is_empty() {
         return Err(GcpError::NoProjects);
+    }
+    if let Some(shard) = opts.shard {
+        projects.retain(|p| shard.contains(p));
+        if projects.is_empty() && unread.is_empty() {
+            // This shard holds no project: an empty, complete estate.
+            return Ok(Inventory::new(
+                chrono::Utc::now(),
+                format!("gcp projects: none in shard {shard}"),
+            ));
+        }
     }
 
     let ctx = Arc::new(Ctx {
