@@ -463,16 +463,11 @@ fn describe(paths: &[PathBuf]) -> String {
 /// Reads the estate: the snapshots, or the live provider. Returns it with a label for reports.
 fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
     hipaa_scan::net::set_max_prefix(estate.open_prefix);
-    if let Some(shard) = estate.shard() {
-        match &estate.live {
-            None => {
-                return Err(input_error(
-                    "--shard",
-                    format!("--shard {shard} splits a live estate; snapshots are merged whole"),
-                ))
-            }
-            Some(_) => {}
-        }
+    if let (Some(shard), None) = (estate.shard(), &estate.live) {
+        return Err(input_error(
+            "--shard",
+            format!("--shard {shard} splits a live estate; snapshots are merged whole"),
+        ));
     }
     match (&estate.live, estate.snapshot.is_empty()) {
         (Some(_), false) => {
