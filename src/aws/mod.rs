@@ -176,12 +176,7 @@ impl Ctx {
     /// endpoint as given: S3 Control's rules would otherwise put the account ID in front of the
     /// host, which an AWS-compatible endpoint does not serve.
     pub fn s3control(&self) -> aws_sdk_s3control::Client {
-        let conf = self.config_for(&self.home_region);
-        let mut b = aws_sdk_s3control::config::Builder::from(&conf);
-        if let Some(url) = &self.endpoint_url {
-            b = b.endpoint_resolver(FixedEndpoint(url.clone()));
-        }
-        aws_sdk_s3control::Client::from_conf(b.build())
+        self.s3control_in(&self.home_region)
     }
 
     /// S3 Control in one region (access points are regional).
