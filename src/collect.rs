@@ -167,8 +167,7 @@ where
         Err(e) => {
             let whole = format!("{}.{service}", provider.as_str());
             let prefix = format!("{whole}.");
-            let kinds: Vec<&str> = crate::model::KINDS
-                .iter()
+            let kinds: Vec<&str> = crate::model::all_kinds()
                 .map(|k| k.kind)
                 .filter(|k| *k == whole || k.starts_with(&prefix))
                 .collect();

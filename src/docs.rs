@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{PropSpec, COMMON_FIELDS, KINDS};
+use crate::model::{all_kinds, PropSpec, COMMON_FIELDS};
 use crate::policy::{PolicySet, Scope};
 
 fn props_table(o: &mut String, props: &[PropSpec]) {
@@ -39,7 +39,10 @@ pub fn resource_kinds_markdown() -> String {
     );
     let _ = writeln!(o, "## Common fields (every kind)\n");
     props_table(&mut o, COMMON_FIELDS);
-    for k in KINDS {
+    // Provider, then kind name: the page does not depend on how the tables are split.
+    let mut kinds: Vec<_> = all_kinds().collect();
+    kinds.sort_by_key(|k| (k.provider, k.kind));
+    for k in kinds {
         let _ = writeln!(
             o,
             "\n## `{}`\n\n{} Native id: {}.\n",

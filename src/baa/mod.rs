@@ -280,7 +280,7 @@ services:
     #[test]
     fn every_kind_service_resolves_or_is_deliberately_absent() {
         let catalog = Catalog::builtin().unwrap();
-        for k in crate::model::KINDS {
+        for k in crate::model::all_kinds() {
             let deliberate = DELIBERATELY_ABSENT.contains(&(k.provider, k.service()));
             assert_eq!(
                 catalog.eligibility(k.provider, k.service()).eligible,

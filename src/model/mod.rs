@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use kinds::{kind_spec, KindSpec, PropSpec, PropType, COMMON_FIELDS, KINDS};
+pub use kinds::{all_kinds, kind_spec, KindSpec, PropSpec, PropType, COMMON_FIELDS};
 pub use snapshot::{load_snapshot, merge, parse_snapshot, FORMAT, FORMAT_VERSION};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

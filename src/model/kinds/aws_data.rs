@@ -1,0 +1,230 @@
+//! AWS stores of ePHI and what protects them: S3, RDS, DynamoDB, EFS, SQS, SNS, Secrets Manager, KMS, Backup.
+
+use super::*;
+use crate::model::Provider;
+
+pub(super) const KINDS: &[KindSpec] = &[
+    KindSpec {
+        kind: "aws.s3.bucket",
+        provider: Provider::Aws,
+        doc: "An S3 bucket.",
+        native_id: "bucket ARN",
+        props: &[
+            opt(
+                "default_encryption",
+                STR,
+                "Default encryption algorithm: `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or `aws:kms:dsse` (DSSE-KMS); null if none is configured.",
+            ),
+            opt("kms_key_id", STR, "KMS key of the default encryption; null for SSE-S3."),
+            p(
+                "policy_denies_insecure_transport",
+                BOOL,
+                "The bucket policy denies every S3 action for everyone on the bucket's objects (`bucket/*` or `*`) when `aws:SecureTransport` is false, with no other condition narrowing the deny.",
+            ),
+            opt(
+                "public_access_block",
+                PUBLIC_ACCESS_BLOCK,
+                "Bucket-level Block Public Access settings; null if none is configured.",
+            ),
+            p("versioning", STR, "`Enabled`, `Suspended` or `Disabled` (never enabled)."),
+            p("access_logging_enabled", BOOL, "Server access logging is on."),
+            opt(
+                "account_public_access_block",
+                PUBLIC_ACCESS_BLOCK,
+                "The account-wide S3 public access block (S3 Control); null if none.",
+            ),
+            p("acl_grants_public", BOOL, "The bucket ACL grants `AllUsers` or `AuthenticatedUsers`."),
+            p(
+                "policy_allows_public",
+                BOOL,
+                "The bucket policy is public by S3's definition: a statement allows everyone (`*`, `AWS: *`, a wildcard principal, or `NotPrincipal`) without a condition that pins the caller to fixed values of a source or principal key, or `aws:SourceIp` to ranges that are not the internet; or S3's own `GetBucketPolicyStatus` says `IsPublic`.",
+            ),
+            p(
+                "access_points_public",
+                STR_LIST,
+                "Access points of the bucket that are open to the internet (not `VPC` origin) with a policy that is public by S3's definition.",
+            ),
+            opt(
+                "policy_status_public",
+                BOOL,
+                "S3's own verdict on the bucket policy (`GetBucketPolicyStatus` `IsPublic`); false without a policy.",
+            ),
+            p(
+                "data_events_logged",
+                BOOL,
+                "A logging CloudTrail trail (multi-region, or homed in the bucket's region) records S3 data events, reads and writes, for every object of the bucket: a basic selector with `ReadWriteType` `All`, or an advanced selector on `AWS::S3::Object` without a `readOnly`, event-name or suffix filter, whose ARN prefixes take the whole bucket and exclude none of it.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.instance",
+        provider: Provider::Aws,
+        doc: "An RDS DB instance.",
+        native_id: "DB instance ARN",
+        props: &[
+            p("engine", STR, "Database engine, e.g. `postgres`."),
+            p("storage_encrypted", BOOL, "Storage is encrypted at rest."),
+            opt("kms_key_id", STR, "KMS key of the storage encryption."),
+            p("backup_retention_days", INT, "Automated backup retention period in days (0 = off)."),
+            p("publicly_accessible", BOOL, "The instance has a publicly resolvable endpoint."),
+            p("multi_az", BOOL, "The instance is Multi-AZ."),
+            p("deletion_protection", BOOL, "Deletion protection is on."),
+            p(
+                "tls_enforced",
+                BOOL,
+                "The parameter group forces TLS: `rds.force_ssl` (PostgreSQL, SQL Server) or `require_secure_transport` (MySQL, MariaDB) is on; Aurora instances take it from the cluster parameter group.",
+            ),
+            p("log_exports", STR_LIST, "Log types exported to CloudWatch Logs (`EnabledCloudwatchLogsExports`)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.snapshot",
+        provider: Provider::Aws,
+        doc: "A manual RDS DB snapshot or DB cluster snapshot.",
+        native_id: "snapshot ARN",
+        props: &[
+            p("cluster", BOOL, "A DB cluster snapshot (Aurora, Multi-AZ clusters)."),
+            p("encrypted", BOOL, "The snapshot is encrypted."),
+            p("public", BOOL, "The snapshot is shared with all AWS accounts (`restore` attribute `all`)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.cluster",
+        provider: Provider::Aws,
+        doc: "An Aurora or Multi-AZ DB cluster.",
+        native_id: "DB cluster ARN",
+        props: &[
+            p("engine", STR, "Database engine, e.g. `aurora-postgresql`."),
+            p("storage_encrypted", BOOL, "Storage is encrypted at rest."),
+            opt("kms_key_id", STR, "KMS key of the storage encryption."),
+            p("backup_retention_days", INT, "Automated backup retention period in days."),
+            p("deletion_protection", BOOL, "Deletion protection is on."),
+            p("multi_az", BOOL, "The cluster has DB instances in more than one Availability Zone."),
+            p(
+                "log_exports",
+                STR_LIST,
+                "Log types exported to CloudWatch Logs (`postgresql`, `audit`, `general`, ...).",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.sqs.queue",
+        provider: Provider::Aws,
+        doc: "An SQS queue.",
+        native_id: "queue ARN",
+        props: &[
+            p(
+                "encrypted",
+                BOOL,
+                "Messages are encrypted at rest: SSE-SQS (`SqsManagedSseEnabled`) or SSE-KMS (`KmsMasterKeyId`).",
+            ),
+            opt("kms_key_id", STR, "KMS key of SSE-KMS; null otherwise."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "SSE-KMS with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for SSE-SQS, `alias/aws/sqs` or no encryption.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.kms.key",
+        provider: Provider::Aws,
+        doc: "A KMS key.",
+        native_id: "key ARN",
+        props: &[
+            p("key_manager", STR, "`CUSTOMER` or `AWS`."),
+            p("key_spec", STR, "e.g. `SYMMETRIC_DEFAULT`, `RSA_2048`."),
+            p("key_state", STR, "e.g. `Enabled`, `Disabled`, `PendingDeletion`."),
+            p(
+                "origin",
+                STR,
+                "Where the key material comes from: `AWS_KMS`, `EXTERNAL` (imported), `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE` (custom key stores).",
+            ),
+            p(
+                "rotation_enabled",
+                BOOL,
+                "Automatic rotation is on (GetKeyRotationStatus; AWS-managed keys always rotate).",
+            ),
+            p(
+                "policy_public",
+                BOOL,
+                "The key policy lets everyone use the key: a statement that allows everyone by S3's definition of public, not pinned to fixed accounts by `kms:CallerAccount` either; false for AWS managed keys.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.dynamodb.table",
+        provider: Provider::Aws,
+        doc: "A DynamoDB table.",
+        native_id: "table ARN",
+        props: &[
+            p("pitr_enabled", BOOL, "Point-in-time recovery is on (DescribeContinuousBackups)."),
+            p(
+                "pitr_recovery_period_days",
+                INT,
+                "Days of point-in-time recovery (`RecoveryPeriodInDays`, 35 when PITR is on and it was never set); 0 without PITR.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.sns.topic",
+        provider: Provider::Aws,
+        doc: "An SNS topic.",
+        native_id: "topic ARN",
+        props: &[
+            opt("kms_key_id", STR, "KMS key of server-side encryption (`KmsMasterKeyId`); null when off."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Encrypted with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `alias/aws/sns` or no encryption.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.secretsmanager.secret",
+        provider: Provider::Aws,
+        doc: "A Secrets Manager secret (metadata only; values are never read).",
+        native_id: "secret ARN",
+        props: &[
+            p("rotation_enabled", BOOL, "Automatic rotation is configured."),
+            opt("kms_key_id", STR, "KMS key that encrypts the secret (`KmsKeyId`); null for `aws/secretsmanager`."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Encrypted with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `aws/secretsmanager`.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.elasticfilesystem.file_system",
+        provider: Provider::Aws,
+        doc: "An EFS file system.",
+        native_id: "file system ARN",
+        props: &[
+            p("encrypted", BOOL, "Encrypted at rest."),
+            p(
+                "backup_enabled",
+                BOOL,
+                "Backed up: automatic backups on (backup policy `ENABLED`), or an AWS Backup plan's resource selection takes the file system (by ARN pattern, not excluded, and its tag conditions met).",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.backup.vault",
+        provider: Provider::Aws,
+        doc: "An AWS Backup vault.",
+        native_id: "vault ARN",
+        props: &[
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Recovery points are encrypted with a customer managed KMS key (not `aws/backup` or an AWS-owned key).",
+            ),
+            p(
+                "locked",
+                BOOL,
+                "AWS Backup Vault Lock is on (`Locked`): recovery points cannot be deleted before their retention ends, in compliance mode not even by the root user.",
+            ),
+        ],
+    },
+];
