@@ -12,6 +12,12 @@ use tokio::sync::Semaphore;
 
 use crate::model::{kinds::parse_kind, Gap, Provider, Resource};
 
+/// The default longest time one call may take with its retries (`--call-timeout`), on every cloud.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default deadline of a whole live scan (`--timeout`), sized for estates of thousands of
+/// resources per account.
+pub const SCAN_TIMEOUT: Duration = Duration::from_secs(3600);
+
 /// A resource's properties as they are read: each one known, or unknown with the reason.
 #[derive(Default)]
 pub struct Props {

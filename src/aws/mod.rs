@@ -74,8 +74,8 @@ impl Default for AwsOptions {
             profile: None,
             regions: Vec::new(),
             endpoint_url: None,
-            max_attempts: 8,
-            concurrency: 16,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            concurrency: DEFAULT_CONCURRENCY,
             call_timeout: CALL_TIMEOUT,
             organization: None,
             shard: None,
@@ -108,7 +108,7 @@ impl Default for Organization {
             external_id: None,
             accounts: Vec::new(),
             exclude_accounts: Vec::new(),
-            account_concurrency: 4,
+            account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
             session_name: None,
         }
     }
@@ -199,7 +199,13 @@ impl Ctx {
 
 /// The default time one call may take with its retries (`--call-timeout`). Each attempt gets
 /// half of it, connecting at most 5 s: a silent endpoint costs one call this long, never a hang.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub const CALL_TIMEOUT: Duration = crate::collect::CALL_TIMEOUT;
+/// Attempts per call, throttling included (`--max-attempts`).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+/// Calls in flight per service (`--concurrency`).
+pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Accounts of an organization read at once (`--account-concurrency`).
+pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 4;
 
 /// Whether the default credential chain has anything to find without asking the network:
 /// environment keys, a profile, web identity, container credentials, the shared files, or an

@@ -15,7 +15,7 @@ use azure_core::http::{
 use serde_json::Value;
 
 /// The default longest time one call may take, with its retries and the token it needs.
-pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+pub const CALL_TIMEOUT: std::time::Duration = crate::collect::CALL_TIMEOUT;
 
 /// One API (Resource Manager or Graph) at one base URL.
 pub(crate) struct Api {

@@ -57,8 +57,8 @@ impl Default for AzureOptions {
             arm_endpoint: None,
             graph_endpoint: None,
             managed_identity: false,
-            max_retries: 7,
-            concurrency: 8,
+            max_retries: DEFAULT_MAX_RETRIES,
+            concurrency: DEFAULT_CONCURRENCY,
             call_timeout: client::CALL_TIMEOUT,
             shard: None,
         }
@@ -86,8 +86,16 @@ pub(crate) struct Ctx {
     pub progress: Progress,
 }
 
-const ARM: &str = "https://management.azure.com";
-const GRAPH: &str = "https://graph.microsoft.com";
+/// Resource Manager's public-cloud base URL (`--arm-endpoint`).
+pub const DEFAULT_ARM_ENDPOINT: &str = "https://management.azure.com";
+/// Microsoft Graph's public-cloud base URL (`--graph-endpoint`).
+pub const DEFAULT_GRAPH_ENDPOINT: &str = "https://graph.microsoft.com";
+/// Retries per call, throttling included (`--max-retries`).
+pub const DEFAULT_MAX_RETRIES: u32 = 7;
+/// Calls in flight per subscription and service (`--concurrency`).
+pub const DEFAULT_CONCURRENCY: usize = 8;
+const ARM: &str = DEFAULT_ARM_ENDPOINT;
+const GRAPH: &str = DEFAULT_GRAPH_ENDPOINT;
 
 /// The credential, chosen from what the environment offers.
 fn credential(opts: &AzureOptions) -> Result<Arc<dyn TokenCredential>, AzureError> {

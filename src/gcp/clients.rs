@@ -115,7 +115,7 @@ macro_rules! configure {
 
 /// One attempt of a call, and the whole call with its retries: a silent endpoint costs one
 /// call at most this long (the default of `--call-timeout`), never a hang. An attempt gets half.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub const CALL_TIMEOUT: Duration = crate::collect::CALL_TIMEOUT;
 
 /// Whether Application Default Credentials have something to find without asking the network:
 /// `GOOGLE_APPLICATION_CREDENTIALS`, gcloud's well-known file, or a Google Compute Engine host

@@ -74,14 +74,19 @@ pub struct GcpOptions {
     pub shard: Option<crate::shard::Shard>,
 }
 
+/// Attempts per call, throttling included (`--max-attempts`).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+/// Projects read at once (`--concurrency`).
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
 impl Default for GcpOptions {
     fn default() -> Self {
         Self {
             projects: Vec::new(),
             organization: None,
             endpoints: Endpoints::default(),
-            max_attempts: 8,
-            concurrency: 4,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            concurrency: DEFAULT_CONCURRENCY,
             call_timeout: clients::CALL_TIMEOUT,
             shard: None,
         }

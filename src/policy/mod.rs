@@ -152,4 +152,33 @@ impl PolicySet {
     pub fn is_empty(&self) -> bool {
         self.policies.is_empty()
     }
+
+    /// Keeps only the policies that one of `patterns` names: an exact id, or a prefix ending in
+    /// `*` (`aws-s3-*`). A pattern that names no policy is an input error, so a typo cannot
+    /// silently empty the gate.
+    pub fn select(&mut self, patterns: &[String]) -> crate::error::Result<()> {
+        if patterns.is_empty() {
+            return Ok(());
+        }
+        let matches = |pattern: &str, id: &str| match pattern.strip_suffix('*') {
+            Some(prefix) => id.starts_with(prefix),
+            None => pattern == id,
+        };
+        let unmatched: Vec<crate::error::InputError> = patterns
+            .iter()
+            .filter(|pat| !self.policies.iter().any(|p| matches(pat, &p.id)))
+            .map(|pat| {
+                crate::error::InputError::new(
+                    "--select",
+                    format!("`{pat}` names no policy (see `hipaa-scan policies list`)"),
+                )
+            })
+            .collect();
+        if !unmatched.is_empty() {
+            return Err(crate::error::Error::Input(unmatched));
+        }
+        self.policies
+            .retain(|p| patterns.iter().any(|pat| matches(pat, &p.id)));
+        Ok(())
+    }
 }
