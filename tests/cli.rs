@@ -44,10 +44,12 @@ fn demo_scan_fails_and_writes_every_format() {
         "the demo has findings at or above high:\n{}",
         run.stderr
     );
-    insta::assert_snapshot!(
-        "demo_text",
+    // The reporters' own snapshots are in tests/reports.rs; the demo is checked through what must
+    // hold whatever the catalog: the gate sentence, and counts that agree across formats.
+    assert!(
+        run.stdout.contains("FAILED: ") && run.stdout.contains("(exit 1)"),
+        "{}",
         run.stdout
-            .replace(&demo().display().to_string(), "fixtures/demo/estate.json")
     );
     for f in [
         "out/results.sarif",
@@ -67,11 +69,7 @@ fn demo_scan_fails_and_writes_every_format() {
         leftovers.is_empty(),
         "temp files left behind: {leftovers:?}"
     );
-    let redact = |s: String| s.replace(&demo().display().to_string(), "fixtures/demo/estate.json");
-    insta::assert_snapshot!(
-        "demo_markdown",
-        redact(std::fs::read_to_string(d.join("report.md")).unwrap())
-    );
+    let markdown = std::fs::read_to_string(d.join("report.md")).unwrap();
     insta::assert_snapshot!(
         "demo_map",
         std::fs::read_to_string(d.join("map.md")).unwrap()
@@ -88,6 +86,25 @@ fn demo_scan_fails_and_writes_every_format() {
     assert_eq!(json["complete"], false);
     assert_eq!(json["gate"], "failed");
     assert_eq!(json["exit_code"], 1);
+    for (label, key) in [
+        ("Fail", "fail"),
+        ("Pass", "pass"),
+        ("Not evaluated", "not_evaluated"),
+        ("Not applicable", "not_applicable"),
+    ] {
+        let row = format!("| {label} | {} |", json["summary"][key]);
+        assert!(markdown.contains(&row), "Markdown lacks `{row}`");
+        let line = format!("{} {}", label.to_lowercase(), json["summary"][key]);
+        assert!(
+            run.stdout.lines().any(|l| l
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .starts_with(&line)),
+            "text lacks `{line}`:\n{}",
+            run.stdout
+        );
+    }
     // Tag values never reach a report; keys may.
     let text = std::fs::read_to_string(d.join("results.json")).unwrap();
     assert!(
@@ -97,7 +114,7 @@ fn demo_scan_fails_and_writes_every_format() {
 }
 
 #[test]
-fn json_results_snapshot() {
+fn every_demo_verdict_names_a_listed_policy_and_cites_it() {
     let run = hipaa_scan(
         &[
             "scan",
@@ -109,9 +126,34 @@ fn json_results_snapshot() {
         &root(),
     );
     assert_eq!(run.code, 1);
-    let mut v: Value = serde_json::from_str(&run.stdout).unwrap();
-    v["source"] = Value::String("<snapshot>".into());
-    insta::assert_json_snapshot!("demo_json", v);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let list = hipaa_scan(&["policies", "list", "--format", "json"], &root());
+    let policies: Vec<Value> = serde_json::from_str(&list.stdout).unwrap();
+    let by_id: std::collections::BTreeMap<&str, &Value> = policies
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p))
+        .collect();
+    for verdict in v["verdicts"].as_array().unwrap() {
+        let id = verdict["policy"].as_str().unwrap();
+        let policy = by_id
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} is not listed"));
+        assert!(!policy["citations"].as_array().unwrap().is_empty(), "{id}");
+        let kinds: Vec<&str> = policy["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        if let Some(kind) = verdict["kind"].as_str() {
+            // A gap's verdict names every kind it could not list.
+            assert!(
+                kind.split(", ").any(|k| kinds.contains(&k)),
+                "{id} judged a {kind}"
+            );
+        }
+    }
+    assert_eq!(v["summary"]["policies"], policies.len());
 }
 
 #[test]
