@@ -143,7 +143,7 @@ fn main() {
         .count();
 
     let map = hipaa_scan::baa::inheritance_map(&catalog, &inv, &evaluation.in_scope);
-    let scan = hipaa_scan::report::Scan::new(
+    let scan = hipaa_scan::results::Scan::new(
         &inv,
         &policies,
         &evaluation,

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, InputError, Result};
-use crate::report::json::RESULTS_VERSION;
+use crate::results::RESULTS_VERSION;
 
 #[derive(Deserialize)]
 struct Previous {

@@ -22,6 +22,7 @@ pub mod net;
 pub mod output;
 pub mod policy;
 pub mod report;
+pub mod results;
 pub mod scan;
 pub mod shard;
 pub mod waiver;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{InputError, Result};
 use crate::model::{Gap, Inventory, Provider};
-use crate::report::json::RESULTS_VERSION;
+use crate::results::RESULTS_VERSION;
 use crate::scan::Setup;
 use crate::shard::Shard;
 

@@ -8,7 +8,7 @@ use crate::engine::{evaluate, Evaluation};
 use crate::error::Result;
 use crate::model::Inventory;
 use crate::policy::{builtin_policy_files, load_dir, load_files, PolicySet};
-use crate::report::Scan;
+use crate::results::Scan;
 
 /// Everything loaded before a scan.
 pub struct Setup {

@@ -321,9 +321,9 @@ pub(crate) struct ReportArgs {
     #[arg(long, global = true, value_name = "DATE")]
     pub(crate) today: Option<chrono::NaiveDate>,
     /// What reports leave out besides secrets, tag values and sensitive properties (always):
-    /// `tags` shows resource names; `names` also hides names taken from a tag (an EC2 `Name`
-    /// tag), showing the native id instead.
-    #[arg(long, global = true, value_enum, default_value = "tags")]
+    /// `names` (default) also hides names taken from a tag (an EC2 `Name` tag), showing the
+    /// native id instead; `tags` shows them, for reports that stay inside the team.
+    #[arg(long, global = true, value_enum, default_value = "names")]
     pub(crate) redact: RedactLevel,
     /// Do not append the job summary to `$GITHUB_STEP_SUMMARY` even when it is set.
     #[arg(long, global = true)]

@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 use hipaa_scan::baseline::Baseline;
 use hipaa_scan::model::Inventory;
 use hipaa_scan::output::write_files_atomic;
-use hipaa_scan::report::{self, Triage};
+use hipaa_scan::report;
+use hipaa_scan::results::{Redact, Triage};
 use hipaa_scan::scan::{Outcome, Setup};
 use hipaa_scan::waiver::Waivers;
 
@@ -122,8 +123,8 @@ fn report_and_gate(
     let scan = outcome
         .scan(setup, fail_on, source)
         .with_redact(match args.redact {
-            RedactLevel::Tags => report::Redact::Tags,
-            RedactLevel::Names => report::Redact::Names,
+            RedactLevel::Tags => Redact::Tags,
+            RedactLevel::Names => Redact::Names,
         })
         .with_triage(Triage {
             waivers,

@@ -9,10 +9,10 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::markdown_cell as cell;
-use super::Scan;
 use crate::baa::{InheritanceMap, Responsibility};
 use crate::engine::Outcome;
 use crate::hipaa::{Specification, SPECIFICATIONS, STANDARDS};
+use crate::results::Scan;
 
 /// Verdict counts of one policy.
 #[derive(Debug, Default, Clone, Copy)]

@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{standard_title, Gate, Scan};
+use super::standard_title;
 use crate::engine::Outcome;
 use crate::policy::Severity;
+use crate::results::{Gate, Scan};
 
 /// GitHub refuses a step summary over 1 MiB.
 pub const SUMMARY_LIMIT: usize = 1024 * 1024;

@@ -7,11 +7,8 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use super::Scan;
 use crate::engine::{Outcome, Verdict};
-
-/// Version of the JSON results document; bumped on incompatible changes.
-pub const RESULTS_VERSION: u32 = 1;
+use crate::results::{Scan, RESULTS_VERSION};
 
 #[derive(Serialize)]
 struct Document<'s, 'a> {

@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{standard_title, Gate, Scan};
+use super::standard_title;
 use crate::engine::Outcome;
 use crate::policy::Severity;
+use crate::results::{Gate, Scan};
 
 use super::markdown_cell as cell;
 

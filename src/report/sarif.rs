@@ -17,9 +17,9 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{Scan, TargetInfo};
 use crate::engine::{Outcome, Verdict};
 use crate::policy::{Policy, Severity};
+use crate::results::{Scan, TargetInfo};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

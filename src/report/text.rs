@@ -4,9 +4,10 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{standard_title, Gate, Scan};
+use super::standard_title;
 use crate::engine::Outcome;
 use crate::policy::Severity;
+use crate::results::{Gate, Scan};
 
 struct Palette {
     on: bool,
