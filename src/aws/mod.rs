@@ -14,6 +14,7 @@ mod ec2;
 mod efs;
 mod elb;
 mod guardduty;
+mod http;
 mod iam;
 mod in_use;
 mod kms;
@@ -60,6 +61,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// Calls in flight per service.
     pub concurrency: usize,
+    /// Requests in flight at once over the whole scan: every account, region and service.
+    pub max_connections: usize,
     /// The longest one call may take, retries included.
     pub call_timeout: Duration,
     /// Scan every account of the organization through a role in each, instead of one account.
@@ -76,6 +79,7 @@ impl Default for AwsOptions {
             endpoint_url: None,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             concurrency: DEFAULT_CONCURRENCY,
+            max_connections: http::MAX_IN_FLIGHT,
             call_timeout: CALL_TIMEOUT,
             organization: None,
             shard: None,
@@ -204,6 +208,8 @@ pub const CALL_TIMEOUT: Duration = crate::collect::CALL_TIMEOUT;
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 /// Calls in flight per service (`--concurrency`).
 pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Requests in flight at once over the whole scan (`--max-connections`).
+pub const MAX_CONNECTIONS: usize = http::MAX_IN_FLIGHT;
 /// Accounts of an organization read at once (`--account-concurrency`).
 pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 4;
 
@@ -262,6 +268,7 @@ async fn base_config(opts: &AwsOptions) -> Result<SdkConfig, AwsError> {
         return Err(AwsError::NoCredentials);
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http::client(opts.max_connections))
         .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
         .timeout_config({
             let call = opts.call_timeout.max(Duration::from_secs(1));

@@ -195,6 +195,10 @@ pub(crate) struct AwsArgs {
     /// Calls in flight per service.
     #[arg(long, default_value_t = hipaa_scan::aws::DEFAULT_CONCURRENCY as u64, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub(crate) concurrency: u64,
+    /// Requests in flight at once over the whole scan (every account, region and service), which
+    /// bounds open connections: at most this many busy plus two idle per endpoint.
+    #[arg(long, default_value_t = hipaa_scan::aws::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub(crate) max_connections: u64,
     /// Scan every ACTIVE account of the AWS Organization (from the management or a delegated
     /// administrator account), each through the role given by --assume-role.
     #[arg(long, requires = "assume_role")]

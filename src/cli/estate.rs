@@ -63,6 +63,7 @@ pub(crate) fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
                 endpoint_url: a.endpoint_url.clone(),
                 max_attempts: a.max_attempts,
                 concurrency: a.concurrency as usize,
+                max_connections: a.max_connections as usize,
                 call_timeout: std::time::Duration::from_secs(estate.call_timeout),
                 organization: a.organization.then(|| hipaa_scan::aws::Organization {
                     role_name: a.assume_role.clone().unwrap_or_default(),

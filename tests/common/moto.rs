@@ -98,11 +98,16 @@ impl Drop for Moto {
 
 /// `hipaa-scan scan aws` against moto with these credentials; the exit code and JSON result.
 pub fn scan(moto: &Moto, key: &str, secret: &str, extra: &[&str]) -> (i32, Value) {
+    scan_at(&moto.url, key, secret, extra)
+}
+
+/// `hipaa-scan scan aws` against an endpoint in front of moto (a proxy).
+pub fn scan_at(url: &str, key: &str, secret: &str, extra: &[&str]) -> (i32, Value) {
     let mut args = vec![
         "scan",
         "aws",
         "--endpoint-url",
-        &moto.url,
+        url,
         "--region",
         "us-east-1",
         "--format",
