@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -1390,4 +1390,108 @@ fn a_sarif_left_by_an_earlier_step_is_never_reported() {
     assert!(outputs.contains("exit-code=1"), "{outputs}");
     assert!(!outputs.contains("sarif-file="), "{outputs}");
     assert!(!ws.path().join("hipaa-scan.sarif").exists());
+}
+
+/// The subscription of the action fixtures.
+const SUBSCRIPTION: &str = "8f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+
+#[test]
+fn sharded_jobs_merge_into_one_report_and_gate() {
+    let ws = tempfile::tempdir().unwrap();
+    let w = ws.path();
+    std::fs::create_dir(w.join("shards")).unwrap();
+    // Two jobs' JSON results, as a matrix would leave them as artifacts: each job reads its own
+    // subscriptions (the second estate is moved to another subscription).
+    let other = std::fs::read_to_string(fixture("medium.json"))
+        .unwrap()
+        .replace(SUBSCRIPTION, "0f0e0d0c-0b0a-4998-8776-655443322110");
+    std::fs::write(w.join("other.json"), &other).unwrap();
+    let estates = [
+        fixture("clean.json"),
+        w.join("other.json").display().to_string(),
+    ];
+    for (i, estate) in estates.iter().enumerate() {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
+            .args(["scan", "--snapshot", estate, "--embed-inventory"])
+            .args(["--format", "json", "--fail-on", "none", "--no-step-summary"])
+            .arg("--output")
+            .arg(format!("json=shards/result-{i}.json"))
+            .current_dir(w)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    }
+    let run = run_action(
+        w,
+        &[
+            ("provider", "merge"),
+            ("results", "shards/*.json"),
+            ("fail-on", "medium"),
+            ("results-file", "merged.json"),
+        ],
+    );
+    // The medium findings of the second shard gate the merged scan; the first shard's clean
+    // resources are judged too.
+    assert_eq!(run.outputs["exit-code"], "1", "{:?}", run.outputs);
+    assert_eq!(run.gate, 1, "{}", run.gate_log);
+    let merged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.join("merged.json")).unwrap()).unwrap();
+    let accounts: BTreeSet<&str> = merged["inventory"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for estate in &estates {
+        let one: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(estate).unwrap()).unwrap();
+        for r in one["resources"].as_array().unwrap() {
+            assert!(
+                accounts.contains(r["id"].as_str().unwrap()),
+                "{estate}: {r}"
+            );
+        }
+    }
+    assert_eq!(run.outputs["results-file"], "merged.json");
+    assert!(!run.sarif.unwrap()["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn the_shard_input_reaches_the_scan() {
+    let ws = tempfile::tempdir().unwrap();
+    let w = ws.path();
+    // A stand-in for the binary that records its arguments: this checks the wiring only.
+    let fake = w.join("fake-hipaa-scan");
+    std::fs::write(
+        &fake,
+        "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let output = w.join("github_output");
+    std::fs::write(&output, "").unwrap();
+    let env: Vec<(String, String)> = [
+        ("GITHUB_OUTPUT", output.display().to_string()),
+        ("RUNNER_TEMP", w.display().to_string()),
+        ("HIPAA_SCAN_BIN", fake.display().to_string()),
+        ("INPUT_PROVIDER", "aws".into()),
+        ("INPUT_SHARD", "2/4".into()),
+        ("INPUT_RESULTS_FILE", "shard-2.json".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert!(bash("run.sh", &env, w).status.success());
+    let args: Vec<String> = std::fs::read_to_string(w.join("args"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let joined = args.join(" ");
+    assert!(joined.starts_with("scan aws "), "{joined}");
+    assert!(joined.contains("--shard 2/4"), "{joined}");
+    assert!(joined.contains("--output json=shard-2.json"), "{joined}");
 }

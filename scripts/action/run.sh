@@ -8,11 +8,19 @@ bin="${HIPAA_SCAN_BIN:-hipaa-scan}"
 work="${RUNNER_TEMP:-/tmp}/hipaa-scan-run"
 mkdir -p "$work"
 sarif="${INPUT_SARIF_FILE:-hipaa-scan.sarif}"
+results="${INPUT_RESULTS_FILE:-$work/results.json}"
 
 list() { tr ',\n' '  ' <<< "$1"; }
 
 args=(scan)
 case "${INPUT_PROVIDER:-}" in
+  merge)
+    args=(merge)
+    # Globs are expanded here, on purpose: results of a matrix arrive as artifacts.
+    # shellcheck disable=SC2086
+    for f in $(list "${INPUT_RESULTS:-}"); do args+=("$f"); done
+    [ -n "${INPUT_EXPECT_SHARDS:-}" ] && args+=(--expect-shards "$INPUT_EXPECT_SHARDS")
+    ;;
   snapshot)
     for f in $(list "${INPUT_SNAPSHOT:-}"); do args+=(--snapshot "$f"); done
     ;;
@@ -29,11 +37,12 @@ case "${INPUT_PROVIDER:-}" in
     for s in $(list "${INPUT_SUBSCRIPTIONS:-}"); do args+=(--subscription "$s"); done
     ;;
   *)
-    echo "::error title=hipaa-scan::provider must be aws, gcp, azure or snapshot, not '${INPUT_PROVIDER:-}'"
+    echo "::error title=hipaa-scan::provider must be aws, gcp, azure, snapshot or merge, not '${INPUT_PROVIDER:-}'"
     echo "exit-code=2" >> "$GITHUB_OUTPUT"
     exit 0
     ;;
 esac
+[ -n "${INPUT_SHARD:-}" ] && args+=(--shard "$INPUT_SHARD")
 [ -n "${INPUT_POLICIES:-}" ] && args+=(--policies "$INPUT_POLICIES")
 [ -n "${INPUT_CONFIG:-}" ] && args+=(--config "$INPUT_CONFIG")
 [ -n "${INPUT_WAIVERS:-}" ] && args+=(--waivers "$INPUT_WAIVERS")
@@ -43,13 +52,13 @@ args+=(
   --fail-on "${INPUT_FAIL_ON:-high}"
   --format text --color never --no-step-summary
   --output "sarif=$sarif"
-  --output "json=$work/results.json"
+  --output "json=$results"
   --output "github-summary=$work/summary.md"
   --output "github-outputs=$work/outputs.txt"
 )
 
 # Only this run's files may be reported or uploaded: a SARIF left by an earlier step is removed.
-rm -f "$sarif" "$work/outputs.txt" "$work/summary.md" "$work/results.json"
+rm -f "$sarif" "$work/outputs.txt" "$work/summary.md" "$results"
 "$bin" "${args[@]}"
 code=$?
 
@@ -58,6 +67,6 @@ code=$?
   echo "exit-code=$code"
   if [ -f "$sarif" ] && [ "$code" != 2 ]; then echo "sarif-file=$sarif"; fi
   if [ -f "$work/summary.md" ]; then echo "summary-file=$work/summary.md"; fi
-  if [ -f "$work/results.json" ]; then echo "results-file=$work/results.json"; fi
+  if [ -f "$results" ]; then echo "results-file=$results"; fi
 } >> "$GITHUB_OUTPUT"
 exit 0
