@@ -923,6 +923,8 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
             snap.to_str().unwrap(),
             "--format",
             "json",
+            "--redact",
+            "tags",
         ],
         dir.path(),
     );

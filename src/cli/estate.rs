@@ -195,6 +195,12 @@ fn live<E: std::fmt::Display>(
             inv
         }
     };
+    // What an adapter wrote is held to the schema a snapshot is: a mismatch is a bug, and the
+    // scan stops rather than judge properties it cannot trust.
+    input(
+        hipaa_scan::model::validate_inventory(&inv, &format!("the {provider} adapter")),
+        "the live inventory does not match the resource schema (a bug in hipaa-scan: please report it)",
+    )?;
     let mut inv = inv;
     if !overrides.is_empty() {
         inv.source = format!(

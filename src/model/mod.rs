@@ -10,7 +10,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use kinds::{all_kinds, kind_spec, KindSpec, PropSpec, PropType, COMMON_FIELDS};
-pub use snapshot::{load_snapshot, merge, parse_snapshot, FORMAT, FORMAT_VERSION};
+pub use snapshot::{
+    load_snapshot, merge, parse_snapshot, validate_inventory, FORMAT, FORMAT_VERSION,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -46,6 +46,17 @@ pub fn parse_snapshot(text: &str, file: &str) -> Result<Inventory> {
     }
 }
 
+/// Validates an inventory a live adapter produced, exactly as a snapshot is validated: every
+/// kind's properties against its schema. `source` names the adapter in errors.
+pub fn validate_inventory(inv: &Inventory, source: &str) -> Result<()> {
+    let errors = validate(inv, source);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(errors))
+    }
+}
+
 /// serde_json appends " at line L column C"; the location is carried separately.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
