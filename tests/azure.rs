@@ -64,7 +64,47 @@ fn routes(base: &str) -> Vec<Route> {
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/ipv6FirewallRules"), vec![json("empty-list.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/auditingSettings/default"), vec![json("sql-auditing-dr.json")]),
         route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/databases"), vec![json("empty-list.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Insights/activityLogAlerts"), vec![json("activity-log-alerts.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Security/securityContacts"), vec![json("security-contacts.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Security/autoProvisioningSettings"), vec![json("auto-provisioning.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Security/pricings/SqlServers"), vec![json("pricing-sqlservers.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/administrators"), vec![json("sql-administrators.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/encryptionProtector/current"), vec![json("sql-protector-service.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/securityAlertPolicies/Default"), vec![json("sql-alert-policy-disabled.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/administrators"), vec![json("empty-list.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/encryptionProtector/current"), vec![json("sql-protector-cmk.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/securityAlertPolicies/Default"), denied()),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/sqlVulnerabilityAssessments/default"), vec![json("sql-va-express-enabled.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql/vulnerabilityAssessments/default"), vec![json("empty-list.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/sqlVulnerabilityAssessments/default"), vec![json("sql-va-express-disabled.json")]),
+        route("GET", format!("{rg}/Microsoft.Sql/servers/acme-sql-dr/vulnerabilityAssessments/default"), vec![json("sql-va-classic-no-scans.json")]),
         route("GET", format!("{sub}/providers/Microsoft.KeyVault/vaults"), vec![json("key-vaults.json")]),
+        route("GET", format!("{rg}/Microsoft.KeyVault/vaults/acme-kv/keys"), vec![json("kv-keys-acme.json")]),
+        route("GET", format!("{rg}/Microsoft.KeyVault/vaults/acme-kv/secrets"), vec![json("empty-list.json")]),
+        route("GET", format!("{rg}/Microsoft.KeyVault/vaults/acme-kv/providers/Microsoft.Insights/diagnosticSettings"), vec![json("kv-diagnostics-acme.json")]),
+        route("GET", format!("{rg}/Microsoft.KeyVault/vaults/old-kv/keys"), vec![json("kv-keys-old.json")]),
+        route("GET", format!("{rg}/Microsoft.KeyVault/vaults/old-kv/secrets"), denied()),
+        route("GET", format!("{rg}/Microsoft.KeyVault/vaults/old-kv/providers/Microsoft.Insights/diagnosticSettings"), vec![json("kv-diagnostics-old.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Network/networkSecurityGroups"), vec![json("nsgs.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Network/networkWatchers"), vec![json("network-watchers.json")]),
+        route("GET", format!("{sub}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus/flowLogs"), vec![json("flow-logs.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Network/virtualNetworks"), vec![json("virtual-networks.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Web/sites"), vec![json("web-sites.json")]),
+        route("GET", format!("{rg}/Microsoft.Web/sites/acme-portal/config/web"), vec![json("web-config-portal.json")]),
+        route("GET", format!("{rg}/Microsoft.Web/sites/legacy-api/config/web"), vec![json("web-config-legacy.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.DBforPostgreSQL/flexibleServers"), vec![json("postgres-servers.json")]),
+        route("GET", format!("{rg}/Microsoft.DBforPostgreSQL/flexibleServers/acme-pg/configurations"), vec![json("postgres-configurations.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.DBforMySQL/flexibleServers"), vec![json("mysql-servers.json")]),
+        route("GET", format!("{rg}/Microsoft.DBforMySQL/flexibleServers/acme-mysql/configurations"), vec![json("mysql-configurations-page2.json")])
+            .with_query("$skipToken=mysql-page-2"),
+        route("GET", format!("{rg}/Microsoft.DBforMySQL/flexibleServers/acme-mysql/configurations"), vec![json("mysql-configurations-page1.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.DocumentDB/databaseAccounts"), vec![json("cosmos-accounts.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Cache/redis"), vec![json("redis-caches.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Compute/virtualMachines"), vec![json("virtual-machines.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Compute/disks"), vec![json("disks.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Network/networkInterfaces"), vec![json("network-interfaces.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.RecoveryServices/vaults"), vec![json("recovery-vaults.json")]),
+        route("GET", format!("{rg}/Microsoft.RecoveryServices/vaults/acme-rsv/backupProtectedItems"), vec![json("backup-protected-items.json")]),
         route("GET", format!("{sub}/resources"), vec![json("resources.json")]),
         route("GET", "/v1.0/users", vec![json("graph-users-page2.json")]).with_query("$skiptoken=users-page-2"),
         route("GET", "/v1.0/users", vec![json("graph-users-page1.json")]),
@@ -77,6 +117,21 @@ fn routes(base: &str) -> Vec<Route> {
         route("GET", format!("{dsub}/providers/Microsoft.Sql/servers"), denied()),
         route("GET", format!("{dsub}/providers/Microsoft.KeyVault/vaults"), denied()),
         route("GET", format!("{dsub}/resources"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Insights/activityLogAlerts"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Security/securityContacts"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Security/autoProvisioningSettings"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Network/networkSecurityGroups"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Network/networkWatchers"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Network/virtualNetworks"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Web/sites"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.DBforPostgreSQL/flexibleServers"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.DBforMySQL/flexibleServers"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.DocumentDB/databaseAccounts"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Cache/redis"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Compute/virtualMachines"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Compute/disks"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.Network/networkInterfaces"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.RecoveryServices/vaults"), denied()),
     ]
 }
 
@@ -195,6 +250,154 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         eligible("acme-portal"),
         eligible("acme-vnet"),
         ("azure-service-hipaa-eligible", "load-tests", "fail"),
+        // Activity log alerts: the policy alert leaves `enabled` out (default true); the NSG
+        // alert names both operations with containsAny; the rest are look-alikes: no action
+        // group, a resource-group scope, failures only (a `status` condition), disabled.
+        ("azure-alert-policy-assignment", SUB, "pass"),
+        ("azure-alert-nsg", SUB, "pass"),
+        ("azure-alert-nsg-rule", SUB, "fail"),
+        ("azure-alert-security-solution", SUB, "fail"),
+        ("azure-alert-sql-firewall", SUB, "fail"),
+        ("azure-alert-public-ip", SUB, "fail"),
+        ("azure-defender-security-contact", SUB, "pass"),
+        ("azure-defender-alert-notifications", SUB, "fail"),
+        ("azure-defender-auto-provisioning", SUB, "fail"),
+        // acmephi: public access disabled outweighs the Allow default action; its approved
+        // private endpoint counts; infrastructure encryption is off.
+        ("azure-storage-shared-key-disabled", "acmephi", "pass"),
+        ("azure-storage-network-restricted", "acmephi", "pass"),
+        ("azure-storage-private-endpoint", "acmephi", "pass"),
+        ("azure-storage-infrastructure-encryption", "acmephi", "fail"),
+        ("azure-storage-blob-versioning", "acmephi", "pass"),
+        ("azure-storage-container-soft-delete", "acmephi", "pass"),
+        (
+            "azure-storage-no-cross-tenant-replication",
+            "acmephi",
+            "pass",
+        ),
+        (
+            "azure-storage-trusted-services",
+            "acmephi",
+            "not_applicable",
+        ),
+        // legacystore never set shared key access or cross-tenant replication (null: allowed)
+        // and says nothing of its firewall.
+        ("azure-storage-shared-key-disabled", "legacystore", "fail"),
+        (
+            "azure-storage-network-restricted",
+            "legacystore",
+            "not_evaluated",
+        ),
+        (
+            "azure-storage-blob-versioning",
+            "legacystore",
+            "not_evaluated",
+        ),
+        (
+            "azure-storage-container-soft-delete",
+            "legacystore",
+            "not_evaluated",
+        ),
+        (
+            "azure-storage-no-cross-tenant-replication",
+            "legacystore",
+            "fail",
+        ),
+        (
+            "azure-storage-trusted-services",
+            "legacystore",
+            "not_evaluated",
+        ),
+        // acme-sql: its own threat detection is off, but the subscription's SqlServers plan
+        // covers it. acme-sql-dr: TLS minimum `None`, no Entra admin, its alert policy denied.
+        ("azure-sql-entra-admin", "acme-sql", "pass"),
+        ("azure-sql-tde-cmk", "acme-sql", "fail"),
+        ("azure-sql-min-tls12", "acme-sql", "pass"),
+        ("azure-sql-public-network-disabled", "acme-sql", "fail"),
+        ("azure-sql-defender", "acme-sql", "pass"),
+        ("azure-sql-entra-admin", "acme-sql-dr", "fail"),
+        ("azure-sql-min-tls12", "acme-sql-dr", "fail"),
+        ("azure-sql-defender", "acme-sql-dr", "pass"),
+        // Express VA on for acme-sql; acme-sql-dr has a classic storage path without
+        // recurring scans, and express off.
+        ("azure-sql-vulnerability-assessment", "acme-sql", "pass"),
+        ("azure-sql-vulnerability-assessment", "acme-sql-dr", "fail"),
+        // acme-kv: `disabled` in lower case; a disabled key without expiry does not count.
+        ("azure-keyvault-rbac", "acme-kv", "pass"),
+        ("azure-keyvault-key-expiry", "acme-kv", "pass"),
+        ("azure-keyvault-secret-expiry", "acme-kv", "pass"),
+        ("azure-keyvault-network-restricted", "acme-kv", "pass"),
+        ("azure-keyvault-logging", "acme-kv", "pass"),
+        // old-kv: its AuditEvent setting has no destination; its secrets are denied.
+        ("azure-keyvault-rbac", "old-kv", "fail"),
+        ("azure-keyvault-key-expiry", "old-kv", "fail"),
+        ("azure-keyvault-secret-expiry", "old-kv", "not_evaluated"),
+        ("azure-keyvault-network-restricted", "old-kv", "fail"),
+        ("azure-keyvault-logging", "old-kv", "fail"),
+        // web-nsg: RDP from anywhere is shadowed by an earlier Internet deny; two /1s open
+        // 1433 through a port range; covered by its virtual network's flow log (its own is
+        // disabled). jump-nsg: SSH from `Internet`; its own flow log keeps 30 days.
+        ("azure-nsg-no-internet-admin-ports", "web-nsg", "pass"),
+        ("azure-nsg-no-internet-database-ports", "web-nsg", "fail"),
+        ("azure-nsg-flow-logs", "web-nsg", "pass"),
+        eligible("web-nsg"),
+        ("azure-nsg-no-internet-admin-ports", "jump-nsg", "fail"),
+        ("azure-nsg-no-internet-database-ports", "jump-nsg", "pass"),
+        ("azure-nsg-flow-logs", "jump-nsg", "fail"),
+        eligible("jump-nsg"),
+        ("azure-network-watcher-enabled", "eastus", "pass"),
+        ("azure-network-watcher-enabled", "westus", "fail"),
+        eligible("eastus"),
+        eligible("westus"),
+        ("azure-appservice-https-only", "acme-portal", "pass"),
+        ("azure-appservice-min-tls12", "acme-portal", "pass"),
+        ("azure-appservice-ftps", "acme-portal", "pass"),
+        ("azure-appservice-managed-identity", "acme-portal", "pass"),
+        ("azure-appservice-https-only", "legacy-api", "fail"),
+        ("azure-appservice-min-tls12", "legacy-api", "fail"),
+        ("azure-appservice-ftps", "legacy-api", "fail"),
+        ("azure-appservice-managed-identity", "legacy-api", "fail"),
+        eligible("legacy-api"),
+        // acme-pg: `pgaudit.log` is set but pgaudit is not preloaded; disconnections unlogged.
+        ("azure-postgres-secure-transport", "acme-pg", "pass"),
+        ("azure-postgres-min-tls12", "acme-pg", "pass"),
+        ("azure-postgres-log-checkpoints", "acme-pg", "pass"),
+        ("azure-postgres-log-connections", "acme-pg", "fail"),
+        ("azure-postgres-connection-throttling", "acme-pg", "pass"),
+        ("azure-postgres-audit", "acme-pg", "fail"),
+        ("azure-postgres-geo-backup", "acme-pg", "fail"),
+        ("azure-postgres-public-network", "acme-pg", "pass"),
+        eligible("acme-pg"),
+        // acme-mysql (parameters on two pages): TLS 1.2 listed beside 1.1; auditing on without
+        // CONNECTION.
+        ("azure-mysql-secure-transport", "acme-mysql", "pass"),
+        ("azure-mysql-min-tls12", "acme-mysql", "fail"),
+        ("azure-mysql-audit-log", "acme-mysql", "fail"),
+        eligible("acme-mysql"),
+        // Two /1 IP rules beside a virtual network filter: the internet.
+        ("azure-cosmosdb-network-restricted", "acme-cosmos", "fail"),
+        ("azure-cosmosdb-local-auth-disabled", "acme-cosmos", "pass"),
+        ("azure-cosmosdb-cmk", "acme-cosmos", "fail"),
+        eligible("acme-cosmos"),
+        // enableNonSslPort absent: the documented default, off.
+        ("azure-redis-no-non-ssl-port", "acme-redis", "pass"),
+        ("azure-redis-min-tls12", "acme-redis", "fail"),
+        eligible("acme-redis"),
+        ("azure-vm-managed-disks", "app-vm", "pass"),
+        ("azure-vm-no-public-ip", "app-vm", "pass"),
+        ("azure-vm-backup", "app-vm", "pass"),
+        eligible("app-vm"),
+        // jump-vm: a VHD data disk; its backup protection was stopped.
+        ("azure-vm-managed-disks", "jump-vm", "fail"),
+        ("azure-vm-backup", "jump-vm", "fail"),
+        eligible("jump-vm"),
+        ("azure-disk-cmk", "app-vm-os", "pass"),
+        eligible("app-vm-os"),
+        ("azure-disk-cmk", "app-vm-data", "fail"),
+        eligible("app-vm-data"),
+        eligible("jump-vm-os"),
+        ("azure-recovery-vault-soft-delete", "acme-rsv", "pass"),
+        eligible("acme-rsv"),
         ("azure-entra-user-mfa", "alice@acme.example", "pass"),
         ("azure-entra-user-mfa", "bob@acme.example", "fail"),
         (
@@ -271,6 +474,27 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         .collect();
     assert_eq!(accounts, vec![429, 200, 200]);
     assert_eq!(s.peer.requests("skiptoken=users-page-2").len(), 1);
+    assert_eq!(s.peer.requests("skipToken=mysql-page-2").len(), 1);
+    // The NSG findings name the rules that open the port.
+    let db = verdict("azure-nsg-no-internet-database-ports", "web-nsg");
+    assert!(
+        db["evidence"]["internet_open_database_ports"]
+            .to_string()
+            .contains("tcp 1433 (rule `sql-two-halves`"),
+        "{db}"
+    );
+    let ssh = verdict("azure-nsg-no-internet-admin-ports", "web-nsg");
+    assert_eq!(
+        ssh["evidence"]["internet_open_admin_ports"],
+        serde_json::json!([]),
+        "the RDP allow is shadowed: {ssh}"
+    );
+    let keys = verdict("azure-keyvault-key-expiry", "old-kv");
+    assert_eq!(
+        keys["evidence"]["keys_without_expiry"],
+        serde_json::json!(["legacy-cmk"]),
+        "{keys}"
+    );
 
     // `inventory azure` writes the snapshot that `scan --snapshot` reads, with the same verdicts.
     let inv = hipaa(&s, SUB, &["inventory", "--output", "estate.json"]);

@@ -9,11 +9,16 @@
 //! passed. The scan only reads.
 
 mod client;
+mod compute;
+mod databases;
+mod datastores;
 mod entra;
+mod network;
 mod resources;
 mod sql;
 mod storage;
 mod subscription;
+mod web;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -235,7 +240,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         progress: Progress::new(
             "Azure",
             "service-subscriptions",
-            5 * ids.len() as u64 + tenants.len() as u64,
+            10 * ids.len() as u64 + tenants.len() as u64,
         ),
     });
     let per_sub = bounded(ids.clone(), 4, {
@@ -257,6 +262,11 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
                                     "subscription" => subscription::collect(&ctx, &id).await,
                                     "storage" => storage::collect(&ctx, &id).await,
                                     "sql" => sql::collect(&ctx, &id).await,
+                                    "network" => network::collect(&ctx, &id).await,
+                                    "web" => web::collect(&ctx, &id).await,
+                                    "databases" => databases::collect(&ctx, &id).await,
+                                    "datastores" => datastores::collect(&ctx, &id).await,
+                                    "compute" => compute::collect(&ctx, &id).await,
                                     _ => resources::collect(&ctx, &id).await,
                                 }
                             }
@@ -271,15 +281,23 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
                         .await
                     }
                 };
-                let (a, b, c, d) = tokio::join!(
+                let (a, b, c, d, e, f, g, h, i) = tokio::join!(
                     service("subscription"),
                     service("storage"),
                     service("sql"),
                     // Key vaults and every other resource (for the BAA check).
                     service("keyvault"),
+                    service("network"),
+                    service("web"),
+                    // PostgreSQL and MySQL flexible servers.
+                    service("databases"),
+                    // Cosmos DB and Redis.
+                    service("datastores"),
+                    // VMs, disks and Recovery Services vaults.
+                    service("compute"),
                 );
                 let mut found = Found::default();
-                for f in [a, b, c, d] {
+                for f in [a, b, c, d, e, f, g, h, i] {
                     found.extend(f);
                 }
                 found

@@ -1,4 +1,5 @@
-//! Azure SQL: logical servers (firewall, auditing) and their databases (TDE).
+//! Azure SQL: logical servers (firewall, auditing, TLS, Entra administrator, TDE protector,
+//! Defender) and their databases (TDE).
 //!
 //! Fields are read as the Microsoft.Sql 2021-11-01 reference defines them; a field the answer
 //! leaves out is unknown. Firewall ranges are judged by CIDR arithmetic ([`crate::net`]), not by
@@ -21,6 +22,13 @@ const RULES: &str = "Microsoft.Sql/servers/firewallRules/read";
 const RULES_V6: &str = "Microsoft.Sql/servers/ipv6FirewallRules/read";
 const AUDIT: &str = "Microsoft.Sql/servers/auditingSettings/read";
 const TDE: &str = "Microsoft.Sql/servers/databases/transparentDataEncryption/read";
+const ADMINS: &str = "Microsoft.Sql/servers/administrators/read";
+const PROTECTOR: &str = "Microsoft.Sql/servers/encryptionProtector/read";
+const ALERTS: &str = "Microsoft.Sql/servers/securityAlertPolicies/read";
+const PRICING: &str = "Microsoft.Security/pricings/read";
+const VA_EXPRESS: &str = "Microsoft.Sql/servers/sqlVulnerabilityAssessments/read";
+const VA_EXPRESS_API: &str = "2023-08-01";
+const VA_CLASSIC: &str = "Microsoft.Sql/servers/vulnerabilityAssessments/read";
 
 pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     let mut found = Found::default();
@@ -40,9 +48,24 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
             return found;
         }
     };
+    // The subscription's Defender for SQL plan covers every server, whatever the server says.
+    let plan = if servers.is_empty() {
+        Err("no servers".to_string())
+    } else {
+        ctx.arm
+            .get(
+                PRICING,
+                &format!("/subscriptions/{sub}/providers/Microsoft.Security/pricings/SqlServers"),
+                Some(super::subscription::PRICINGS_API),
+            )
+            .await
+            .and_then(|plan| super::subscription::standard_plans(&[plan]))
+            .map(|plans| plans.iter().any(|p| p == "SqlServers"))
+    };
+    let plan = &plan;
     let per_server = in_order(
         ctx.concurrency,
-        servers.into_iter().map(|s| server(ctx, sub, s)),
+        servers.into_iter().map(|s| server(ctx, sub, s, plan)),
     )
     .await;
     for f in per_server {
@@ -52,7 +75,7 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     found
 }
 
-async fn server(ctx: &Ctx, sub: &str, s: Value) -> Found {
+async fn server(ctx: &Ctx, sub: &str, s: Value, plan: &Result<bool, String>) -> Found {
     let mut found = Found::default();
     let Some((id, name, location, tags)) = arm_fields(&s) else {
         return found;
@@ -63,18 +86,51 @@ async fn server(ctx: &Ctx, sub: &str, s: Value) -> Found {
         format!("{id}/auditingSettings/default"),
         format!("{id}/databases"),
     );
-    let (rules, rules_v6, audit, dbs) = tokio::join!(
+    let (admins_path, protector_path, alerts_path) = (
+        format!("{id}/administrators"),
+        format!("{id}/encryptionProtector/current"),
+        format!("{id}/securityAlertPolicies/Default"),
+    );
+    let (express_path, classic_path) = (
+        format!("{id}/sqlVulnerabilityAssessments/default"),
+        format!("{id}/vulnerabilityAssessments/default"),
+    );
+    let (rules, rules_v6, audit, dbs, admins, protector, alerts, express, classic) = tokio::join!(
         ctx.arm.list(RULES, &rules_path, Some(API)),
         ctx.arm.list(RULES_V6, &rules_v6_path, Some(API)),
         ctx.arm.get(AUDIT, &audit_path, Some(API)),
         ctx.arm
             .list("Microsoft.Sql/servers/databases/read", &dbs_path, Some(API)),
+        ctx.arm.list(ADMINS, &admins_path, Some(API)),
+        ctx.arm.get(PROTECTOR, &protector_path, Some(API)),
+        ctx.arm.get(ALERTS, &alerts_path, Some(API)),
+        ctx.arm.get(VA_EXPRESS, &express_path, Some(VA_EXPRESS_API)),
+        ctx.arm.get(VA_CLASSIC, &classic_path, Some(API)),
     );
+
     let mut p = Props::default();
     put(
         &mut p,
         "public_network_access",
         public_network_access(&s["properties"]),
+    );
+    put(&mut p, "minimal_tls_version", minimal_tls(&s["properties"]));
+    put(&mut p, "entra_admin", admins.map(|a| entra_admin(&a)));
+    put(
+        &mut p,
+        "tde_key_type",
+        protector.and_then(|v| key_type(&v["properties"])),
+    );
+    put(
+        &mut p,
+        "security_alert_policy_enabled",
+        alerts.and_then(|v| alert_policy(&v["properties"])),
+    );
+    put(&mut p, "defender_plan_standard", plan.clone());
+    put(
+        &mut p,
+        "vulnerability_assessment",
+        vulnerability_assessment(&express, &classic),
     );
     let v4 = rules.map(|r| rules_of(&r, "startIpAddress", "endIpAddress"));
     let v6 = rules_v6.map(|r| rules_of(&r, "startIPv6Address", "endIPv6Address"));
@@ -166,6 +222,82 @@ fn public_network_access(props: &Value) -> Result<String, String> {
         Value::String(s) => Ok(s.clone()),
         Value::Null => Err(absent(SERVERS, "publicNetworkAccess")),
         v => Err(unexpected(SERVERS, "publicNetworkAccess", v)),
+    }
+}
+
+/// `minimalTlsVersion`: `1.0`, `1.1`, `1.2`, `1.3` or `None`. No default is documented for a
+/// server that does not say, so absent is unknown.
+fn minimal_tls(props: &Value) -> Result<String, String> {
+    match &props["minimalTlsVersion"] {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Err(absent(SERVERS, "minimalTlsVersion")),
+        v => Err(unexpected(SERVERS, "minimalTlsVersion", v)),
+    }
+}
+
+/// An administrator of type `ActiveDirectory` (the only type the API defines) with a login.
+fn entra_admin(admins: &[Value]) -> bool {
+    admins.iter().any(|a| {
+        let p = &a["properties"];
+        p["administratorType"]
+            .as_str()
+            .is_some_and(|t| t.eq_ignore_ascii_case("ActiveDirectory"))
+            && p["login"].as_str().is_some_and(|l| !l.is_empty())
+    })
+}
+
+/// The TDE protector's `serverKeyType`: `ServiceManaged` or `AzureKeyVault`.
+fn key_type(props: &Value) -> Result<String, String> {
+    match props["serverKeyType"].as_str() {
+        Some(t) if t.eq_ignore_ascii_case("ServiceManaged") => Ok("ServiceManaged".into()),
+        Some(t) if t.eq_ignore_ascii_case("AzureKeyVault") => Ok("AzureKeyVault".into()),
+        None => Err(absent(PROTECTOR, "serverKeyType")),
+        Some(_) => Err(unexpected(
+            PROTECTOR,
+            "serverKeyType",
+            &props["serverKeyType"],
+        )),
+    }
+}
+
+/// The server security alert policy `state`: `Enabled` or `Disabled`; anything else (the
+/// reference also lists `New`) is unknown.
+fn alert_policy(props: &Value) -> Result<bool, String> {
+    match props["state"].as_str() {
+        Some("Enabled") => Ok(true),
+        Some("Disabled") => Ok(false),
+        None => Err(absent(ALERTS, "state")),
+        Some(_) => Err(unexpected(ALERTS, "state", &props["state"])),
+    }
+}
+
+/// Vulnerability assessment: the express configuration (`sqlVulnerabilityAssessments/default`
+/// state `Enabled`), or the classic one (`vulnerabilityAssessments/default` with a
+/// `storageContainerPath` and `recurringScans.isEnabled`). Off only when both were read and
+/// neither is on; an unreadable one leaves it unknown unless the other is on.
+fn vulnerability_assessment(
+    express: &Result<Value, String>,
+    classic: &Result<Value, String>,
+) -> Result<bool, String> {
+    let express = express.as_ref().map_err(Clone::clone).and_then(|v| {
+        match v["properties"]["state"].as_str() {
+            Some(s) if s.eq_ignore_ascii_case("Enabled") => Ok(true),
+            Some(s) if s.eq_ignore_ascii_case("Disabled") => Ok(false),
+            None => Err(absent(VA_EXPRESS, "state")),
+            Some(_) => Err(unexpected(VA_EXPRESS, "state", &v["properties"]["state"])),
+        }
+    });
+    let classic = classic.as_ref().map_err(Clone::clone).map(|v| {
+        let p = &v["properties"];
+        p["storageContainerPath"]
+            .as_str()
+            .is_some_and(|s| !s.trim().is_empty())
+            && p["recurringScans"]["isEnabled"] == Value::Bool(true)
+    });
+    match (express, classic) {
+        (Ok(true), _) | (_, Ok(true)) => Ok(true),
+        (Ok(false), Ok(false)) => Ok(false),
+        (Err(why), _) | (_, Err(why)) => Err(why),
     }
 }
 
@@ -694,6 +826,65 @@ mod tests {
                 "{what}: {a:?}"
             );
         }
+    }
+
+    #[test]
+    fn tls_admin_protector_and_alerts() {
+        assert_eq!(
+            minimal_tls(&json!({"minimalTlsVersion": "1.2"})).unwrap(),
+            "1.2"
+        );
+        assert!(minimal_tls(&json!({})).is_err());
+        let admin = |t: &str, login: &str| json!({"properties": {"administratorType": t, "login": login, "sid": "x"}});
+        assert!(entra_admin(&[admin("ActiveDirectory", "dba-group")]));
+        assert!(!entra_admin(&[admin("ActiveDirectory", "")]));
+        assert!(!entra_admin(&[]));
+        assert_eq!(
+            key_type(&json!({"serverKeyType": "AzureKeyVault"})).unwrap(),
+            "AzureKeyVault"
+        );
+        assert!(key_type(&json!({})).is_err());
+        assert!(key_type(&json!({"serverKeyType": "Other"})).is_err());
+        assert!(alert_policy(&json!({"state": "Enabled"})).unwrap());
+        assert!(!alert_policy(&json!({"state": "Disabled"})).unwrap());
+        assert!(alert_policy(&json!({"state": "New"})).is_err());
+    }
+
+    #[test]
+    fn vulnerability_assessment_express_or_classic() {
+        let express =
+            |state: &str| -> Result<Value, String> { Ok(json!({"properties": {"state": state}})) };
+        let classic = |path: &str, recurring: bool| -> Result<Value, String> {
+            Ok(
+                json!({"properties": {"storageContainerPath": path, "recurringScans": {"isEnabled": recurring}}}),
+            )
+        };
+        let denied = || -> Result<Value, String> { Err("403".into()) };
+        assert_eq!(
+            vulnerability_assessment(&express("Enabled"), &denied()),
+            Ok(true)
+        );
+        assert_eq!(
+            vulnerability_assessment(
+                &express("Disabled"),
+                &classic("https://a.blob.core.windows.net/va", true)
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            vulnerability_assessment(
+                &express("Disabled"),
+                &classic("https://a.blob.core.windows.net/va", false)
+            ),
+            Ok(false),
+            "a storage path without recurring scans scans nothing"
+        );
+        assert_eq!(
+            vulnerability_assessment(&express("Disabled"), &classic("", true)),
+            Ok(false)
+        );
+        assert!(vulnerability_assessment(&denied(), &classic("", false)).is_err());
+        assert!(vulnerability_assessment(&express("Disabled"), &denied()).is_err());
     }
 
     #[test]

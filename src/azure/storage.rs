@@ -1,4 +1,4 @@
-//! Storage accounts and their blob service (soft delete).
+//! Storage accounts and their blob service (soft delete, versioning, container soft delete).
 //!
 //! Each field is read as Microsoft documents it for api-version 2023-05-01. A field the answer
 //! leaves out is unknown, unless the reference documents how the service reads its absence:
@@ -43,12 +43,25 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
         };
         let mut p = account_props(&a["properties"]);
         match blob {
-            Ok(service) => put(
-                &mut p,
-                "blob_soft_delete_days",
-                soft_delete_days(&service["properties"]),
-            ),
-            Err(why) => p.unknown("blob_soft_delete_days", why),
+            Ok(service) => {
+                let props = &service["properties"];
+                put(&mut p, "blob_soft_delete_days", soft_delete_days(props));
+                put(&mut p, "blob_versioning", versioning(props));
+                put(
+                    &mut p,
+                    "container_soft_delete_days",
+                    container_soft_delete_days(props),
+                );
+            }
+            Err(why) => {
+                for name in [
+                    "blob_soft_delete_days",
+                    "blob_versioning",
+                    "container_soft_delete_days",
+                ] {
+                    p.unknown(name, why.clone());
+                }
+            }
         }
         found
             .resources
@@ -74,7 +87,116 @@ fn account_props(props: &Value) -> Props {
         "infrastructure_encryption",
         infrastructure_encryption(props),
     );
+    put(&mut p, "shared_key_access", shared_key_access(props));
+    put(
+        &mut p,
+        "public_network_access",
+        optional_string(props, "publicNetworkAccess"),
+    );
+    put(
+        &mut p,
+        "network_default_action",
+        network_default_action(props),
+    );
+    put(&mut p, "network_bypass", network_bypass(props));
+    put(
+        &mut p,
+        "private_endpoints",
+        approved_private_endpoints(props),
+    );
+    put(
+        &mut p,
+        "cross_tenant_replication",
+        cross_tenant_replication(props),
+    );
     p
+}
+
+/// `allowSharedKeyAccess`: "The default value is null, which is equivalent to true."
+fn shared_key_access(props: &Value) -> Result<bool, String> {
+    match &props["allowSharedKeyAccess"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(true),
+        v => Err(unexpected(LIST, "allowSharedKeyAccess", v)),
+    }
+}
+
+/// `allowCrossTenantReplication`. The references before 2023-01-01 give "the default
+/// interpretation is true"; accounts created since the change of default are created with the
+/// property set to false, so an account that answers null predates it (as for
+/// `allowBlobPublicAccess`). Microsoft's built-in policy ("Storage accounts should prevent cross
+/// tenant object replication") likewise flags every value but `false`.
+fn cross_tenant_replication(props: &Value) -> Result<bool, String> {
+    match &props["allowCrossTenantReplication"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(true),
+        v => Err(unexpected(LIST, "allowCrossTenantReplication", v)),
+    }
+}
+
+/// A string property that may be absent (null: not set).
+fn optional_string(props: &Value, field: &str) -> Result<Value, String> {
+    match &props[field] {
+        Value::String(s) => Ok(Value::String(s.clone())),
+        Value::Null => Ok(Value::Null),
+        v => Err(unexpected(LIST, field, v)),
+    }
+}
+
+/// `networkAcls.defaultAction` (`Allow` or `Deny`, a required field of the rule set).
+fn network_default_action(props: &Value) -> Result<String, String> {
+    match &props["networkAcls"]["defaultAction"] {
+        Value::String(s) if s.eq_ignore_ascii_case("Allow") => Ok("Allow".into()),
+        Value::String(s) if s.eq_ignore_ascii_case("Deny") => Ok("Deny".into()),
+        Value::Null => Err(absent(LIST, "networkAcls.defaultAction")),
+        v => Err(unexpected(LIST, "networkAcls.defaultAction", v)),
+    }
+}
+
+/// `networkAcls.bypass`: "a combination of Logging, Metrics, AzureServices (for example,
+/// `Logging, Metrics`), or None".
+fn network_bypass(props: &Value) -> Result<Vec<String>, String> {
+    match &props["networkAcls"]["bypass"] {
+        Value::String(s) => Ok(s
+            .split(',')
+            .map(str::trim)
+            .filter(|b| !b.is_empty() && !b.eq_ignore_ascii_case("None"))
+            .map(str::to_string)
+            .collect()),
+        Value::Null => Err(absent(LIST, "networkAcls.bypass")),
+        v => Err(unexpected(LIST, "networkAcls.bypass", v)),
+    }
+}
+
+/// Private endpoint connections in state `Approved`; the list is absent when there are none.
+fn approved_private_endpoints(props: &Value) -> Result<i64, String> {
+    match &props["privateEndpointConnections"] {
+        Value::Null => Ok(0),
+        Value::Array(list) => Ok(list
+            .iter()
+            .filter(|c| {
+                c["properties"]["privateLinkServiceConnectionState"]["status"]
+                    .as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("Approved"))
+            })
+            .count() as i64),
+        v => Err(unexpected(LIST, "privateEndpointConnections", v)),
+    }
+}
+
+/// `isVersioningEnabled` of the blob service: opt-in ("Versioning is enabled if set to true"),
+/// so a service that does not say has it off.
+fn versioning(service: &Value) -> Result<bool, String> {
+    match &service["isVersioningEnabled"] {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(false),
+        v => Err(unexpected(BLOB, "isVersioningEnabled", v)),
+    }
+}
+
+/// Container soft delete from `containerDeleteRetentionPolicy`, read as blob soft delete is.
+fn container_soft_delete_days(service: &Value) -> Result<Value, String> {
+    retention_days(service, "containerDeleteRetentionPolicy")
 }
 
 /// `supportsHttpsTrafficOnly`. "The default value is true since API version 2019-04-01" is a
@@ -146,15 +268,19 @@ fn infrastructure_encryption(props: &Value) -> Result<bool, String> {
 /// Blob soft delete from the blob service's `deleteRetentionPolicy`: the retention in days, or
 /// null when it is off. `days` has no documented default, so "on" without days is unknown.
 fn soft_delete_days(service: &Value) -> Result<Value, String> {
-    let policy = &service["deleteRetentionPolicy"];
+    retention_days(service, "deleteRetentionPolicy")
+}
+
+fn retention_days(service: &Value, field: &str) -> Result<Value, String> {
+    let policy = &service[field];
     match &policy["enabled"] {
         Value::Bool(false) => Ok(Value::Null),
         Value::Bool(true) => match policy["days"].as_i64() {
             Some(days) => Ok(days.into()),
-            None => Err(absent(BLOB, "deleteRetentionPolicy.days")),
+            None => Err(absent(BLOB, &format!("{field}.days"))),
         },
-        Value::Null => Err(absent(BLOB, "deleteRetentionPolicy.enabled")),
-        v => Err(unexpected(BLOB, "deleteRetentionPolicy.enabled", v)),
+        Value::Null => Err(absent(BLOB, &format!("{field}.enabled"))),
+        v => Err(unexpected(BLOB, &format!("{field}.enabled"), v)),
     }
 }
 
@@ -236,6 +362,64 @@ mod tests {
         let infra = json!({"encryption": {"requireInfrastructureEncryption": true}});
         assert!(infrastructure_encryption(&infra).unwrap());
         assert!(minimum_tls(&json!({"minimumTlsVersion": 12})).is_err());
+    }
+
+    #[test]
+    fn network_and_key_access_as_documented() {
+        let none = json!({});
+        assert!(
+            shared_key_access(&none).unwrap(),
+            "null is equivalent to true"
+        );
+        assert!(cross_tenant_replication(&none).unwrap());
+        assert!(network_default_action(&none).is_err());
+        assert!(network_bypass(&none).is_err());
+        assert_eq!(approved_private_endpoints(&none).unwrap(), 0);
+        assert_eq!(
+            optional_string(&none, "publicNetworkAccess").unwrap(),
+            Value::Null
+        );
+        let p = json!({
+            "allowSharedKeyAccess": false,
+            "allowCrossTenantReplication": false,
+            "networkAcls": {"defaultAction": "deny", "bypass": "Logging, Metrics"},
+            "privateEndpointConnections": [
+                {"properties": {"privateLinkServiceConnectionState": {"status": "Approved"}}},
+                {"properties": {"privateLinkServiceConnectionState": {"status": "Pending"}}},
+                {"properties": {"privateLinkServiceConnectionState": {"status": "Rejected"}}}
+            ]
+        });
+        assert!(!shared_key_access(&p).unwrap());
+        assert!(!cross_tenant_replication(&p).unwrap());
+        assert_eq!(network_default_action(&p).unwrap(), "Deny");
+        assert_eq!(network_bypass(&p).unwrap(), vec!["Logging", "Metrics"]);
+        assert_eq!(approved_private_endpoints(&p).unwrap(), 1);
+        let none_bypass = json!({"networkAcls": {"defaultAction": "Allow", "bypass": "None"}});
+        assert!(network_bypass(&none_bypass).unwrap().is_empty());
+        assert!(shared_key_access(&json!({"allowSharedKeyAccess": "false"})).is_err());
+    }
+
+    #[test]
+    fn versioning_and_container_soft_delete() {
+        assert!(!versioning(&json!({})).unwrap(), "opt-in");
+        assert!(versioning(&json!({"isVersioningEnabled": true})).unwrap());
+        assert_eq!(
+            container_soft_delete_days(
+                &json!({"containerDeleteRetentionPolicy": {"enabled": true, "days": 7}})
+            )
+            .unwrap(),
+            json!(7)
+        );
+        assert!(container_soft_delete_days(&json!({}))
+            .unwrap_err()
+            .contains("containerDeleteRetentionPolicy.enabled"));
+        assert_eq!(
+            container_soft_delete_days(
+                &json!({"containerDeleteRetentionPolicy": {"enabled": false}})
+            )
+            .unwrap(),
+            Value::Null
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The subscription's own settings: activity log export and Defender for Cloud plans.
+//! The subscription's own settings: activity log export and alerts, Defender for Cloud plans,
+//! security contacts and auto-provisioning.
 
 use serde_json::Value;
 
@@ -7,18 +8,31 @@ use crate::collect::{resource, Found, Props};
 
 pub(crate) const SUBSCRIPTIONS_API: &str = "2022-12-01";
 const DIAGNOSTICS_API: &str = "2021-05-01-preview";
-const PRICINGS_API: &str = "2024-01-01";
+pub(crate) const PRICINGS_API: &str = "2024-01-01";
 pub(crate) const SUBSCRIPTION: &str = "azure.subscription";
 const DIAG: &str = "Microsoft.Insights/diagnosticSettings/read";
 const PRICINGS: &str = "Microsoft.Security/pricings/read";
+const ALERTS_API: &str = "2020-10-01";
+const ALERTS: &str = "Microsoft.Insights/activityLogAlerts/read";
+const CONTACTS_API: &str = "2020-01-01-preview";
+const CONTACTS: &str = "Microsoft.Security/securityContacts/read";
+const PROVISIONING_API: &str = "2017-08-01-preview";
+const PROVISIONING: &str = "Microsoft.Security/autoProvisioningSettings/read";
 
 pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     let base = format!("/subscriptions/{sub}");
     let diag_path = format!("{base}/providers/Microsoft.Insights/diagnosticSettings");
     let pricings_path = format!("{base}/providers/Microsoft.Security/pricings");
-    let (diag, pricings) = tokio::join!(
+    let alerts_path = format!("{base}/providers/Microsoft.Insights/activityLogAlerts");
+    let contacts_path = format!("{base}/providers/Microsoft.Security/securityContacts");
+    let provisioning_path = format!("{base}/providers/Microsoft.Security/autoProvisioningSettings");
+    let (diag, pricings, alerts, contacts, provisioning) = tokio::join!(
         ctx.arm.list(DIAG, &diag_path, Some(DIAGNOSTICS_API)),
         ctx.arm.list(PRICINGS, &pricings_path, Some(PRICINGS_API)),
+        ctx.arm.list(ALERTS, &alerts_path, Some(ALERTS_API)),
+        ctx.arm.list(CONTACTS, &contacts_path, Some(CONTACTS_API)),
+        ctx.arm
+            .list(PROVISIONING, &provisioning_path, Some(PROVISIONING_API)),
     );
     let mut p = Props::default();
     match diag.and_then(|settings| activity_log_export(&settings)) {
@@ -36,6 +50,26 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
         "defender_standard_plans",
         pricings.and_then(|plans| standard_plans(&plans)),
     );
+    put(
+        &mut p,
+        "activity_alert_operations",
+        alerts.map(|a| alert_operations(&a, sub)),
+    );
+    match contacts.and_then(|c| security_contacts(&c)) {
+        Ok((emails, notify)) => {
+            p.set("security_contact_emails", emails);
+            p.set("security_alert_notifications", notify);
+        }
+        Err(why) => {
+            p.unknown("security_contact_emails", why.clone());
+            p.unknown("security_alert_notifications", why);
+        }
+    }
+    put(
+        &mut p,
+        "auto_provisioning",
+        provisioning.and_then(|s| auto_provisioning(&s)),
+    );
     ctx.progress.done(&format!("subscription {sub}"));
     let mut found = Found::default();
     found.resources.push(p.into_resource(resource(
@@ -51,18 +85,18 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
 
 /// What the subscription's diagnostic settings export of the activity log.
 #[derive(Debug, PartialEq, Eq)]
-struct Export {
+pub(crate) struct Export {
     /// Where: `workspace`, `storage`, `eventhub`, `partner`.
-    destinations: Vec<String>,
+    pub destinations: Vec<String>,
     /// Which categories (or category groups, e.g. `allLogs`) are enabled in a setting that has
     /// a destination.
-    categories: Vec<String>,
+    pub categories: Vec<String>,
 }
 
 /// The activity log export. Each setting's `logs` entries name a `category` or a
 /// `categoryGroup` and are `enabled` (a required boolean: an entry without it makes the export
 /// unknown). A setting counts when it has a destination and at least one enabled entry.
-fn activity_log_export(settings: &[Value]) -> Result<Export, String> {
+pub(crate) fn activity_log_export(settings: &[Value]) -> Result<Export, String> {
     let mut destinations = Vec::new();
     let mut categories = Vec::new();
     for s in settings {
@@ -118,7 +152,7 @@ fn activity_log_export(settings: &[Value]) -> Result<Export, String> {
 /// `resourcesCoverageStatus` says some or all resources are excluded at resource level
 /// (`PartiallyCovered`, `NotCovered`) does not count. A plan without a `pricingTier` makes the
 /// list unknown.
-fn standard_plans(plans: &[Value]) -> Result<Vec<String>, String> {
+pub(crate) fn standard_plans(plans: &[Value]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for plan in plans {
         let Some(name) = plan["name"].as_str() else {
@@ -148,6 +182,179 @@ fn standard_plans(plans: &[Value]) -> Result<Vec<String>, String> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// The administrative operations that activity log alerts fire on (see the kind's
+/// `activity_alert_operations`). The condition is `allOf` a list of leaves (`field` with
+/// `equals` or `containsAny`) or `anyOf` lists of leaves. An alert counts only when nothing in
+/// it narrows which of its operations' events fire it.
+fn alert_operations(alerts: &[Value], sub: &str) -> Vec<String> {
+    let subscription = format!("/subscriptions/{sub}").to_ascii_lowercase();
+    let mut out = Vec::new();
+    for a in alerts {
+        let p = &a["properties"];
+        // "Indicates whether this Activity Log Alert rule is enabled": default true.
+        if p["enabled"] == Value::Bool(false) {
+            continue;
+        }
+        let scoped = p["scopes"].as_array().is_some_and(|scopes| {
+            scopes.iter().any(|s| {
+                s.as_str()
+                    .is_some_and(|s| s.trim_end_matches('/').to_ascii_lowercase() == subscription)
+            })
+        });
+        let acts = p["actions"]["actionGroups"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g["actionGroupId"].as_str().is_some()));
+        if !scoped || !acts {
+            continue;
+        }
+        if let Some(ops) = alert_condition(&p["condition"]) {
+            out.extend(ops);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The values a leaf matches (`equals`, or each of `containsAny`), lower case.
+fn leaf_values(leaf: &Value) -> Option<Vec<String>> {
+    if let Some(v) = leaf["equals"].as_str() {
+        return Some(vec![v.to_ascii_lowercase()]);
+    }
+    let any = leaf["containsAny"].as_array()?;
+    Some(
+        any.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect(),
+    )
+}
+
+/// The operations one alert condition fires on for every event of theirs; `None` when it fires
+/// on no Administrative event or narrows them.
+fn alert_condition(condition: &Value) -> Option<Vec<String>> {
+    let all = condition["allOf"].as_array()?;
+    let mut category_admin = false;
+    // Each `allOf` entry that names operations restricts to its set; they intersect.
+    let mut op_sets: Vec<Vec<String>> = Vec::new();
+    let mut type_filters: Vec<Vec<String>> = Vec::new();
+    for entry in all {
+        if let Some(any) = entry["anyOf"].as_array() {
+            // Any leaf matching fires it: the operations named in the `anyOf` fire it whatever
+            // the other leaves say; an `anyOf` naming no operation narrows by another field.
+            let mut ops = Vec::new();
+            for leaf in any {
+                if leaf["field"]
+                    .as_str()
+                    .is_some_and(|f| f.eq_ignore_ascii_case("operationName"))
+                {
+                    ops.extend(leaf_values(leaf)?);
+                }
+            }
+            if ops.is_empty() {
+                return None;
+            }
+            op_sets.push(ops);
+            continue;
+        }
+        let field = entry["field"].as_str()?.to_ascii_lowercase();
+        let values = leaf_values(entry)?;
+        match field.as_str() {
+            "category" if values.iter().any(|v| v == "administrative") => category_admin = true,
+            // Another category's events are never administrative operations.
+            "category" => return None,
+            "operationname" => op_sets.push(values),
+            "resourcetype" | "resourceprovider" => type_filters.push(values),
+            // status, subStatus, caller, level, resourceGroup, resourceId, ...: narrowing.
+            _ => return None,
+        }
+    }
+    let mut ops: Vec<String> = match op_sets.split_first() {
+        None => {
+            // Every Administrative event, unless a type filter narrows it.
+            return (category_admin && type_filters.is_empty()).then(|| vec!["*".to_string()]);
+        }
+        Some((first, rest)) => first
+            .iter()
+            .filter(|op| rest.iter().all(|set| set.contains(op)))
+            .cloned()
+            .collect(),
+    };
+    // An operation belongs to a resource type when its name continues it (`type/write`).
+    ops.retain(|op| {
+        type_filters
+            .iter()
+            .all(|set| set.iter().any(|t| op.starts_with(&format!("{t}/"))))
+    });
+    // Operation names are administrative ones; a `category` of another value returned above.
+    Some(ops)
+}
+
+/// Defender for Cloud security contacts: how many e-mail addresses, and whether alert
+/// notifications are on in any contact. No contact is none and off.
+fn security_contacts(contacts: &[Value]) -> Result<(i64, bool), String> {
+    let mut emails = 0;
+    let mut notify = false;
+    for c in contacts {
+        let p = &c["properties"];
+        match &p["emails"] {
+            Value::String(s) => {
+                emails += s
+                    .split([';', ','])
+                    .filter(|e| e.trim().contains('@'))
+                    .count() as i64
+            }
+            Value::Null => {}
+            v => return Err(unexpected(CONTACTS, "emails", v)),
+        }
+        match p["alertNotifications"]["state"].as_str() {
+            Some(s) if s.eq_ignore_ascii_case("On") => notify = true,
+            Some(s) if s.eq_ignore_ascii_case("Off") => {}
+            None => {}
+            Some(_) => {
+                return Err(unexpected(
+                    CONTACTS,
+                    "alertNotifications.state",
+                    &p["alertNotifications"]["state"],
+                ))
+            }
+        }
+        // The 2023-12-01-preview shape: `isEnabled` and `notificationsSources` of type `Alert`.
+        let alert_source = p["notificationsSources"].as_array().is_some_and(|l| {
+            l.iter().any(|n| {
+                n["sourceType"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("Alert"))
+            })
+        });
+        if alert_source && p["isEnabled"] != Value::Bool(false) {
+            notify = true;
+        }
+    }
+    Ok((emails, notify))
+}
+
+/// `autoProvisioningSettings/default`: `On` or `Off`; null when there is no `default` setting.
+fn auto_provisioning(settings: &[Value]) -> Result<Value, String> {
+    let Some(d) = settings.iter().find(|s| {
+        s["name"]
+            .as_str()
+            .is_some_and(|n| n.eq_ignore_ascii_case("default"))
+    }) else {
+        return Ok(Value::Null);
+    };
+    match d["properties"]["autoProvision"].as_str() {
+        Some(v) if v.eq_ignore_ascii_case("On") => Ok("On".into()),
+        Some(v) if v.eq_ignore_ascii_case("Off") => Ok("Off".into()),
+        None => Err(absent(PROVISIONING, "autoProvision")),
+        Some(_) => Err(unexpected(
+            PROVISIONING,
+            "autoProvision",
+            &d["properties"]["autoProvision"],
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -275,6 +482,175 @@ mod tests {
                 (got, want) => panic!("{what}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    fn alert(scope: &str, enabled: Value, groups: bool, all_of: Value) -> Value {
+        let groups = if groups {
+            json!([{"actionGroupId": "/subscriptions/s/resourceGroups/r/providers/microsoft.insights/actionGroups/soc"}])
+        } else {
+            json!([])
+        };
+        json!({"properties": {"scopes": [scope], "enabled": enabled, "condition": {"allOf": all_of}, "actions": {"actionGroups": groups}}})
+    }
+
+    #[test]
+    fn activity_alerts_count_only_when_nothing_narrows_them() {
+        let sub = "s1";
+        let scope = "/subscriptions/s1";
+        let admin = json!({"field": "category", "equals": "Administrative"});
+        let op = |o: &str| json!({"field": "operationName", "equals": o});
+        let nsg = "microsoft.network/networksecuritygroups/write";
+        type Row = (&'static str, Value, Vec<&'static str>);
+        let rows: Vec<Row> = vec![
+            (
+                "plain",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![nsg],
+            ),
+            (
+                "enabled absent is on",
+                alert(
+                    scope,
+                    Value::Null,
+                    true,
+                    json!([admin, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![nsg],
+            ),
+            (
+                "disabled",
+                alert(
+                    scope,
+                    json!(false),
+                    true,
+                    json!([admin, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![],
+            ),
+            (
+                "no action group",
+                alert(
+                    scope,
+                    json!(true),
+                    false,
+                    json!([admin, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![],
+            ),
+            (
+                "resource group scope",
+                alert(
+                    "/subscriptions/s1/resourceGroups/rg",
+                    json!(true),
+                    true,
+                    json!([admin, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![],
+            ),
+            (
+                "only failures",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, op("Microsoft.Network/networkSecurityGroups/write"), {"field": "status", "equals": "Failed"}]),
+                ),
+                vec![],
+            ),
+            (
+                "anyOf of two",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, {"anyOf": [op("Microsoft.Sql/servers/firewallRules/write"), op("Microsoft.Sql/servers/firewallRules/delete")]}]),
+                ),
+                vec![
+                    "microsoft.sql/servers/firewallrules/delete",
+                    "microsoft.sql/servers/firewallrules/write",
+                ],
+            ),
+            (
+                "containsAny",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, {"field": "operationName", "containsAny": ["Microsoft.Network/publicIPAddresses/write"]}]),
+                ),
+                vec!["microsoft.network/publicipaddresses/write"],
+            ),
+            (
+                "every administrative event",
+                alert(scope, json!(true), true, json!([admin])),
+                vec!["*"],
+            ),
+            (
+                "another category",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([{"field": "category", "equals": "ServiceHealth"}]),
+                ),
+                vec![],
+            ),
+            (
+                "matching resource type",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, {"field": "resourceType", "equals": "Microsoft.Network/networkSecurityGroups"}, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![nsg],
+            ),
+            (
+                "other resource type",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, {"field": "resourceType", "equals": "Microsoft.Sql/servers"}, op("Microsoft.Network/networkSecurityGroups/write")]),
+                ),
+                vec![],
+            ),
+            (
+                "anyOf over another field",
+                alert(
+                    scope,
+                    json!(true),
+                    true,
+                    json!([admin, {"anyOf": [{"field": "level", "equals": "Critical"}]}]),
+                ),
+                vec![],
+            ),
+        ];
+        for (what, a, want) in rows {
+            assert_eq!(alert_operations(&[a], sub), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn contacts_and_auto_provisioning() {
+        let c = json!({"name": "default", "properties": {"emails": "soc@acme.example;ciso@acme.example", "alertNotifications": {"state": "On", "minimalSeverity": "High"}}});
+        assert_eq!(security_contacts(&[c]).unwrap(), (2, true));
+        let off = json!({"name": "default", "properties": {"emails": "", "alertNotifications": {"state": "Off"}}});
+        assert_eq!(security_contacts(&[off]).unwrap(), (0, false));
+        assert_eq!(security_contacts(&[]).unwrap(), (0, false));
+        let newer = |enabled: bool| json!({"name": "default", "properties": {"emails": "soc@acme.example", "isEnabled": enabled, "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "Medium"}]}});
+        assert_eq!(security_contacts(&[newer(true)]).unwrap(), (1, true));
+        assert_eq!(security_contacts(&[newer(false)]).unwrap(), (1, false));
+        let s = |v: &str| json!({"name": "default", "properties": {"autoProvision": v}});
+        assert_eq!(auto_provisioning(&[s("On")]).unwrap(), json!("On"));
+        assert_eq!(auto_provisioning(&[s("Off")]).unwrap(), json!("Off"));
+        assert_eq!(auto_provisioning(&[]).unwrap(), Value::Null);
+        assert!(auto_provisioning(&[s("Maybe")]).is_err());
     }
 
     #[test]

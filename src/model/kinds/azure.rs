@@ -1,4 +1,6 @@
-//! Azure kinds: subscriptions, Storage, SQL, Key Vault, Entra ID users.
+//! Azure kinds: subscriptions, Storage, SQL, Key Vault, Entra ID users, networking, App Service,
+//! PostgreSQL/MySQL flexible servers, Cosmos DB, Redis, virtual machines and disks, Recovery
+//! Services vaults.
 
 use super::*;
 use crate::model::Provider;
@@ -25,6 +27,26 @@ pub(super) const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "Defender for Cloud plans on the Standard tier, by their `Microsoft.Security/pricings` names (`VirtualMachines` for Servers, `SqlServers`, `StorageAccounts`, `KeyVaults`, `Arm`, `Containers`, `AppServices`, `CosmosDbs`, `OpenSourceRelationalDatabases`, ...). A plan whose `resourcesCoverageStatus` is `PartiallyCovered` or `NotCovered` (resources excluded at resource level) is not listed. Unknown when a plan has no `pricingTier`.",
             ),
+            p(
+                "activity_alert_operations",
+                STR_LIST,
+                "Administrative operations (lower case, e.g. `microsoft.network/networksecuritygroups/write`) that an activity log alert fires on: enabled (`enabled` absent is the documented default, true), with at least one action group, scoped to the whole subscription, and with no condition that narrows it (`status`, `caller`, `level`, `resourceGroup`, `resourceId`, ...; a `resourceType`/`resourceProvider` that the operation belongs to is allowed). `*` when such an alert fires on every Administrative event.",
+            ),
+            p(
+                "security_contact_emails",
+                INT,
+                "How many e-mail addresses Defender for Cloud's security contacts name (`emails`, `;`-separated); the addresses themselves are not kept.",
+            ),
+            p(
+                "security_alert_notifications",
+                BOOL,
+                "A security contact has alert notifications on (`alertNotifications.state` `On`, or in the newer shape `isEnabled` with a `notificationsSources` entry of type `Alert`); false without contacts.",
+            ),
+            opt(
+                "auto_provisioning",
+                STR,
+                "Defender for Cloud auto-provisioning of the monitoring agent (`autoProvisioningSettings/default` `autoProvision`: `On` or `Off`); null when the subscription has no such setting.",
+            ),
         ],
     },
     KindSpec {
@@ -43,6 +65,14 @@ pub(super) const KINDS: &[KindSpec] = &[
                 INT,
                 "Blob soft-delete retention in days; null when soft delete is off; unknown when the blob service does not say, or says it is on without `days`.",
             ),
+            p("shared_key_access", BOOL, "`allowSharedKeyAccess`: requests may be authorized with the account key (and SAS signed with it); true when null or absent, which the reference documents as equivalent to true."),
+            opt("public_network_access", STR, "`publicNetworkAccess`: `Enabled`, `Disabled` or `SecuredByPerimeter`; null when not set (the firewall, `networkAcls`, decides)."),
+            p("network_default_action", STR, "`networkAcls.defaultAction`: `Allow` (every network) or `Deny` (only the listed networks, private endpoints and bypassed services); unknown when absent."),
+            p("network_bypass", STR_LIST, "Services let through the firewall (`networkAcls.bypass`: `AzureServices`, `Logging`, `Metrics`); empty for `None`; unknown when absent."),
+            p("private_endpoints", INT, "Approved private endpoint connections (`privateEndpointConnections` whose `privateLinkServiceConnectionState.status` is `Approved`)."),
+            p("cross_tenant_replication", BOOL, "`allowCrossTenantReplication`: object replication to accounts in other Entra tenants allowed; true when null or absent (the interpretation of accounts created before the 2023 change of default)."),
+            p("blob_versioning", BOOL, "Blob versioning (`isVersioningEnabled` of the blob service); false when absent (opt-in); unknown when the blob service could not be read."),
+            opt("container_soft_delete_days", INT, "Container soft-delete retention in days (`containerDeleteRetentionPolicy`); null when off; unknown when the blob service does not say, or says on without `days`."),
         ],
     },
     KindSpec {
@@ -87,6 +117,12 @@ pub(super) const KINDS: &[KindSpec] = &[
                 INT,
                 "Retention in days of audit records sent to Azure Monitor (`isAzureMonitorTargetEnabled`: a Log Analytics workspace or event hub through the master database's diagnostic settings); null when that target is off. The live adapter does not read the workspace, so it is unknown whenever the target is on.",
             ),
+            p("minimal_tls_version", STR, "`minimalTlsVersion`: `1.0`, `1.1`, `1.2`, `1.3`, or `None` (no minimum); unknown when absent."),
+            p("entra_admin", BOOL, "A Microsoft Entra administrator is set (`administrators` lists one of type `ActiveDirectory`)."),
+            p("tde_key_type", STR, "The TDE protector (`encryptionProtector/current` `serverKeyType`): `ServiceManaged` or `AzureKeyVault` (customer-managed key)."),
+            p("security_alert_policy_enabled", BOOL, "Microsoft Defender for SQL threat detection on the server (`securityAlertPolicies/Default` state `Enabled`; `Disabled` is off, anything else unknown)."),
+            p("defender_plan_standard", BOOL, "The subscription's Defender for Cloud `SqlServers` plan is Standard and not partially covered (it protects every server of the subscription)."),
+            p("vulnerability_assessment", BOOL, "Vulnerability assessment is on: the express configuration (`sqlVulnerabilityAssessments/default` state `Enabled`) or the classic one (`vulnerabilityAssessments/default` with a storage container and recurring scans on). Unknown when one could not be read and the other is not on."),
         ],
     },
     KindSpec {
@@ -107,6 +143,12 @@ pub(super) const KINDS: &[KindSpec] = &[
         props: &[
             p("soft_delete_enabled", BOOL, "Deleted vaults and keys are kept recoverable (`enableSoftDelete`); unknown when absent."),
             p("purge_protection_enabled", BOOL, "Soft-deleted items cannot be purged before their retention ends (`enablePurgeProtection`); false when absent, since the property never takes false."),
+            p("rbac_authorization", BOOL, "Data actions are authorized with Azure RBAC (`enableRbacAuthorization`), not vault access policies; false when absent (the documented value of a vault created without it)."),
+            opt("public_network_access", STR, "`publicNetworkAccess` (`Enabled` or `Disabled`, any case, spelled with a capital); null when absent."),
+            opt("network_default_action", STR, "`networkAcls.defaultAction` (`Allow` or `Deny`); null when the vault has no `networkAcls` (no firewall: every network)."),
+            p("keys_without_expiry", STR_LIST, "Names of enabled keys without an expiration date (`attributes.exp`), read through Resource Manager (`vaults/keys`)."),
+            p("secrets_without_expiry", STR_LIST, "Names of enabled secrets without an expiration date (`attributes.exp`), read through Resource Manager (`vaults/secrets`, which never returns values)."),
+            p("diagnostic_log_categories", STR_LIST, "Resource log categories (or groups: `audit`, `allLogs`) enabled in the vault's diagnostic settings that have a destination."),
         ],
     },
     KindSpec {
@@ -118,6 +160,124 @@ pub(super) const KINDS: &[KindSpec] = &[
             p("user_type", STR, "`Member` or `Guest`; unknown when Graph returns none."),
             p("account_enabled", BOOL, "The account can sign in (`accountEnabled`); unknown when Graph returns none."),
             p("mfa_registered", BOOL, "Registered for MFA (Graph `userRegistrationDetails.isMfaRegistered`)."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.network.nsg",
+        provider: Provider::Azure,
+        doc: "A network security group.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("internet_open_admin_ports", STR_LIST, "Why inbound rules let the internet reach TCP 22 (SSH) or 3389 (RDP): rules (custom and default) in priority order, the first match deciding, as for network ACLs; sources `*`, `Any`, `Internet`, `0.0.0.0`, `/0` and CIDR ranges broader than the `--open-prefix` bound (or adding up to more) are the internet; other service tags and application security groups are not. Empty when closed; unknown when an address or port does not parse."),
+            p("internet_open_database_ports", STR_LIST, "The same for database and remote-management ports: 1433, 1521, 3306, 5432, 6379, 9200, 27017, 445, 23, 5985, 5986."),
+            opt("flow_log_retention_days", INT, "Retention of the enabled flow logs that cover the group (an NSG flow log on it, or a virtual network flow log on a network or subnet it is attached to): the longest, 0 meaning kept without limit (`retentionPolicy` 0 days or off); null when none covers it; unknown when a watcher's flow logs could not be read, or the group is attached to network interfaces only while virtual network flow logs exist."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.network.region",
+        provider: Provider::Azure,
+        doc: "A region of a subscription that holds at least one virtual network.",
+        native_id: "`/subscriptions/ID/locations/REGION`",
+        props: &[
+            p("network_watcher_enabled", BOOL, "A Network Watcher exists in the region (one whose provisioning state is `Failed` or `Deleting` does not count)."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.web.site",
+        provider: Provider::Azure,
+        doc: "An App Service app (web, API or function app).",
+        native_id: "Azure resource ID",
+        props: &[
+            p("https_only", BOOL, "`httpsOnly`: HTTP requests are redirected to HTTPS; unknown when absent."),
+            p("min_tls_version", STR, "`minTlsVersion` of the site configuration (`1.0`, `1.1`, `1.2`, `1.3`); unknown when absent."),
+            p("ftps_state", STR, "`ftpsState`: `AllAllowed`, `FtpsOnly` or `Disabled`; unknown when absent."),
+            p("managed_identity", BOOL, "The app has a system- or user-assigned managed identity (`identity.type` other than `None`)."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.dbforpostgresql.flexible_server",
+        provider: Provider::Azure,
+        doc: "An Azure Database for PostgreSQL flexible server.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("public_network_access", STR, "`network.publicNetworkAccess`: `Enabled` or `Disabled`; unknown when absent."),
+            p("geo_redundant_backup", STR, "`backup.geoRedundantBackup`: `Enabled` or `Disabled`; unknown when absent."),
+            p("require_secure_transport", BOOL, "Server parameter `require_secure_transport` is `on`."),
+            p("ssl_min_protocol_version", STR, "Server parameter `ssl_min_protocol_version` (`TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`)."),
+            p("log_checkpoints", BOOL, "Server parameter `log_checkpoints` is `on`."),
+            p("log_connections", BOOL, "Server parameter `log_connections` is `on`."),
+            p("log_disconnections", BOOL, "Server parameter `log_disconnections` is `on`."),
+            p("connection_throttling", BOOL, "Server parameter `connection_throttle.enable` is `on`."),
+            opt("pgaudit_log", STR, "Server parameter `pgaudit.log` (the statement classes pgAudit records, lower case, e.g. `read,write,ddl` or `all`) when `pgaudit` is in `shared_preload_libraries`; null when pgAudit is not loaded."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.dbformysql.flexible_server",
+        provider: Provider::Azure,
+        doc: "An Azure Database for MySQL flexible server.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("public_network_access", STR, "`network.publicNetworkAccess`: `Enabled` or `Disabled`; unknown when absent."),
+            p("geo_redundant_backup", STR, "`backup.geoRedundantBackup`: `Enabled` or `Disabled`; unknown when absent."),
+            p("require_secure_transport", BOOL, "Server parameter `require_secure_transport` is `ON`."),
+            p("tls_versions", STR_LIST, "Server parameter `tls_version`: the TLS versions the server accepts (`TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`)."),
+            p("audit_log_enabled", BOOL, "Server parameter `audit_log_enabled` is `ON`."),
+            p("audit_log_events", STR_LIST, "Server parameter `audit_log_events`: the event classes audited (`CONNECTION`, `DML`, `DDL`, `DCL`, `ADMIN`, ...), upper case."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.documentdb.account",
+        provider: Provider::Azure,
+        doc: "An Azure Cosmos DB account.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("public_network_access", STR, "`publicNetworkAccess`: `Enabled`, `Disabled` or `SecuredByPerimeter`; unknown when absent."),
+            p("virtual_network_filter", BOOL, "`isVirtualNetworkFilterEnabled`: access limited to the listed virtual networks; false when absent."),
+            p("ip_rules", STR_LIST, "`ipRules[].ipAddressOrRange`: the addresses or ranges let in (`0.0.0.0` admits Azure datacenters)."),
+            p("internet_open_ip_rules", STR_LIST, "Why the IP rules let the internet in, by the CIDR arithmetic of the other firewalls; empty when they do not; unknown when a rule does not parse."),
+            p("local_auth_disabled", BOOL, "`disableLocalAuth`: account keys cannot be used, only Entra ID; false when absent (the documented default)."),
+            p("customer_managed_key", BOOL, "Data is encrypted with a customer-managed key (`keyVaultKeyUri` set)."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.cache.redis",
+        provider: Provider::Azure,
+        doc: "An Azure Cache for Redis.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("non_ssl_port_enabled", BOOL, "`enableNonSslPort`: the plain-text port 6379 is open; false when absent (the documented default)."),
+            p("minimum_tls_version", STR, "`minimumTlsVersion` (`1.0`, `1.1`, `1.2`); unknown when absent."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.compute.vm",
+        provider: Provider::Azure,
+        doc: "A virtual machine.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("managed_disks", BOOL, "The OS disk and every data disk are managed disks (`managedDisk`), none an unmanaged VHD (`vhd`) in a storage account."),
+            p("public_ip", BOOL, "A network interface of the VM has an IP configuration with a public IP address."),
+            p("backup_protected", BOOL, "A Recovery Services vault protects the VM (`backupProtectedItems` of type `AzureIaasVM` with protection state `Protected` or `IRPending`)."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.compute.disk",
+        provider: Provider::Azure,
+        doc: "A managed disk.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("encryption_type", STR, "`encryption.type`: `EncryptionAtRestWithPlatformKey`, `EncryptionAtRestWithCustomerKey` or `EncryptionAtRestWithPlatformAndCustomerKeys`; `EncryptionAtRestWithPlatformKey` when absent (the documented default)."),
+            p("azure_disk_encryption", BOOL, "Azure Disk Encryption (BitLocker/DM-Crypt with keys in Key Vault) is on (`encryptionSettingsCollection.enabled`); false when absent."),
+            opt("attached_to", STR, "The VM the disk is attached to (`managedBy`); null when unattached."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.recoveryservices.vault",
+        provider: Provider::Azure,
+        doc: "A Recovery Services vault.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("soft_delete_state", STR, "`securitySettings.softDeleteSettings.softDeleteState`: `Enabled`, `AlwaysON` (cannot be turned off), `Disabled` or `Invalid`; unknown when absent."),
         ],
     },
 ];
