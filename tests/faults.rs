@@ -179,7 +179,14 @@ fn run(family: Family, fault: Fault) -> Cell {
         }
         Family::Gcp => {
             args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"].map(String::from));
-            for api in ["storage", "sqladmin", "cloudkms", "cloudresourcemanager"] {
+            for api in [
+                "storage",
+                "sqladmin",
+                "cloudkms",
+                "cloudresourcemanager",
+                "logging",
+                "monitoring",
+            ] {
                 args.push("--endpoint".into());
                 args.push(format!("{api}={}", peer.url));
             }

@@ -117,6 +117,7 @@ fn google(throttle_first_sql_list: bool) -> Peer {
     }
     sql_first.push(json("sql-instances-page1.json"));
     let kms = "/v1/projects/acme-prod/locations";
+    let ring = format!("{kms}/us-central1/keyRings/phi/cryptoKeys");
     let routes: Vec<Route> = vec![
         route("POST", "/token", vec![json("token.json")]),
         route("GET", "/v3/projects/acme-prod", vec![json("project.json")]),
@@ -153,6 +154,65 @@ fn google(throttle_first_sql_list: bool) -> Peer {
             format!("{kms}/us-central1/keyRings/phi/cryptoKeys"),
             vec![json("kms-cryptokeys.json")],
         ),
+        // The ring's policy is clean; `legacy` is public through its own policy and has a
+        // version scheduled for destruction; `signing`'s policy is refused, and its versions
+        // come back unfiltered (the state is checked by the scanner too).
+        route(
+            "GET",
+            format!("{kms}/us-central1/keyRings/phi:getIamPolicy"),
+            vec![json("kms-keyring-iam-policy.json")],
+        ),
+        route(
+            "GET",
+            format!("{ring}/sql:getIamPolicy"),
+            vec![Reply::json(200, r#"{"version":1,"etag":"BwYh3kQ4Hk8="}"#)],
+        ),
+        route(
+            "GET",
+            format!("{ring}/legacy:getIamPolicy"),
+            vec![json("kms-key-public-iam-policy.json")],
+        ),
+        route("GET", format!("{ring}/signing:getIamPolicy"), denied()),
+        route(
+            "GET",
+            format!("{ring}/sql/cryptoKeyVersions"),
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            format!("{ring}/legacy/cryptoKeyVersions"),
+            vec![json("kms-versions-destroy-scheduled.json")],
+        ),
+        route(
+            "GET",
+            format!("{ring}/signing/cryptoKeyVersions"),
+            vec![json("kms-versions-enabled.json")],
+        ),
+        // Cloud Logging and Monitoring: the project's own sinks export only part of the
+        // entries; the organization's aggregated sink exports all of them.
+        route(
+            "GET",
+            "/v2/projects/acme-prod/sinks",
+            vec![json("logging-sinks-project.json")],
+        ),
+        route(
+            "GET",
+            "/v2/organizations/433637338589/sinks",
+            vec![json("logging-sinks-organization.json")],
+        ),
+        route(
+            "GET",
+            "/v2/projects/acme-prod/metrics",
+            vec![json("logging-metrics.json")],
+        ),
+        route(
+            "GET",
+            "/v3/projects/acme-prod/alertPolicies",
+            vec![json("monitoring-alert-policies.json")],
+        ),
+        route("GET", "/v2/projects/acme-denied/sinks", denied()),
+        route("GET", "/v2/projects/acme-denied/metrics", denied()),
+        route("GET", "/v3/projects/acme-denied/alertPolicies", denied()),
         route("GET", "/v3/projects/acme-denied", denied()),
         route("POST", "/v3/projects/acme-denied:getIamPolicy", denied()),
         route("GET", "/v1/projects/acme-denied/instances", denied()),
@@ -176,12 +236,110 @@ fn adc(dir: &Path, peer: &Peer) -> PathBuf {
     path
 }
 
+/// The verdicts of the engine-specific and other newer Cloud SQL checks on the recorded
+/// instances: `phi-db` (PostgreSQL 16, audited), `legacy-db` (PostgreSQL 14, flags that read as
+/// strict but log less), `office-db` (MySQL 8.0, `local_infile` `ON` in capitals) and
+/// `mssql-replica` (a SQL Server read replica).
+fn sql_flag_verdicts() -> std::collections::BTreeSet<(String, String, String)> {
+    const PG: [&str; 10] = [
+        "gcp-sql-pg-pgaudit",
+        "gcp-sql-pg-log-connections",
+        "gcp-sql-pg-log-disconnections",
+        "gcp-sql-pg-log-lock-waits",
+        "gcp-sql-pg-log-checkpoints",
+        "gcp-sql-pg-log-min-messages",
+        "gcp-sql-pg-log-min-error-statement",
+        "gcp-sql-pg-log-min-duration-statement",
+        "gcp-sql-pg-log-statement",
+        "gcp-sql-pg-log-error-verbosity",
+    ];
+    const MY: [&str; 3] = [
+        "gcp-sql-mysql-skip-show-database",
+        "gcp-sql-mysql-local-infile",
+        "gcp-sql-mysql-audit",
+    ];
+    const MS: [&str; 8] = [
+        "gcp-sql-sqlserver-external-scripts",
+        "gcp-sql-sqlserver-cross-db-ownership-chaining",
+        "gcp-sql-sqlserver-contained-db-auth",
+        "gcp-sql-sqlserver-remote-access",
+        "gcp-sql-sqlserver-trace-3625",
+        "gcp-sql-sqlserver-user-connections",
+        "gcp-sql-sqlserver-user-options",
+        "gcp-sql-sqlserver-audit",
+    ];
+    let mut out = Vec::new();
+    let mut judge = |name: &'static str, outcomes: &[(&'static str, &'static str)]| {
+        for family in [&PG[..], &MY[..], &MS[..]] {
+            for policy in family {
+                let got = outcomes.iter().find(|(p, _)| p == policy).map(|(_, o)| *o);
+                // Flags of another engine's family are not applicable; the rest pass unless
+                // listed.
+                let own = outcomes.iter().any(|(p, _)| family.contains(p));
+                let outcome = got.unwrap_or(if own { "pass" } else { "not_applicable" });
+                out.push((*policy, name, outcome));
+            }
+        }
+    };
+    judge("phi-db", &[("gcp-sql-pg-pgaudit", "pass")]);
+    judge(
+        "legacy-db",
+        &[
+            ("gcp-sql-pg-pgaudit", "fail"),
+            ("gcp-sql-pg-log-connections", "fail"),
+            ("gcp-sql-pg-log-disconnections", "fail"),
+            ("gcp-sql-pg-log-lock-waits", "fail"),
+            ("gcp-sql-pg-log-checkpoints", "fail"),
+            ("gcp-sql-pg-log-min-messages", "fail"),
+            ("gcp-sql-pg-log-min-duration-statement", "fail"),
+            ("gcp-sql-pg-log-statement", "fail"),
+            ("gcp-sql-pg-log-error-verbosity", "fail"),
+        ],
+    );
+    judge("office-db", &[("gcp-sql-mysql-local-infile", "fail")]);
+    judge(
+        "mssql-replica",
+        &[
+            ("gcp-sql-sqlserver-cross-db-ownership-chaining", "fail"),
+            ("gcp-sql-sqlserver-user-connections", "fail"),
+        ],
+    );
+    for (policy, outcomes) in [
+        (
+            "gcp-sql-backup-retention",
+            ["pass", "not_applicable", "fail", "not_applicable"],
+        ),
+        (
+            "gcp-sql-no-public-address",
+            ["pass", "fail", "fail", "pass"],
+        ),
+        (
+            "gcp-sql-deletion-protection",
+            ["pass", "fail", "fail", "pass"],
+        ),
+        (
+            "gcp-sql-high-availability",
+            ["pass", "fail", "fail", "not_applicable"],
+        ),
+    ] {
+        for (name, outcome) in ["phi-db", "legacy-db", "office-db", "mssql-replica"]
+            .into_iter()
+            .zip(outcomes)
+        {
+            out.push((policy, name, outcome));
+        }
+    }
+    set(&out)
+}
+
 /// Runs `head` (e.g. `scan --output json=out.json`) against the peers for one project.
 fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -> common::Run {
     let adc = adc(dir, peer);
     let sql = format!("sqladmin={}", peer.url);
     let kms = format!("cloudkms={}", peer.url);
     let crm = format!("cloudresourcemanager={}", peer.url);
+    let logging = format!("logging={}", peer.url);
+    let monitoring = format!("monitoring={}", peer.url);
     let mut args = head.to_vec();
     args.extend_from_slice(&[
         "gcp",
@@ -193,6 +351,10 @@ fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -
         &kms,
         "--endpoint",
         &crm,
+        "--endpoint",
+        &logging,
+        "--endpoint",
+        &monitoring,
         "--max-attempts",
         "3",
     ]);
@@ -251,10 +413,19 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
             "defaultObjectAcl":[{"entity":"project-owners-123456789012","role":"OWNER"}]}"#,
     );
     // The same, public by its default ACL, but public access prevention neutralizes all of it.
+    // It writes its usage logs to `audit-archive`.
     emu.bucket(
         "fine-enforced",
         r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":false},"publicAccessPrevention":"enforced"},
-            "defaultObjectAcl":[{"entity":"allAuthenticatedUsers","role":"READER"}]}"#,
+            "defaultObjectAcl":[{"entity":"allAuthenticatedUsers","role":"READER"}],
+            "logging":{"logBucket":"audit-archive","logObjectPrefix":"fine-enforced"}}"#,
+    );
+    // A log bucket under a locked 400-day retention policy (`acme-logs`, phi-records' log
+    // bucket, has an unlocked 30-day one).
+    emu.bucket(
+        "audit-archive",
+        r#"{"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":true},"publicAccessPrevention":"enforced"},
+            "retentionPolicy":{"retentionPeriod":"34560000","isLocked":true}}"#,
     );
 
     let peer = google(true);
@@ -303,8 +474,50 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-storage-uniform-access", "fine-enforced", "fail"),
         ("gcp-storage-not-public", "fine-enforced", "pass"),
         ("gcp-storage-versioning", "fine-enforced", "fail"),
-        ("gcp-storage-logging", "fine-enforced", "fail"),
+        ("gcp-storage-logging", "fine-enforced", "pass"),
         eligible("fine-enforced"),
+        ("gcp-storage-cmek", "audit-archive", "fail"),
+        ("gcp-storage-uniform-access", "audit-archive", "pass"),
+        ("gcp-storage-not-public", "audit-archive", "pass"),
+        ("gcp-storage-versioning", "audit-archive", "fail"),
+        ("gcp-storage-logging", "audit-archive", "fail"),
+        eligible("audit-archive"),
+        // Only the buckets that receive usage logs are judged on their retention lock.
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "audit-archive",
+            "pass",
+        ),
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "acme-logs",
+            "fail",
+        ),
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "phi-records",
+            "not_applicable",
+        ),
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "public-site",
+            "not_applicable",
+        ),
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "shared-exports",
+            "not_applicable",
+        ),
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "fine-grained",
+            "not_applicable",
+        ),
+        (
+            "gcp-storage-log-bucket-retention-locked",
+            "fine-enforced",
+            "not_applicable",
+        ),
         // Cloud SQL: the other instances come from the second page. legacy-db authorizes
         // 0.0.0.0/1 and 128.0.0.0/1 (the whole internet, without the text `0.0.0.0/0`);
         // office-db authorizes a /24 and one address.
@@ -323,6 +536,12 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-sql-no-public-ip", "office-db", "pass"),
         ("gcp-sql-cmek", "office-db", "fail"),
         eligible("office-db"),
+        // A SQL Server read replica on private IP, without backups of its own.
+        ("gcp-sql-ssl-required", "mssql-replica", "pass"),
+        ("gcp-sql-backups", "mssql-replica", "fail"),
+        ("gcp-sql-no-public-ip", "mssql-replica", "pass"),
+        ("gcp-sql-cmek", "mssql-replica", "fail"),
+        eligible("mssql-replica"),
         // Cloud KMS: an asymmetric key cannot rotate and is not judged on it.
         ("gcp-kms-rotation", "sql", "pass"),
         ("gcp-kms-rotation", "legacy", "fail"),
@@ -330,7 +549,43 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         eligible("sql"),
         eligible("legacy"),
         eligible("signing"),
+        ("gcp-kms-rotation-90-days", "sql", "pass"),
+        ("gcp-kms-rotation-90-days", "legacy", "fail"),
+        ("gcp-kms-rotation-90-days", "signing", "not_applicable"),
+        ("gcp-kms-key-not-public", "sql", "pass"),
+        ("gcp-kms-key-not-public", "legacy", "fail"),
+        ("gcp-kms-key-not-public", "signing", "not_evaluated"),
+        ("gcp-kms-no-pending-destruction", "sql", "pass"),
+        ("gcp-kms-no-pending-destruction", "legacy", "fail"),
+        ("gcp-kms-no-pending-destruction", "signing", "pass"),
+        // The project's IAM policy with its organization's: Owner to a person (a deleted owner
+        // does not count), Editor to the default compute service account (the Google APIs
+        // service agent's Editor does not count), Service Account User on the whole project
+        // through a conditional binding (the Pub/Sub agent's Token Creator does not count), and
+        // a group that uses keys on the project and administers them on the organization.
+        ("gcp-iam-no-basic-roles-for-people", "acme-prod", "fail"),
+        ("gcp-iam-sa-no-admin-roles", "acme-prod", "fail"),
+        ("gcp-iam-no-project-sa-impersonation", "acme-prod", "fail"),
+        ("gcp-iam-sa-separation-of-duties", "acme-prod", "pass"),
+        ("gcp-iam-kms-separation-of-duties", "acme-prod", "fail"),
+        // Logging: exported by the organization's sink. Alerts: the CIS ownership filter with a
+        // notifying policy; audit config changes alerted without a notification channel; custom
+        // roles through a log-match policy with a value list; firewall rules through `=` on
+        // method names that are logged with a `v1.` prefix; routes split between two metrics;
+        // networks through a regular expression (not run); bucket IAM through a catch-all on
+        // every bucket event; SQL through a policy that does not say whether it is enabled.
+        ("gcp-logging-sink-all-entries", "acme-prod", "pass"),
+        ("gcp-logging-alert-project-ownership", "acme-prod", "pass"),
+        ("gcp-logging-alert-audit-config", "acme-prod", "fail"),
+        ("gcp-logging-alert-custom-roles", "acme-prod", "pass"),
+        ("gcp-logging-alert-firewall", "acme-prod", "fail"),
+        ("gcp-logging-alert-routes", "acme-prod", "pass"),
+        ("gcp-logging-alert-network", "acme-prod", "not_evaluated"),
+        ("gcp-logging-alert-storage-iam", "acme-prod", "fail"),
+        ("gcp-logging-alert-sql-config", "acme-prod", "not_evaluated"),
     ]);
+    let mut expected = expected;
+    expected.extend(sql_flag_verdicts());
     let got = verdicts(&result);
     assert_eq!(
         got.symmetric_difference(&expected).collect::<Vec<_>>(),
@@ -436,6 +691,8 @@ fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
         "storage.buckets.list",
         "sql.instances.list",
         "cloudkms.locations.list",
+        "logging.sinks.list",
+        "logging.logMetrics.list",
     ] {
         assert!(
             text.contains(&format!("{op}: PERMISSION_DENIED")),
@@ -506,6 +763,8 @@ fn an_organization_is_walked_through_its_folders() {
     let sql = format!("sqladmin={}", peer.url);
     let kms = format!("cloudkms={}", peer.url);
     let storage = format!("storage={}", peer.url);
+    let logging = format!("logging={}", peer.url);
+    let monitoring = format!("monitoring={}", peer.url);
     let run = common::hipaa_scan_env(
         &[
             "scan",
@@ -522,6 +781,10 @@ fn an_organization_is_walked_through_its_folders() {
             &kms,
             "--endpoint",
             &storage,
+            "--endpoint",
+            &logging,
+            "--endpoint",
+            &monitoring,
         ],
         dir.path(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap())],
@@ -568,7 +831,36 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
                 ));
             }
             routes.push(route("POST", "/v3/folders/333:getIamPolicy", denied()));
+            // Sinks: folder 111 exports everything below it; folder 222's sink without a filter
+            // does not take its children's entries; folder 333's sinks are refused.
+            routes.push(route(
+                "GET",
+                format!("/v2/organizations/{org}/sinks"),
+                vec![Reply::json(200, "{}")],
+            ));
+            routes.push(route(
+                "GET",
+                "/v2/folders/111/sinks",
+                vec![Reply::json(
+                    200,
+                    r#"{"sinks":[{"name":"folders/111/sinks/clinical-all","destination":"storage.googleapis.com/clinical-logs","includeChildren":true}]}"#,
+                )],
+            ));
+            routes.push(route(
+                "GET",
+                "/v2/folders/222/sinks",
+                vec![Reply::json(
+                    200,
+                    r#"{"sinks":[{"name":"folders/222/sinks/folder-only","destination":"storage.googleapis.com/folder-logs"}]}"#,
+                )],
+            ));
+            routes.push(route("GET", "/v2/folders/333/sinks", denied()));
             for p in ["acme-inherit", "acme-exempt", "acme-hidden"] {
+                routes.push(route(
+                    "GET",
+                    format!("/v2/projects/{p}/sinks"),
+                    vec![Reply::json(200, "{}")],
+                ));
                 routes.push(route(
                     "GET",
                     format!("/v3/projects/{p}"),
@@ -596,10 +888,17 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
     );
     let dir = tempfile::tempdir().unwrap();
     let adc = adc(dir.path(), &peer);
-    let endpoints: Vec<String> = ["cloudresourcemanager", "sqladmin", "cloudkms", "storage"]
-        .iter()
-        .map(|api| format!("{api}={}", peer.url))
-        .collect();
+    let endpoints: Vec<String> = [
+        "cloudresourcemanager",
+        "sqladmin",
+        "cloudkms",
+        "storage",
+        "logging",
+        "monitoring",
+    ]
+    .iter()
+    .map(|api| format!("{api}={}", peer.url))
+    .collect();
     let run = |head: &[&str]| {
         let mut args: Vec<&str> = Vec::new();
         args.extend(head.iter().copied());
@@ -636,6 +935,31 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
     .into_iter()
     .collect();
     assert_eq!(got, want);
+    // Role grants are inherited the same way: a grant found stands even where a folder's
+    // policy is unreadable; nothing found there is not evaluated.
+    let all = verdicts(&result);
+    for (policy, project, outcome) in [
+        ("gcp-iam-no-basic-roles-for-people", "acme-hidden", "fail"),
+        (
+            "gcp-iam-sa-separation-of-duties",
+            "acme-hidden",
+            "not_evaluated",
+        ),
+        ("gcp-iam-sa-separation-of-duties", "acme-inherit", "pass"),
+        ("gcp-iam-no-basic-roles-for-people", "acme-inherit", "fail"),
+        ("gcp-logging-sink-all-entries", "acme-inherit", "pass"),
+        ("gcp-logging-sink-all-entries", "acme-exempt", "fail"),
+        (
+            "gcp-logging-sink-all-entries",
+            "acme-hidden",
+            "not_evaluated",
+        ),
+    ] {
+        assert!(
+            all.contains(&(policy.into(), project.into(), outcome.into())),
+            "{policy} {project} {outcome}: {all:?}"
+        );
+    }
     let text = result.to_string();
     assert!(
         text.contains(
@@ -656,6 +980,12 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
         let seen = peer.requests(&format!("/v3/folders/{f}"));
         assert_eq!(seen.len(), 2, "folders/{f}: {seen:?}");
     }
+    let seen = peer.requests(&format!("/v2/organizations/{org}/sinks"));
+    assert_eq!(
+        seen.len(),
+        1,
+        "the organization's sinks are read once: {seen:?}"
+    );
 
     // The inventory records the ancestry it combined.
     let inv = run(&["inventory", "--output", "estate.json"]);
@@ -667,7 +997,7 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["name"] == "acme-inherit")
+        .find(|r| r["name"] == "acme-inherit" && r["kind"] == "gcp.project")
         .unwrap();
     assert_eq!(
         inherit["properties"]["ancestors"],
@@ -701,10 +1031,17 @@ fn projects_split_into_shards_cover_each_project_exactly_once() {
     );
     let dir = tempfile::tempdir().unwrap();
     let adc = adc(dir.path(), &peer);
-    let endpoints: Vec<String> = ["storage", "sqladmin", "cloudkms", "cloudresourcemanager"]
-        .iter()
-        .map(|api| format!("{api}={}", peer.url))
-        .collect();
+    let endpoints: Vec<String> = [
+        "storage",
+        "sqladmin",
+        "cloudkms",
+        "cloudresourcemanager",
+        "logging",
+        "monitoring",
+    ]
+    .iter()
+    .map(|api| format!("{api}={}", peer.url))
+    .collect();
     let projects = [
         "p-alpha",
         "p-bravo",

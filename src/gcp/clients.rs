@@ -8,6 +8,8 @@ use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt, TooManyRequests};
 use google_cloud_kms_v1::client::KeyManagementService;
+use google_cloud_logging_v2::client::{ConfigServiceV2, MetricsServiceV2};
+use google_cloud_monitoring_v3::client::AlertPolicyService;
 use google_cloud_resourcemanager_v3::client::{Folders, Organizations, Projects};
 use google_cloud_sql_v1::client::SqlInstancesService;
 
@@ -21,11 +23,19 @@ pub struct Endpoints {
     pub sqladmin: Option<String>,
     pub cloudkms: Option<String>,
     pub cloudresourcemanager: Option<String>,
+    pub logging: Option<String>,
+    pub monitoring: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 4] =
-        ["storage", "sqladmin", "cloudkms", "cloudresourcemanager"];
+    pub const NAMES: [&'static str; 6] = [
+        "storage",
+        "sqladmin",
+        "cloudkms",
+        "cloudresourcemanager",
+        "logging",
+        "monitoring",
+    ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
     pub fn parse(pairs: &[String]) -> Result<Self, GcpError> {
@@ -52,6 +62,8 @@ impl Endpoints {
                 "sqladmin" => e.sqladmin = url,
                 "cloudkms" => e.cloudkms = url,
                 "cloudresourcemanager" => e.cloudresourcemanager = url,
+                "logging" => e.logging = url,
+                "monitoring" => e.monitoring = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -89,6 +101,9 @@ pub(crate) struct Clients {
     pub organizations: Organizations,
     pub sql: SqlInstancesService,
     pub kms: KeyManagementService,
+    pub sinks: ConfigServiceV2,
+    pub metrics: MetricsServiceV2,
+    pub alerts: AlertPolicyService,
     pub storage: Rest,
 }
 
@@ -204,6 +219,27 @@ impl Clients {
                 e.cloudkms,
                 opts,
                 "Cloud KMS"
+            ),
+            sinks: configure!(
+                ConfigServiceV2::builder(),
+                creds,
+                e.logging,
+                opts,
+                "Cloud Logging"
+            ),
+            metrics: configure!(
+                MetricsServiceV2::builder(),
+                creds,
+                e.logging,
+                opts,
+                "Cloud Logging"
+            ),
+            alerts: configure!(
+                AlertPolicyService::builder(),
+                creds,
+                e.monitoring,
+                opts,
+                "Cloud Monitoring"
             ),
             storage: Rest::new(
                 storage_creds,

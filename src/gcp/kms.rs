@@ -1,11 +1,20 @@
-//! Cloud KMS: the crypto keys of one project, in every location that has key rings.
+//! Cloud KMS: the crypto keys of one project, in every location that has key rings, with the IAM
+//! policies of each key and its key ring (a key inherits its ring's) and the versions of each key
+//! that are scheduled for destruction.
 
 use google_cloud_kms_v1::client::KeyManagementService;
+use google_cloud_kms_v1::model::crypto_key_version::CryptoKeyVersionState;
 use google_cloud_kms_v1::model::CryptoKey;
 use serde_json::Value;
 
 use super::{labels, Ctx};
 use crate::collect::{bounded, resource, Found, Props};
+
+/// The IAM members that make a key public.
+const PUBLIC: [&str; 2] = ["allUsers", "allAuthenticatedUsers"];
+
+/// Keys of one ring read at once.
+const KEYS_AT_ONCE: usize = 4;
 
 pub(crate) const KEY: &str = "gcp.kms.key";
 
@@ -54,23 +63,140 @@ async fn location(client: KeyManagementService, project: String, loc: String) ->
         }
     };
     for ring in rings {
-        match list_all!(
+        let keys = match list_all!(
             client.list_crypto_keys().set_parent(ring.clone()),
             crypto_keys,
             "cloudkms.cryptoKeys.list"
         ) {
-            Ok(keys) => found
-                .resources
-                .extend(keys.iter().map(|k| normalize(&project, &loc, k))),
+            Ok(keys) => keys,
             // The keys of this ring are unknown; other rings stand.
-            Err(why) => found.gap(&project, Some(&loc), &[KEY], format!("{ring}: {why}")),
+            Err(why) => {
+                found.gap(&project, Some(&loc), &[KEY], format!("{ring}: {why}"));
+                continue;
+            }
+        };
+        if keys.is_empty() {
+            continue;
         }
+        let ring_public = public_members(&client, &ring, "key ring").await;
+        let resources = bounded(keys, KEYS_AT_ONCE, {
+            let client = client.clone();
+            let project = project.clone();
+            let loc = loc.clone();
+            let ring_public = ring_public.clone();
+            move |k| {
+                let client = client.clone();
+                let project = project.clone();
+                let loc = loc.clone();
+                let ring_public = ring_public.clone();
+                async move {
+                    let mut p = Props::default();
+                    let own = public_members(&client, &k.name, "key").await;
+                    match merge(own, ring_public) {
+                        Ok(v) => p.set("public_members", v),
+                        Err(why) => p.unknown("public_members", why),
+                    }
+                    match pending_destruction(&client, &k.name).await {
+                        Ok(v) => p.set("versions_pending_destruction", v),
+                        Err(why) => p.unknown("versions_pending_destruction", why),
+                    }
+                    normalize(p, &project, &loc, &k)
+                }
+            }
+        })
+        .await;
+        found.resources.extend(resources);
     }
     found
 }
 
-fn normalize(project: &str, loc: &str, k: &CryptoKey) -> crate::model::Resource {
-    let mut p = Props::default();
+/// `ROLE MEMBER (on WHAT)` for every public member of the IAM policy of `resource`.
+async fn public_members(
+    client: &KeyManagementService,
+    resource: &str,
+    what: &str,
+) -> Result<Vec<String>, String> {
+    let policy = client
+        .get_iam_policy()
+        .set_resource(resource)
+        .set_options(super::project::policy_v3())
+        .send()
+        .await
+        .map_err(|e| {
+            let op = if what == "key" {
+                "cloudkms.cryptoKeys.getIamPolicy"
+            } else {
+                "cloudkms.keyRings.getIamPolicy"
+            };
+            super::clients::describe(op, &e)
+        })?;
+    let op = if what == "key" {
+        "cloudkms.cryptoKeys.getIamPolicy"
+    } else {
+        "cloudkms.keyRings.getIamPolicy"
+    };
+    let policy = super::project::policy_checked(policy, op)?;
+    let mut out: Vec<String> = policy
+        .bindings
+        .iter()
+        .flat_map(|b| {
+            b.members
+                .iter()
+                .filter(|m| PUBLIC.contains(&m.as_str()))
+                .map(move |m| format!("{} {m} (on {what})", b.role))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The key's and its ring's public members: unknown only when one policy is unread and the
+/// other shows none.
+fn merge(
+    own: Result<Vec<String>, String>,
+    ring: Result<Vec<String>, String>,
+) -> Result<Vec<String>, String> {
+    match (own, ring) {
+        (Ok(mut a), Ok(b)) => {
+            a.extend(b);
+            Ok(a)
+        }
+        (Ok(found), Err(why)) | (Err(why), Ok(found)) => {
+            if found.is_empty() {
+                Err(why)
+            } else {
+                Ok(found)
+            }
+        }
+        (Err(why), Err(_)) => Err(why),
+    }
+}
+
+/// The version numbers of the key that are scheduled for destruction.
+async fn pending_destruction(
+    client: &KeyManagementService,
+    key: &str,
+) -> Result<Vec<String>, String> {
+    let versions = list_all!(
+        client
+            .list_crypto_key_versions()
+            .set_parent(key)
+            .set_filter("state=DESTROY_SCHEDULED"),
+        crypto_key_versions,
+        "cloudkms.cryptoKeyVersions.list"
+    )?;
+    // The filter is the server's; the state is checked here too.
+    let mut out: Vec<String> = versions
+        .iter()
+        .filter(|v| v.state == CryptoKeyVersionState::DestroyScheduled)
+        .map(|v| v.name.rsplit('/').next().unwrap_or(&v.name).to_string())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn normalize(mut p: Props, project: &str, loc: &str, k: &CryptoKey) -> crate::model::Resource {
     p.set(
         "purpose",
         k.purpose.name().unwrap_or("CRYPTO_KEY_PURPOSE_UNSPECIFIED"),

@@ -42,7 +42,10 @@ macro_rules! list_all {
 
 mod audit;
 mod clients;
+mod iam;
 mod kms;
+mod logfilter;
+mod logging;
 mod project;
 mod rest;
 mod sql;
@@ -117,6 +120,10 @@ pub(crate) struct Ctx {
     pub progress: Progress,
     /// Folders and organizations above the projects, read once per scan.
     pub hierarchy: project::Hierarchy,
+    /// The buckets that buckets read in this scan write their usage logs to.
+    pub usage_log_targets: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// What the Cloud Logging reader shares between projects.
+    pub logging: logging::Shared,
 }
 
 /// Enumerates the projects into an inventory.
@@ -148,9 +155,11 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         progress: Progress::new(
             "Google Cloud",
             "service-projects",
-            4 * projects.len() as u64,
+            5 * projects.len() as u64,
         ),
         hierarchy: project::Hierarchy::default(),
+        usage_log_targets: Default::default(),
+        logging: Default::default(),
     });
     let per_project = bounded(projects.clone(), opts.concurrency, {
         let ctx = ctx.clone();
@@ -178,8 +187,15 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                             .await
                     }
                 };
-                let ((proj, logged), mut buckets, sql, kms) = tokio::join!(
-                    project::collect(&ctx, &p),
+                // Cloud Logging needs the project's ancestors (for aggregated sinks).
+                let project_and_logging = async {
+                    let (proj, logged) = project::collect(&ctx, &p).await;
+                    let ancestors = ancestors_of(&proj);
+                    let logs = logging::collect(&ctx, &p, ancestors).await;
+                    (proj, logged, logs)
+                };
+                let ((proj, logged, logs), mut buckets, sql, kms) = tokio::join!(
+                    project_and_logging,
                     service("storage"),
                     service("sql"),
                     service("kms"),
@@ -197,7 +213,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                     }
                 }
                 let mut found = Found::default();
-                for f in [proj, buckets, sql, kms] {
+                for f in [proj, logs, buckets, sql, kms] {
                     found.extend(f);
                 }
                 found
@@ -221,6 +237,21 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
             reason: format!("the projects under {parent} could not be listed: {why}"),
         });
     }
+    // Log buckets: those another bucket of the scan writes its usage logs to, in any project.
+    let targets = ctx
+        .usage_log_targets
+        .lock()
+        .map(|t| t.clone())
+        .unwrap_or_default();
+    for r in found
+        .resources
+        .iter_mut()
+        .filter(|r| r.kind == storage::BUCKET)
+    {
+        let receives = targets.contains(&r.name);
+        r.properties
+            .insert("receives_usage_logs".into(), receives.into());
+    }
     let mut inv = Inventory::new(
         chrono::Utc::now(),
         format!("gcp projects {}", projects.join(", ")),
@@ -230,6 +261,26 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     inv.resources
         .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
     Ok(inv)
+}
+
+/// The ancestors the project reader found (`ancestors` of the `gcp.project` resource), or why
+/// they are unknown.
+fn ancestors_of(found: &Found) -> Result<Vec<String>, String> {
+    let Some(r) = found.resources.iter().find(|r| r.kind == project::PROJECT) else {
+        return Err("the project could not be read".into());
+    };
+    if let Some(why) = r.unknown.get("ancestors") {
+        return Err(why.clone());
+    }
+    Ok(r.properties
+        .get("ancestors")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// Labels as tags.

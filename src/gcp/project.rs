@@ -11,6 +11,7 @@ use tokio::sync::{Mutex, OnceCell};
 
 use super::audit::{self, AuditConfig, Level, LogConfig};
 use super::clients::{describe, Clients};
+use super::iam::{self, Binding};
 use super::{labels, Ctx, GcpError};
 use crate::collect::{resource, Found, Props};
 
@@ -79,19 +80,63 @@ pub(crate) async fn discover(
 #[derive(Default)]
 pub(crate) struct Hierarchy {
     parents: Memo<Result<String, String>>,
-    policies: Memo<Result<Vec<AuditConfig>, String>>,
+    policies: Memo<Result<Policy, String>>,
 }
 
-type Memo<T> = Mutex<HashMap<String, Arc<OnceCell<T>>>>;
+pub(crate) type Memo<T> = Mutex<HashMap<String, Arc<OnceCell<T>>>>;
 
 /// The value for `key`, computed by `f` the first time only (concurrent askers wait for it).
-async fn memo<T: Clone, F: Future<Output = T>>(m: &Memo<T>, key: &str, f: impl FnOnce() -> F) -> T {
+pub(crate) async fn memo<T: Clone, F: Future<Output = T>>(
+    m: &Memo<T>,
+    key: &str,
+    f: impl FnOnce() -> F,
+) -> T {
     let cell = m.lock().await.entry(key.to_string()).or_default().clone();
     cell.get_or_init(f).await.clone()
 }
 
 /// Folders nest at most 10 deep under an organization; anything longer is a loop.
 const MAX_DEPTH: usize = 12;
+
+/// Asks for policy version 3: below it, a conditional binding comes back under a mangled role
+/// name (`roles/editor_withcond_...`) that no check would recognize.
+pub(crate) fn policy_v3() -> google_cloud_iam_v1::model::GetPolicyOptions {
+    google_cloud_iam_v1::model::GetPolicyOptions::new().set_requested_policy_version(3)
+}
+
+/// An IAM policy as `getIamPolicy` answers it: always with an `etag` (the policy's version for
+/// concurrency control, present even on an empty policy). An answer without one is not a policy
+/// (e.g. a proxy's or a wrong endpoint's body that happens to be JSON), so it is not read as
+/// "no bindings".
+pub(crate) fn policy_checked(
+    p: google_cloud_iam_v1::model::Policy,
+    op: &str,
+) -> Result<google_cloud_iam_v1::model::Policy, String> {
+    if p.etag.is_empty() {
+        return Err(format!(
+            "{op}: the answer has no etag; it is not an IAM policy"
+        ));
+    }
+    Ok(p)
+}
+
+/// What the scan keeps of an IAM policy: its audit configs and its bindings.
+type Policy = (Vec<AuditConfig>, Vec<Binding>);
+
+/// The bindings of an IAM policy (any `getIamPolicy` answer of the googleapis clients).
+macro_rules! bindings {
+    ($policy:expr) => {
+        $policy
+            .bindings
+            .iter()
+            .map(|b| Binding {
+                role: b.role.clone(),
+                members: b.members.clone(),
+                conditional: b.condition.is_some(),
+            })
+            .collect::<Vec<Binding>>()
+    };
+}
 
 /// The audit configs of an IAM policy (any of the resource manager's `getIamPolicy` answers).
 macro_rules! audit_configs {
@@ -151,33 +196,43 @@ async fn ancestors(ctx: &Ctx, parent: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// The audit configs of a folder or organization, read once per scan.
-async fn ancestor_level(ctx: &Ctx, name: &str) -> Level {
-    let configs = memo(&ctx.hierarchy.policies, name, || async {
+/// The audit configs and bindings of a folder or organization, read once per scan.
+async fn ancestor_level(ctx: &Ctx, name: &str) -> (Level, iam::Level) {
+    let policy = memo(&ctx.hierarchy.policies, name, || async {
         let c = &ctx.clients;
         if name.starts_with("organizations/") {
             c.organizations
                 .get_iam_policy()
                 .set_resource(name)
+                .set_options(policy_v3())
                 .send()
                 .await
-                .map(|p| audit_configs!(p))
                 .map_err(|e| describe("cloudresourcemanager.organizations.getIamPolicy", &e))
+                .and_then(|p| policy_checked(p, "cloudresourcemanager.organizations.getIamPolicy"))
+                .map(|p| (audit_configs!(p), bindings!(p)))
         } else {
             c.folders
                 .get_iam_policy()
                 .set_resource(name)
+                .set_options(policy_v3())
                 .send()
                 .await
-                .map(|p| audit_configs!(p))
                 .map_err(|e| describe("cloudresourcemanager.folders.getIamPolicy", &e))
+                .and_then(|p| policy_checked(p, "cloudresourcemanager.folders.getIamPolicy"))
+                .map(|p| (audit_configs!(p), bindings!(p)))
         }
     })
     .await;
-    Level {
-        resource: name.to_string(),
-        configs,
-    }
+    (
+        Level {
+            resource: name.to_string(),
+            configs: policy.clone().map(|p| p.0),
+        },
+        iam::Level {
+            resource: name.to_string(),
+            bindings: policy.map(|p| p.1),
+        },
+    )
 }
 
 /// The project resource, and whether Cloud Storage reads and writes are in its effective Data
@@ -200,10 +255,20 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> (Found, Result<bool, St
         ),
     };
     let mut p = Props::default();
-    let own = match c.get_iam_policy().set_resource(name.clone()).send().await {
-        Ok(policy) => Ok(audit_configs!(policy)),
-        Err(e) => Err(describe("cloudresourcemanager.projects.getIamPolicy", &e)),
-    };
+    // Version 3: a policy with conditional bindings is refused at a lower version.
+    let policy = c
+        .get_iam_policy()
+        .set_resource(name.clone())
+        .set_options(policy_v3())
+        .send()
+        .await
+        .map_err(|e| describe("cloudresourcemanager.projects.getIamPolicy", &e))
+        .and_then(|p| policy_checked(p, "cloudresourcemanager.projects.getIamPolicy"));
+    let own = policy
+        .as_ref()
+        .map(|p| audit_configs!(p))
+        .map_err(Clone::clone);
+    let own_bindings = policy.as_ref().map(|p| bindings!(p)).map_err(Clone::clone);
     match &own {
         Ok(configs) => {
             let configs: Vec<Value> = configs
@@ -223,6 +288,10 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> (Found, Result<bool, St
         resource: format!("projects/{number}"),
         configs: own,
     }];
+    let mut grants = vec![iam::Level {
+        resource: format!("projects/{number}"),
+        bindings: own_bindings,
+    }];
     let chain = match parent {
         Ok(parent) => ancestors(ctx, &parent).await,
         Err(why) => Err(why),
@@ -230,7 +299,9 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> (Found, Result<bool, St
     match chain {
         Ok(chain) => {
             for a in &chain {
-                levels.push(ancestor_level(ctx, a).await);
+                let (audit, bindings) = ancestor_level(ctx, a).await;
+                levels.push(audit);
+                grants.push(bindings);
             }
             p.set("ancestors", chain);
         }
@@ -238,7 +309,11 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> (Found, Result<bool, St
             p.unknown("ancestors", why.clone());
             levels.push(Level {
                 resource: "the project's ancestors".into(),
-                configs: Err(why),
+                configs: Err(why.clone()),
+            });
+            grants.push(iam::Level {
+                resource: "the project's ancestors".into(),
+                bindings: Err(why),
             });
         }
     }
@@ -252,6 +327,27 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> (Found, Result<bool, St
         Err(why) => p.unknown("data_access_exemptions", why),
     }
     let storage = audit::data_access(&levels, Some("storage.googleapis.com")).complete();
+    for (prop, found) in [
+        ("basic_role_grants", iam::basic_roles_of_people(&grants)),
+        (
+            "service_account_admin_grants",
+            iam::service_account_admins(&grants),
+        ),
+        (
+            "service_account_impersonation_grants",
+            iam::impersonation_grants(&grants),
+        ),
+        (
+            "service_account_duty_conflicts",
+            iam::service_account_duty_conflicts(&grants),
+        ),
+        ("kms_duty_conflicts", iam::kms_duty_conflicts(&grants)),
+    ] {
+        match found {
+            Ok(v) => p.set(prop, v),
+            Err(why) => p.unknown(prop, why),
+        }
+    }
 
     ctx.progress.done(&format!("project {project}"));
     let mut found = Found::default();

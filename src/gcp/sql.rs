@@ -78,10 +78,56 @@ fn normalize(project: &str, i: &DatabaseInstance) -> crate::model::Resource {
             let pitr = b.point_in_time_recovery_enabled.unwrap_or(false)
                 || b.binary_log_enabled.unwrap_or(false);
             p.set("point_in_time_recovery", pitr);
+            match retained_backups(b) {
+                Ok(n) => p.set("retained_backups", n),
+                Err(why) => p.unknown("retained_backups", why),
+            }
         }
         None => {
             p.set("backups_enabled", false);
             p.set("point_in_time_recovery", false);
+            p.unknown(
+                "retained_backups",
+                "sql.instances.list returned no settings.backupConfiguration",
+            );
+        }
+    }
+    p.set("instance_type", instance_type(i));
+    match settings {
+        Some(s) => {
+            // Flags that are not listed run at the engine's default (proto3 leaves an empty
+            // list out); the policies apply each flag's documented default.
+            p.set("database_flags", database_flags(&s.database_flags));
+            // Absent: off (`deletionProtectionEnabled` defaults to false).
+            p.set(
+                "deletion_protection",
+                s.deletion_protection_enabled.unwrap_or(false),
+            );
+            p.set(
+                "availability_type",
+                s.availability_type
+                    .name()
+                    .unwrap_or("SQL_AVAILABILITY_TYPE_UNSPECIFIED"),
+            );
+            let audit = s
+                .sql_server_audit_config
+                .as_ref()
+                .map(|a| a.bucket.trim())
+                .filter(|b| !b.is_empty());
+            p.set(
+                "sql_server_audit_bucket",
+                audit.map_or(Value::Null, Value::from),
+            );
+        }
+        None => {
+            for prop in [
+                "database_flags",
+                "deletion_protection",
+                "availability_type",
+                "sql_server_audit_bucket",
+            ] {
+                p.unknown(prop, "sql.instances.list returned no settings");
+            }
         }
     }
     let key = i
@@ -106,6 +152,53 @@ fn normalize(project: &str, i: &DatabaseInstance) -> crate::model::Resource {
         i.name.clone(),
         tags,
     ))
+}
+
+/// The database flags as `{name, value}`, values lower-cased (Cloud SQL writes boolean flags as
+/// `on`/`off`; PostgreSQL and SQL Server read enum values without regard to case), sorted by name.
+fn database_flags(flags: &[google_cloud_sql_v1::model::DatabaseFlags]) -> Vec<Value> {
+    let mut out: Vec<(String, String)> = flags
+        .iter()
+        .map(|f| {
+            (
+                f.name.trim().to_string(),
+                f.value.trim().to_ascii_lowercase(),
+            )
+        })
+        .collect();
+    out.sort();
+    out.into_iter()
+        .map(|(name, value)| serde_json::json!({ "name": name, "value": value }))
+        .collect()
+}
+
+/// How many automated backups are kept. Retention is counted in backups (`COUNT`, also what an
+/// unspecified unit means); a count the API leaves out is unknown.
+fn retained_backups(b: &google_cloud_sql_v1::model::BackupConfiguration) -> Result<i64, String> {
+    use google_cloud_sql_v1::model::backup_retention_settings::RetentionUnit;
+    let Some(r) = b.backup_retention_settings.as_ref() else {
+        return Err(
+            "sql.instances.list left out settings.backupConfiguration.backupRetentionSettings"
+                .into(),
+        );
+    };
+    match (&r.retention_unit, r.retained_backups) {
+        (RetentionUnit::Count | RetentionUnit::Unspecified, Some(n)) => Ok(i64::from(n)),
+        (RetentionUnit::Count | RetentionUnit::Unspecified, None) => {
+            Err("sql.instances.list left out backupRetentionSettings.retainedBackups".into())
+        }
+        (unit, _) => Err(format!(
+            "backup retention unit {} is not a count of backups",
+            unit.value().unwrap_or(-1)
+        )),
+    }
+}
+
+fn instance_type(i: &DatabaseInstance) -> String {
+    i.instance_type
+        .name()
+        .unwrap_or("SQL_INSTANCE_TYPE_UNSPECIFIED")
+        .to_string()
 }
 
 /// Whether the authorized networks, together, let the whole internet in (by CIDR arithmetic,

@@ -17,6 +17,8 @@ const OBJECT_ACLS_NOT_READ: &str = "object ACLs are not read: with fine-grained 
      the objects are not enumerated; turn on uniform bucket-level access or enforce public \
      access prevention";
 
+/// The buckets of `project`. The buckets they write usage logs to are noted in the context, so
+/// that the scan can mark, across projects, the buckets that receive usage logs.
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let rest = &ctx.clients.storage;
     let mut found = Found::default();
@@ -64,6 +66,11 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
         };
         let mut p = Props::default();
         bucket_settings(&b, &mut p);
+        if let Some(target) = log_bucket(&b) {
+            if let Ok(mut targets) = ctx.usage_log_targets.lock() {
+                targets.insert(target.to_string());
+            }
+        }
         let path = format!("/storage/v1/b/{}/iam", encode(&name));
         let iam = rest
             .get(
@@ -162,12 +169,23 @@ fn bucket_settings(b: &Value, p: &mut Props) {
         "retention_period_seconds",
         retention.map_or(Value::Null, Value::from),
     );
+    p.set("logging_enabled", log_bucket(b).is_some());
+    // Locking needs a retention policy; `isLocked` absent is unlocked.
     p.set(
-        "logging_enabled",
-        b.pointer("/logging/logBucket")
-            .and_then(Value::as_str)
-            .is_some_and(|s| !s.is_empty()),
+        "retention_locked",
+        retention.is_some()
+            && b.pointer("/retentionPolicy/isLocked")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
     );
+}
+
+/// The bucket a bucket writes its usage logs to (`logging.logBucket`), if any.
+fn log_bucket(b: &Value) -> Option<&str> {
+    b.pointer("/logging/logBucket")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().trim_start_matches("gs://").trim_end_matches('/'))
+        .filter(|s| !s.is_empty())
 }
 
 fn public_members(policy: &Value) -> Vec<String> {
