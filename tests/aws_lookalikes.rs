@@ -509,3 +509,558 @@ async fn look_alikes_get_exact_verdicts() {
         "a write-only trail does not record reads"
     );
 }
+
+const TABLE_ARN: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/ledger";
+
+/// Database audit options, backup plans and DynamoDB data events, each with its look-alikes.
+async fn seed_stores(conf: &SdkConfig) {
+    use aws_sdk_rds::types::{ApplyMethod, OptionConfiguration, OptionSetting, Parameter};
+    let rds = aws_sdk_rds::Client::new(conf);
+    // The MariaDB Audit Plugin with its default events (CONNECT,QUERY), and with events that
+    // leave reads out.
+    for (group, events) in [
+        ("audit-default", None),
+        ("audit-noselect", Some("CONNECT,QUERY_DML_NO_SELECT")),
+    ] {
+        rds.create_option_group()
+            .option_group_name(group)
+            .engine_name("mysql")
+            .major_engine_version("8.0")
+            .option_group_description("audit")
+            .send()
+            .await
+            .unwrap();
+        let mut option = OptionConfiguration::builder().option_name("MARIADB_AUDIT_PLUGIN");
+        if let Some(e) = events {
+            option = option.option_settings(
+                OptionSetting::builder()
+                    .name("SERVER_AUDIT_EVENTS")
+                    .value(e)
+                    .build(),
+            );
+        }
+        rds.modify_option_group()
+            .option_group_name(group)
+            .options_to_include(option.build())
+            .apply_immediately(true)
+            .send()
+            .await
+            .unwrap();
+    }
+    // pgaudit loaded for everything but reads.
+    rds.create_db_parameter_group()
+        .db_parameter_group_name("pg-no-reads")
+        .db_parameter_group_family("postgres16")
+        .description("audit")
+        .send()
+        .await
+        .unwrap();
+    let mut modify = rds
+        .modify_db_parameter_group()
+        .db_parameter_group_name("pg-no-reads");
+    for (name, value) in [
+        ("shared_preload_libraries", "pgaudit"),
+        ("pgaudit.log", "all,-read"),
+    ] {
+        modify = modify.parameters(
+            Parameter::builder()
+                .parameter_name(name)
+                .parameter_value(value)
+                .apply_method(ApplyMethod::PendingReboot)
+                .build(),
+        );
+    }
+    modify.send().await.unwrap();
+    for (name, engine, option_group, params) in [
+        ("my-audit", "mysql", Some("audit-default"), None),
+        ("my-noselect", "mysql", Some("audit-noselect"), None),
+        ("pg-no-reads", "postgres", None, Some("pg-no-reads")),
+    ] {
+        rds.create_db_instance()
+            .db_instance_identifier(name)
+            .engine(engine)
+            .db_instance_class("db.t3.micro")
+            .allocated_storage(20)
+            .master_username("dbadmin")
+            .master_user_password("not-a-real-password-1")
+            .set_option_group_name(option_group.map(str::to_string))
+            .set_db_parameter_group_name(params.map(str::to_string))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    use aws_sdk_backup::types::{BackupPlanInput, BackupRuleInput, Lifecycle};
+    let backup = aws_sdk_backup::Client::new(conf);
+    backup
+        .create_backup_vault()
+        .backup_vault_name("vault")
+        .send()
+        .await
+        .unwrap();
+    let rule = |name: &str, cron: &str, days: i64| {
+        BackupRuleInput::builder()
+            .rule_name(name)
+            .target_backup_vault_name("vault")
+            .schedule_expression(cron)
+            .lifecycle(Lifecycle::builder().delete_after_days(days).build())
+            .build()
+            .unwrap()
+    };
+    for (plan, rules) in [
+        ("daily-35", vec![rule("daily", "cron(0 5 ? * * *)", 35)]),
+        // Daily but short, weekly but long: no one rule does both.
+        (
+            "split",
+            vec![
+                rule("daily", "cron(0 5 ? * * *)", 7),
+                rule("weekly", "cron(0 5 ? * 1 *)", 90),
+            ],
+        ),
+        (
+            "every-other-day",
+            vec![rule("alt", "cron(0 5 1/2 * ? *)", 60)],
+        ),
+    ] {
+        backup
+            .create_backup_plan()
+            .backup_plan(
+                BackupPlanInput::builder()
+                    .backup_plan_name(plan)
+                    .set_rules(Some(rules))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let ddb = aws_sdk_dynamodb::Client::new(conf);
+    for t in ["ledger", "ledger-archive"] {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        };
+        ddb.create_table()
+            .table_name(t)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("id")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            )
+            .tags(
+                aws_sdk_dynamodb::types::Tag::builder()
+                    .key("phi")
+                    .value("true")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    // A trail whose advanced selector names the ledger table exactly: `ledger-archive`, whose
+    // ARN starts with the ledger's, is not taken.
+    use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector};
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(conf)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket("data-trail-logs")
+        .send()
+        .await
+        .unwrap();
+    let ct = aws_sdk_cloudtrail::Client::new(conf);
+    ct.create_trail()
+        .name("data-trail")
+        .s3_bucket_name("data-trail-logs")
+        .is_multi_region_trail(true)
+        .send()
+        .await
+        .unwrap();
+    let field = |name: &str, value: &str| {
+        AdvancedFieldSelector::builder()
+            .field(name)
+            .equals(value)
+            .build()
+            .unwrap()
+    };
+    ct.put_event_selectors()
+        .trail_name("data-trail")
+        .advanced_event_selectors(
+            AdvancedEventSelector::builder()
+                .name("ledger")
+                .field_selectors(field("eventCategory", "Data"))
+                .field_selectors(field("resources.type", "AWS::DynamoDB::Table"))
+                .field_selectors(field("resources.ARN", TABLE_ARN))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ct.start_logging().name("data-trail").send().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_backup_and_data_event_look_alikes_get_exact_verdicts() {
+    let moto = Moto::start();
+    let conf = moto.sdk("testing", "testing").await;
+    seed_stores(&conf).await;
+    let (_, result) = scan(&moto, "testing", "testing", &["--fail-on", "none"]);
+    let got = verdicts(
+        &result,
+        &[
+            "aws-rds-audit-logging",
+            "aws-backup-plan-frequency-retention",
+            "aws-cloudtrail-dynamodb-data-events",
+            "aws-dynamodb-in-backup-plan",
+        ],
+    );
+    assert_eq!(
+        got,
+        expect(&[
+            ("aws-rds-audit-logging", "my-audit", "pass"),
+            ("aws-rds-audit-logging", "my-noselect", "fail"),
+            ("aws-rds-audit-logging", "pg-no-reads", "fail"),
+            ("aws-backup-plan-frequency-retention", "daily-35", "pass"),
+            ("aws-backup-plan-frequency-retention", "split", "fail"),
+            (
+                "aws-backup-plan-frequency-retention",
+                "every-other-day",
+                "fail"
+            ),
+            ("aws-cloudtrail-dynamodb-data-events", "ledger", "pass"),
+            (
+                "aws-cloudtrail-dynamodb-data-events",
+                "ledger-archive",
+                "fail"
+            ),
+            // moto has plans but no ListBackupSelections: which tables a plan takes is
+            // unknown, never "not backed up".
+            ("aws-dynamodb-in-backup-plan", "ledger", "not_evaluated"),
+            (
+                "aws-dynamodb-in-backup-plan",
+                "ledger-archive",
+                "not_evaluated"
+            ),
+        ])
+    );
+    let reason = result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["policy"] == "aws-dynamodb-in-backup-plan")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.starts_with("backup:ListBackupSelections: "),
+        "{reason}"
+    );
+}
+
+/// A warehouse, search domains and caches: one compliant of each, and the look-alikes.
+async fn seed_warehouse_search_cache(conf: &SdkConfig) {
+    let rs = aws_sdk_redshift::Client::new(conf);
+    // moto cannot change a parameter group (no ModifyClusterParameterGroup): every group
+    // reports `require_ssl` and `enable_user_activity_logging` false, as AWS's old default
+    // group does. The passing cases are in the fixtures.
+    rs.create_cluster_parameter_group()
+        .parameter_group_name("custom")
+        .parameter_group_family("redshift-1.0")
+        .description("custom")
+        .send()
+        .await
+        .unwrap();
+    for (name, good) in [("dw", true), ("legacy-dw", false)] {
+        rs.create_cluster()
+            .cluster_identifier(name)
+            .node_type("ra3.xlplus")
+            .master_username("admin")
+            .master_user_password("Not-a-real-password-1")
+            .encrypted(good)
+            .publicly_accessible(!good)
+            .enhanced_vpc_routing(good)
+            .automated_snapshot_retention_period(if good { 7 } else { 1 })
+            .set_cluster_parameter_group_name(good.then(|| "custom".to_string()))
+            .send()
+            .await
+            .unwrap();
+    }
+    rs.enable_logging()
+        .cluster_identifier("dw")
+        .bucket_name("dw-audit")
+        .send()
+        .await
+        .unwrap();
+
+    use aws_sdk_opensearch::types::{
+        DomainEndpointOptions, EncryptionAtRestOptions, LogPublishingOption, LogType,
+        NodeToNodeEncryptionOptions, TlsSecurityPolicy,
+    };
+    let os = aws_sdk_opensearch::Client::new(conf);
+    let open_to = |domain: &str, cidrs: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"*"}},"Action":"es:ESHttp*","Resource":"arn:aws:es:us-east-1:{ACCOUNT}:domain/{domain}/*","Condition":{{"IpAddress":{{"aws:SourceIp":{cidrs}}}}}}}]}}"#
+        )
+    };
+    for (name, good, tls, cidrs) in [
+        // Encrypted, TLS 1.2, audit logs; pinned to one office range.
+        (
+            "records",
+            true,
+            TlsSecurityPolicy::PolicyMinTls12Pfs202310,
+            r#"["203.0.113.0/24"]"#,
+        ),
+        // HTTPS enforced but TLS 1.0 still accepted; two /1s are the whole internet.
+        (
+            "old-tls",
+            false,
+            TlsSecurityPolicy::PolicyMinTls10201907,
+            r#"["0.0.0.0/1","128.0.0.0/1"]"#,
+        ),
+    ] {
+        let mut req = os
+            .create_domain()
+            .domain_name(name)
+            .encryption_at_rest_options(EncryptionAtRestOptions::builder().enabled(good).build())
+            .node_to_node_encryption_options(
+                NodeToNodeEncryptionOptions::builder().enabled(good).build(),
+            )
+            .domain_endpoint_options(
+                DomainEndpointOptions::builder()
+                    .enforce_https(true)
+                    .tls_security_policy(tls)
+                    .build(),
+            )
+            .access_policies(open_to(name, cidrs));
+        if good {
+            req = req.log_publishing_options(
+                LogType::AuditLogs,
+                LogPublishingOption::builder()
+                    .cloud_watch_logs_log_group_arn(format!(
+                        "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/os/audit"
+                    ))
+                    .enabled(true)
+                    .build(),
+            );
+        }
+        req.send().await.unwrap();
+    }
+
+    let ec = aws_sdk_elasticache::Client::new(conf);
+    for (name, mode, retention) in [
+        ("sessions", "required", 15),
+        // In-transit encryption in `preferred` mode still accepts clear text.
+        ("migrating", "preferred", 1),
+    ] {
+        let mut req = ec
+            .create_replication_group()
+            .replication_group_id(name)
+            .replication_group_description(name)
+            .engine("redis")
+            .cache_node_type("cache.t3.micro")
+            .at_rest_encryption_enabled(name == "sessions")
+            .transit_encryption_enabled(true)
+            .transit_encryption_mode(aws_sdk_elasticache::types::TransitEncryptionMode::from(
+                mode,
+            ))
+            .snapshot_retention_limit(retention);
+        if name == "sessions" {
+            req = req.auth_token("not-a-real-token-0123456789");
+        }
+        req.send().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warehouse_search_and_cache_look_alikes_get_exact_verdicts() {
+    let moto = Moto::start();
+    let conf = moto.sdk("testing", "testing").await;
+    seed_warehouse_search_cache(&conf).await;
+    let (_, result) = scan(&moto, "testing", "testing", &["--fail-on", "none"]);
+    let policies = [
+        "aws-redshift-encrypted",
+        "aws-redshift-not-public",
+        "aws-redshift-require-tls",
+        "aws-redshift-audit-logging",
+        "aws-redshift-snapshot-retention",
+        "aws-redshift-enhanced-vpc-routing",
+        "aws-opensearch-encrypted-at-rest",
+        "aws-opensearch-node-to-node-encryption",
+        "aws-opensearch-https-tls12",
+        "aws-opensearch-not-public",
+        "aws-opensearch-audit-logs",
+        "aws-elasticache-encrypted-at-rest",
+        "aws-elasticache-encrypted-in-transit",
+        "aws-elasticache-auth",
+        "aws-elasticache-backups",
+        "aws-service-hipaa-eligible",
+    ];
+    let got = verdicts(&result, &policies);
+    let mut want = expect(&[
+        ("aws-redshift-encrypted", "dw", "pass"),
+        ("aws-redshift-encrypted", "legacy-dw", "fail"),
+        ("aws-redshift-not-public", "dw", "pass"),
+        ("aws-redshift-not-public", "legacy-dw", "fail"),
+        ("aws-redshift-require-tls", "dw", "fail"),
+        ("aws-redshift-require-tls", "legacy-dw", "fail"),
+        // Audit logging on, user activity logging off: connections are logged, queries not.
+        ("aws-redshift-audit-logging", "dw", "fail"),
+        ("aws-redshift-audit-logging", "legacy-dw", "fail"),
+        ("aws-redshift-snapshot-retention", "dw", "pass"),
+        ("aws-redshift-snapshot-retention", "legacy-dw", "fail"),
+        ("aws-redshift-enhanced-vpc-routing", "dw", "pass"),
+        ("aws-redshift-enhanced-vpc-routing", "legacy-dw", "fail"),
+        ("aws-opensearch-encrypted-at-rest", "records", "pass"),
+        ("aws-opensearch-encrypted-at-rest", "old-tls", "fail"),
+        ("aws-opensearch-node-to-node-encryption", "records", "pass"),
+        ("aws-opensearch-node-to-node-encryption", "old-tls", "fail"),
+        ("aws-opensearch-https-tls12", "records", "pass"),
+        ("aws-opensearch-https-tls12", "old-tls", "fail"),
+        ("aws-opensearch-not-public", "records", "pass"),
+        ("aws-opensearch-not-public", "old-tls", "fail"),
+        ("aws-opensearch-audit-logs", "records", "pass"),
+        ("aws-opensearch-audit-logs", "old-tls", "fail"),
+        ("aws-elasticache-encrypted-at-rest", "sessions", "pass"),
+        ("aws-elasticache-encrypted-at-rest", "migrating", "fail"),
+        ("aws-elasticache-encrypted-in-transit", "sessions", "pass"),
+        ("aws-elasticache-encrypted-in-transit", "migrating", "fail"),
+        ("aws-elasticache-auth", "sessions", "pass"),
+        ("aws-elasticache-auth", "migrating", "fail"),
+        ("aws-elasticache-backups", "sessions", "pass"),
+        ("aws-elasticache-backups", "migrating", "fail"),
+    ]);
+    for name in [
+        "dw",
+        "legacy-dw",
+        "records",
+        "old-tls",
+        "sessions",
+        "migrating",
+    ] {
+        want.insert((
+            "aws-service-hipaa-eligible".into(),
+            name.into(),
+            "pass".into(),
+        ));
+    }
+    let got: BTreeSet<_> = got
+        .into_iter()
+        .filter(|(p, n, _)| {
+            p != "aws-service-hipaa-eligible" || want.iter().any(|(_, w, _)| w == n)
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eks_look_alikes_get_exact_verdicts() {
+    use aws_sdk_eks::types::{
+        EncryptionConfig, LogSetup, LogType, Logging, Provider, VpcConfigRequest,
+    };
+    let moto = Moto::start();
+    let conf = moto.sdk("testing", "testing").await;
+    let eks = aws_sdk_eks::Client::new(&conf);
+    let all_logs = [
+        LogType::Api,
+        LogType::Audit,
+        LogType::Authenticator,
+        LogType::ControllerManager,
+        LogType::Scheduler,
+    ];
+    for (name, public, cidrs, logs, encrypted) in [
+        // Public, but only from one office range; every log; secrets encrypted.
+        (
+            "prod",
+            true,
+            vec!["203.0.113.0/24"],
+            all_logs.to_vec(),
+            true,
+        ),
+        // Public from two halves of the internet; the API log alone.
+        (
+            "dev",
+            true,
+            vec!["0.0.0.0/1", "128.0.0.0/1"],
+            vec![LogType::Api],
+            false,
+        ),
+        // Private endpoint only.
+        ("internal", false, vec![], all_logs.to_vec(), true),
+    ] {
+        let mut req = eks
+            .create_cluster()
+            .name(name)
+            .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/eks"))
+            .resources_vpc_config(
+                VpcConfigRequest::builder()
+                    .subnet_ids("subnet-1")
+                    .endpoint_public_access(public)
+                    .endpoint_private_access(true)
+                    .set_public_access_cidrs(
+                        (!cidrs.is_empty()).then(|| cidrs.iter().map(|c| c.to_string()).collect()),
+                    )
+                    .build(),
+            )
+            .logging(
+                Logging::builder()
+                    .cluster_logging(
+                        LogSetup::builder()
+                            .set_types(Some(logs))
+                            .enabled(true)
+                            .build(),
+                    )
+                    .build(),
+            );
+        if encrypted {
+            req = req.encryption_config(
+                EncryptionConfig::builder()
+                    .provider(
+                        Provider::builder()
+                            .key_arn(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/eks"))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        req.send().await.unwrap();
+    }
+    let (_, result) = scan(&moto, "testing", "testing", &["--fail-on", "none"]);
+    let got = verdicts(
+        &result,
+        &[
+            "aws-eks-endpoint-not-public",
+            "aws-eks-secrets-encrypted",
+            "aws-eks-control-plane-logging",
+        ],
+    );
+    assert_eq!(
+        got,
+        expect(&[
+            ("aws-eks-endpoint-not-public", "prod", "pass"),
+            ("aws-eks-endpoint-not-public", "dev", "fail"),
+            ("aws-eks-endpoint-not-public", "internal", "pass"),
+            ("aws-eks-secrets-encrypted", "prod", "pass"),
+            ("aws-eks-secrets-encrypted", "dev", "fail"),
+            ("aws-eks-secrets-encrypted", "internal", "pass"),
+            ("aws-eks-control-plane-logging", "prod", "pass"),
+            ("aws-eks-control-plane-logging", "dev", "fail"),
+            ("aws-eks-control-plane-logging", "internal", "pass"),
+        ])
+    );
+}

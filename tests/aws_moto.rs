@@ -48,7 +48,12 @@ async fn seed(conf: &SdkConfig) {
             .unwrap()
     };
     for b in ["phi-kms", "plain", "sse-s3", "trail-logs"] {
-        s3.create_bucket().bucket(b).send().await.unwrap();
+        s3.create_bucket()
+            .bucket(b)
+            .object_lock_enabled_for_bucket(b == "trail-logs")
+            .send()
+            .await
+            .unwrap();
     }
     s3.put_bucket_encryption()
         .bucket("phi-kms")
@@ -83,6 +88,42 @@ async fn seed(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
+    {
+        use aws_sdk_s3::types::{DeleteMarkerReplication, DeleteMarkerReplicationStatus};
+        use aws_sdk_s3::types::{Destination, ReplicationConfiguration, ReplicationRule};
+        use aws_sdk_s3::types::{ReplicationRuleFilter, ReplicationRuleStatus};
+        s3.put_bucket_replication()
+            .bucket("phi-kms")
+            .replication_configuration(
+                ReplicationConfiguration::builder()
+                    .role("arn:aws:iam::123456789012:role/replication")
+                    .rules(
+                        ReplicationRule::builder()
+                            .id("dr")
+                            .priority(1)
+                            .status(ReplicationRuleStatus::Enabled)
+                            .filter(ReplicationRuleFilter::builder().prefix("").build())
+                            .delete_marker_replication(
+                                DeleteMarkerReplication::builder()
+                                    .status(DeleteMarkerReplicationStatus::Disabled)
+                                    .build(),
+                            )
+                            .destination(
+                                Destination::builder()
+                                    .bucket("arn:aws:s3:::plain")
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
     s3.put_public_access_block()
         .bucket("phi-kms")
         .public_access_block_configuration(
@@ -182,6 +223,29 @@ async fn seed(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
+    iam.create_group()
+        .group_name("clinicians")
+        .send()
+        .await
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("clinicians")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("aws-support")
+        .assume_role_policy_document(TRUST)
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("aws-support")
+        .policy_arn("arn:aws:iam::aws:policy/AWSSupportAccess")
+        .send()
+        .await
+        .unwrap();
     for (role, doc) in [("app-role", S3_READ), ("break-glass", ADMIN)] {
         iam.create_role()
             .role_name(role)
@@ -207,7 +271,25 @@ async fn seed(conf: &SdkConfig) {
             .send()
             .await
             .unwrap();
-        rds.modify_db_parameter_group()
+        // The TLS group also loads pgaudit for reads and writes and logs sessions; the other
+        // logs DDL only (a look-alike of audit logging) and connections but not disconnections.
+        let audit: [(&str, &str); 4] = if force == "1" {
+            [
+                ("shared_preload_libraries", "pg_stat_statements,pgaudit"),
+                ("pgaudit.log", "read,write,ddl"),
+                ("log_connections", "1"),
+                ("log_disconnections", "1"),
+            ]
+        } else {
+            [
+                ("shared_preload_libraries", "pgaudit"),
+                ("pgaudit.log", "ddl"),
+                ("log_connections", "1"),
+                ("log_disconnections", "0"),
+            ]
+        };
+        let mut modify = rds
+            .modify_db_parameter_group()
             .db_parameter_group_name(group)
             .parameters(
                 aws_sdk_rds::types::Parameter::builder()
@@ -215,10 +297,17 @@ async fn seed(conf: &SdkConfig) {
                     .parameter_value(force)
                     .apply_method(aws_sdk_rds::types::ApplyMethod::PendingReboot)
                     .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+            );
+        for (name, value) in audit {
+            modify = modify.parameters(
+                aws_sdk_rds::types::Parameter::builder()
+                    .parameter_name(name)
+                    .parameter_value(value)
+                    .apply_method(aws_sdk_rds::types::ApplyMethod::PendingReboot)
+                    .build(),
+            );
+        }
+        modify.send().await.unwrap();
     }
     for (name, encrypted, days) in [("ehr", true, 14), ("legacy", false, 1)] {
         rds.create_db_instance()
@@ -233,6 +322,12 @@ async fn seed(conf: &SdkConfig) {
             .multi_az(name == "ehr")
             .deletion_protection(name == "ehr")
             .publicly_accessible(name == "legacy")
+            .enable_iam_database_authentication(name == "ehr")
+            .set_monitoring_interval((name == "ehr").then_some(60))
+            .set_monitoring_role_arn(
+                (name == "ehr")
+                    .then(|| "arn:aws:iam::123456789012:role/rds-monitoring".to_string()),
+            )
             .db_parameter_group_name(if name == "ehr" { "tls-on" } else { "tls-off" })
             .set_enable_cloudwatch_logs_exports(
                 (name == "ehr").then(|| vec!["postgresql".to_string()]),
@@ -257,6 +352,17 @@ async fn seed(conf: &SdkConfig) {
         .db_snapshot_identifier("ehr-shared")
         .attribute_name("restore")
         .values_to_add("all")
+        .send()
+        .await
+        .unwrap();
+    rds.create_event_subscription()
+        .subscription_name("rds-critical")
+        .sns_topic_arn("arn:aws:sns:us-east-1:123456789012:alerts")
+        .source_type("db-instance")
+        .event_categories("failure")
+        .event_categories("maintenance")
+        .event_categories("configuration change")
+        .enabled(true)
         .send()
         .await
         .unwrap();
@@ -299,6 +405,17 @@ async fn seed(conf: &SdkConfig) {
 /// load balancers: one good and one bad of each where moto can hold both.
 async fn seed_more(conf: &SdkConfig) {
     let ddb = aws_sdk_dynamodb::Client::new(conf);
+    let table_key = aws_sdk_kms::Client::new(conf)
+        .create_key()
+        .description("patients")
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_string();
     for t in ["patients", "scratch"] {
         use aws_sdk_dynamodb::types::{
             AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
@@ -320,6 +437,21 @@ async fn seed_more(conf: &SdkConfig) {
                     .build()
                     .unwrap(),
             )
+            .deletion_protection_enabled(t == "patients")
+            .set_sse_specification((t == "patients").then(|| {
+                aws_sdk_dynamodb::types::SseSpecification::builder()
+                    .enabled(true)
+                    .sse_type(aws_sdk_dynamodb::types::SseType::Kms)
+                    .kms_master_key_id(&table_key)
+                    .build()
+            }))
+            .set_tags((t == "patients").then(|| {
+                vec![aws_sdk_dynamodb::types::Tag::builder()
+                    .key("phi")
+                    .value("true")
+                    .build()
+                    .unwrap()]
+            }))
             .send()
             .await
             .unwrap();
@@ -368,7 +500,42 @@ async fn seed_more(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
-    sns.create_topic().name("plain-topic").send().await.unwrap();
+    let plain = sns.create_topic().name("plain-topic").send().await.unwrap();
+    // Anyone may subscribe: `Principal: *` with no condition.
+    sns.set_topic_attributes()
+        .topic_arn(plain.topic_arn().unwrap())
+        .attribute_name("Policy")
+        .attribute_value(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sns:Subscribe","Resource":"arn:aws:sns:us-east-1:123456789012:plain-topic"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let sqs = aws_sdk_sqs::Client::new(conf);
+    for (queue, condition) in [
+        // SNS may send, from one topic: pinned.
+        (
+            "orders",
+            r#""Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:123456789012:alerts"}},"#,
+        ),
+        // Any topic of any account: the wildcard pins nothing.
+        (
+            "open-queue",
+            r#""Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:sns:*"}},"#,
+        ),
+    ] {
+        sqs.create_queue()
+            .queue_name(queue)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::Policy,
+                format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage",{condition}"Resource":"arn:aws:sqs:us-east-1:123456789012:{queue}"}}]}}"#
+                ),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
 
     let sm = aws_sdk_secretsmanager::Client::new(conf);
     sm.create_secret()
@@ -600,6 +767,8 @@ fn verdicts(result: &Value) -> BTreeSet<(String, String, String)> {
                 Some((group, _)) if group.starts_with("default_elb_") => "default_elb",
                 Some((group, _)) => group,
                 None if name.starts_with("vpc-") => "default-vpc",
+                // moto makes a default subnet in each Availability Zone.
+                None if name.starts_with("subnet-") => "default-subnet",
                 // KMS keys are named by their generated key id (two seeded, plus the one moto makes
                 // for the encrypted EBS volume).
                 None if v["resource"]["kind"] == "aws.kms.key" => "kms-key",
@@ -776,6 +945,93 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         ("aws-kms-key-not-pending-deletion", "kms-key", "pass"),
         ("aws-kms-key-policy-not-public", "kms-key", "pass"),
         ("aws-secrets-cmk", "api-key", "fail"),
+        // The trail's bucket: Object Lock on, not public, no access logging.
+        ("aws-cloudtrail-bucket-access-logging", "org-trail", "fail"),
+        ("aws-cloudtrail-bucket-not-public", "org-trail", "pass"),
+        ("aws-cloudtrail-bucket-object-lock", "org-trail", "pass"),
+        // patients is in ePHI scope (tagged), with a customer managed key and deletion
+        // protection; the trail records no DynamoDB data events.
+        ("aws-cloudtrail-dynamodb-data-events", "patients", "fail"),
+        ("aws-dynamodb-cmk", "patients", "pass"),
+        ("aws-dynamodb-deletion-protection", "patients", "pass"),
+        ("aws-dynamodb-deletion-protection", "scratch", "fail"),
+        // No backup plan exists here (the plan checks run in aws_lookalikes).
+        ("aws-dynamodb-in-backup-plan", "patients", "fail"),
+        ("aws-dynamodb-in-backup-plan", "scratch", "fail"),
+        ("aws-ebs-in-backup-plan", "enc-vol", "fail"),
+        ("aws-ebs-in-backup-plan", "plain-vol", "fail"),
+        ("aws-rds-in-backup-plan", "billing", "fail"),
+        ("aws-rds-in-backup-plan", "ehr", "fail"),
+        ("aws-rds-in-backup-plan", "legacy", "fail"),
+        // Default subnets give instances public addresses.
+        ("aws-ec2-subnet-no-auto-public-ip", "default-subnet", "fail"),
+        ("aws-service-hipaa-eligible", "default-subnet", "pass"),
+        (
+            "aws-elb-deletion-protection",
+            "legacy-elb",
+            "not_applicable",
+        ),
+        ("aws-elb-deletion-protection", "web", "fail"),
+        (
+            "aws-elb-drop-invalid-headers",
+            "legacy-elb",
+            "not_applicable",
+        ),
+        ("aws-elb-drop-invalid-headers", "web", "fail"),
+        // moto does not implement guardduty:ListFindings (HTTP 404): not evaluated.
+        (
+            "aws-guardduty-no-high-findings",
+            "us-east-1",
+            "not_evaluated",
+        ),
+        ("aws-iam-inline-no-kms-decrypt-all", "alice", "pass"),
+        ("aws-iam-inline-no-kms-decrypt-all", "app-role", "pass"),
+        ("aws-iam-inline-no-kms-decrypt-all", "aws-support", "pass"),
+        ("aws-iam-inline-no-kms-decrypt-all", "bob", "pass"),
+        ("aws-iam-inline-no-kms-decrypt-all", "break-glass", "fail"),
+        ("aws-iam-inline-no-kms-decrypt-all", "clinicians", "pass"),
+        ("aws-iam-inline-no-kms-decrypt-all", "svc", "fail"),
+        ("aws-iam-no-admin-policy", "aws-support", "pass"),
+        ("aws-iam-no-admin-policy", "clinicians", "pass"),
+        ("aws-iam-one-active-access-key", "alice", "pass"),
+        ("aws-iam-one-active-access-key", "bob", "pass"),
+        ("aws-iam-one-active-access-key", "svc", "pass"),
+        // moto's account summary never reports root MFA.
+        ("aws-iam-root-hardware-mfa", account, "fail"),
+        ("aws-iam-support-role", account, "pass"),
+        ("aws-iam-user-in-group", "alice", "pass"),
+        ("aws-iam-user-in-group", "bob", "fail"),
+        ("aws-iam-user-in-group", "svc", "fail"),
+        ("aws-iam-user-no-direct-policies", "alice", "pass"),
+        ("aws-iam-user-no-direct-policies", "bob", "fail"),
+        ("aws-iam-user-no-direct-policies", "svc", "fail"),
+        // moto names the Aurora cluster's default group `default.aurora8.0` and then cannot
+        // find it: not evaluated, with that reason.
+        ("aws-rds-audit-logging", "billing", "not_evaluated"),
+        ("aws-rds-log-connections", "billing", "not_evaluated"),
+        // ehr's group loads pgaudit for reads and writes and logs sessions; legacy's logs DDL
+        // only and connections without disconnections.
+        ("aws-rds-audit-logging", "ehr", "pass"),
+        ("aws-rds-audit-logging", "legacy", "fail"),
+        ("aws-rds-log-connections", "ehr", "pass"),
+        ("aws-rds-log-connections", "legacy", "fail"),
+        ("aws-rds-auto-minor-version-upgrade", "ehr", "pass"),
+        ("aws-rds-auto-minor-version-upgrade", "legacy", "pass"),
+        ("aws-rds-enhanced-monitoring", "ehr", "pass"),
+        ("aws-rds-enhanced-monitoring", "legacy", "fail"),
+        ("aws-rds-event-subscription", "us-east-1", "pass"),
+        ("aws-rds-iam-auth", "billing", "fail"),
+        ("aws-rds-iam-auth", "ehr", "pass"),
+        ("aws-rds-iam-auth", "legacy", "fail"),
+        ("aws-s3-replication", "phi-kms", "pass"),
+        ("aws-secrets-rotated-recently", "api-key", "pass"),
+        ("aws-secrets-unused", "api-key", "pass"),
+        ("aws-sns-not-public", "alerts", "pass"),
+        ("aws-sns-not-public", "plain-topic", "fail"),
+        ("aws-sqs-encrypted", "open-queue", "pass"),
+        ("aws-sqs-encrypted", "orders", "pass"),
+        ("aws-sqs-not-public", "open-queue", "fail"),
+        ("aws-sqs-not-public", "orders", "pass"),
     ]);
     // No trail delivers to CloudWatch Logs: nothing is monitored.
     for policy in [
@@ -848,6 +1104,10 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         "legacy-elb:80",
         "default_elb",
         "nacl",
+        "aws-support",
+        "clinicians",
+        "open-queue",
+        "orders",
     ] {
         expected.insert((
             "aws-service-hipaa-eligible".into(),
@@ -878,6 +1138,22 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         versioning["reason"],
         "s3:GetBucketVersioning: the answer could not be read (HTTP 200)"
     );
+    let reason = |policy: &str, name: &str| {
+        result["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
+            .map(|v| v["reason"].as_str().unwrap_or_default().to_string())
+            .unwrap()
+    };
+    assert!(
+        reason("aws-guardduty-no-high-findings", "us-east-1")
+            .starts_with("guardduty:ListFindings: "),
+        "an unanswered ListFindings is never zero findings"
+    );
+    assert!(reason("aws-rds-audit-logging", "billing")
+        .starts_with("rds:DescribeDBClusterParameters: DBParameterGroupNotFound"));
     let phi = result["verdicts"]
         .as_array()
         .unwrap()
@@ -948,7 +1224,8 @@ async fn denied_calls_are_not_evaluated_never_passed() {
         .policy_document(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
                 {"Effect":"Deny","Action":["iam:ListMFADevices","rds:DescribeDBClusters",
-                  "ec2:DescribeFlowLogs","ec2:DescribeVolumes","kms:GetKeyRotationStatus"],"Resource":"*"}]}"#,
+                  "ec2:DescribeFlowLogs","ec2:DescribeVolumes","kms:GetKeyRotationStatus",
+                  "dynamodb:DescribeTable","iam:ListEntitiesForPolicy"],"Resource":"*"}]}"#,
         )
         .send()
         .await
@@ -1037,10 +1314,10 @@ async fn denied_calls_are_not_evaluated_never_passed() {
         .iter()
         .filter(|v| v["policy"] == "aws-kms-rotation")
         .collect();
-    // The two seeded keys, the backup vault's key, and the one moto makes itself for the
+    // The two seeded keys, the backup vault's key, the DynamoDB table's key, and the one moto makes itself for the
     // encrypted EBS volume (where AWS would use its own `aws/ebs` key, moto marks it
     // customer-managed).
-    assert_eq!(keys.len(), 4);
+    assert_eq!(keys.len(), 5);
     for k in keys {
         assert_eq!(k["outcome"], "not_evaluated", "{k}");
         assert!(
@@ -1051,6 +1328,29 @@ async fn denied_calls_are_not_evaluated_never_passed() {
             "{k}"
         );
     }
+
+    // DescribeTable denied: the table's key and deletion protection are unknown, not off.
+    for policy in ["aws-dynamodb-cmk", "aws-dynamodb-deletion-protection"] {
+        let v = find(policy, "patients");
+        assert_eq!(v["outcome"], "not_evaluated", "{v}");
+        assert!(
+            v["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("dynamodb:DescribeTable: AccessDenied"),
+            "{v}"
+        );
+    }
+    // Whether a support role exists could not be read.
+    let support = find("aws-iam-support-role", "123456789012");
+    assert_eq!(support["outcome"], "not_evaluated", "{support}");
+    assert!(
+        support["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("iam:ListEntitiesForPolicy: "),
+        "{support}"
+    );
 
     let (code, _) = scan(&moto, &id, &secret, &["--fail-on", "high"]);
     assert_eq!(code, 1, "findings at or above high win over incompleteness");

@@ -33,6 +33,9 @@ pub struct DataEvents {
     pub multi_region: bool,
     /// Logging, with selectors read: `Err` when either could not be read.
     pub selectors: Result<Vec<S3Selector>, String>,
+    /// The same for DynamoDB tables and Lambda functions.
+    pub dynamodb: Result<Vec<S3Selector>, String>,
+    pub lambda: Result<Vec<S3Selector>, String>,
 }
 
 /// One selector's S3 objects: ARN prefixes it takes (empty = every bucket) and leaves out.
@@ -40,6 +43,10 @@ pub struct DataEvents {
 pub struct S3Selector {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Resources named exactly (DynamoDB and Lambda selectors); a service-wide value such as
+    /// `arn:aws:lambda` takes every resource of the service.
+    pub exact: Vec<String>,
+    pub exclude_exact: Vec<String>,
 }
 
 impl S3Selector {
@@ -64,6 +71,91 @@ impl S3Selector {
     }
 }
 
+impl S3Selector {
+    /// Whether a DynamoDB table or Lambda function (its ARN) is selected.
+    pub fn covers_resource(&self, arn: &str) -> bool {
+        let service_wide = |p: &str| {
+            let p = p.trim_end_matches(':');
+            arn.starts_with(p) && p.split(':').count() <= 3
+        };
+        let included = (self.include.is_empty() && self.exact.is_empty())
+            || self.include.iter().any(|p| arn.starts_with(p.as_str()))
+            || self.exact.iter().any(|p| p == arn || service_wide(p));
+        let excluded = self
+            .exclude
+            .iter()
+            .any(|p| arn.starts_with(p.as_str()) || service_wide(p))
+            || self.exclude_exact.iter().any(|p| p == arn);
+        included && !excluded
+    }
+}
+
+/// DynamoDB (`AWS::DynamoDB::Table`) or Lambda (`AWS::Lambda::Function`) data events that a
+/// trail's selectors record. Tables need reads and writes (`All`); a function's invocations are
+/// write events, so `WriteOnly` (or `readOnly` = `false`) records them too.
+pub fn resource_data_selectors(
+    basic: &[EventSelector],
+    advanced: &[AdvancedEventSelector],
+    ty: &str,
+) -> Vec<S3Selector> {
+    let writes_suffice = ty == "AWS::Lambda::Function";
+    let mut out = Vec::new();
+    for e in basic {
+        let rw = e.read_write_type();
+        let ok = rw.is_none_or(|t| {
+            *t == ReadWriteType::All || (writes_suffice && *t == ReadWriteType::WriteOnly)
+        });
+        if !ok {
+            continue;
+        }
+        for d in e.data_resources() {
+            if d.r#type() == Some(ty) && !d.values().is_empty() {
+                out.push(S3Selector {
+                    exact: d.values().to_vec(),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    for a in advanced {
+        let fields = a.field_selectors();
+        let is = |name: &str, value: &str| {
+            fields
+                .iter()
+                .any(|f| f.field() == name && f.equals().iter().any(|v| v == value))
+        };
+        if !is("eventCategory", "Data") || !is("resources.type", ty) {
+            continue;
+        }
+        let mut sel = S3Selector::default();
+        let mut narrowed = false;
+        for f in fields {
+            match f.field() {
+                "eventCategory" | "resources.type" => {}
+                "readOnly"
+                    if writes_suffice
+                        && f.equals().len() == 1
+                        && f.equals()[0].eq_ignore_ascii_case("false")
+                        && f.not_equals().is_empty() => {}
+                "resources.ARN" => {
+                    sel.exact.extend(f.equals().iter().cloned());
+                    sel.include.extend(f.starts_with().iter().cloned());
+                    sel.exclude_exact.extend(f.not_equals().iter().cloned());
+                    sel.exclude.extend(f.not_starts_with().iter().cloned());
+                    if !f.ends_with().is_empty() || !f.not_ends_with().is_empty() {
+                        narrowed = true;
+                    }
+                }
+                _ => narrowed = true,
+            }
+        }
+        if !narrowed {
+            out.push(sel);
+        }
+    }
+    out
+}
+
 /// S3 object data events that a trail's selectors record for reads and writes alike.
 pub fn s3_data_selectors(
     basic: &[EventSelector],
@@ -80,7 +172,7 @@ pub fn s3_data_selectors(
             if d.r#type() == Some("AWS::S3::Object") && !d.values().is_empty() {
                 out.push(S3Selector {
                     include: d.values().to_vec(),
-                    exclude: Vec::new(),
+                    ..Default::default()
                 });
             }
         }
@@ -131,6 +223,7 @@ pub fn s3_data_selectors(
 /// the bucket's region) records reads and writes of all its objects. Unknown when it is not
 /// found and a region or trail could not be read.
 pub fn mark_data_events(resources: &mut [Resource], trails: &[Trails]) {
+    mark_resource_data_events(resources, trails);
     let failures: Vec<String> = trails.iter().filter_map(|t| t.failed.clone()).collect();
     let all_events: Vec<&DataEvents> = trails.iter().flat_map(|t| &t.data_events).collect();
     for r in resources.iter_mut().filter(|r| r.kind == "aws.s3.bucket") {
@@ -155,6 +248,122 @@ pub fn mark_data_events(resources: &mut [Resource], trails: &[Trails]) {
                 .insert("data_events_logged".into(), reasons.join("; "));
         }
     }
+}
+
+/// Sets `data_events_logged` on DynamoDB tables and Lambda functions, as for buckets.
+fn mark_resource_data_events(resources: &mut [Resource], trails: &[Trails]) {
+    let failures: Vec<String> = trails.iter().filter_map(|t| t.failed.clone()).collect();
+    let all_events: Vec<&DataEvents> = trails.iter().flat_map(|t| &t.data_events).collect();
+    for r in resources.iter_mut() {
+        let lambda = match r.kind.as_str() {
+            "aws.dynamodb.table" => false,
+            "aws.lambda.function" => true,
+            _ => continue,
+        };
+        let mut reasons = failures.clone();
+        let mut covered = false;
+        for d in &all_events {
+            if !d.multi_region && d.home_region != r.region {
+                continue;
+            }
+            let sel = if lambda { &d.lambda } else { &d.dynamodb };
+            match sel {
+                Ok(list) => covered |= list.iter().any(|s| s.covers_resource(&r.id)),
+                Err(why) => reasons.push(why.clone()),
+            }
+        }
+        if covered || reasons.is_empty() {
+            r.unknown.remove("data_events_logged");
+            r.properties
+                .insert("data_events_logged".into(), Value::Bool(covered));
+        } else {
+            r.properties.remove("data_events_logged");
+            r.unknown
+                .insert("data_events_logged".into(), reasons.join("; "));
+        }
+    }
+}
+
+/// Copies the facts of each trail's log bucket onto the trail: access logging, Object Lock,
+/// and whether it is public (as `aws-s3-not-public` judges a bucket). A bucket this scan did not
+/// read (another account's central log bucket, or a failed listing) leaves them unknown.
+pub fn mark_trail_buckets(resources: &mut [Resource]) {
+    let buckets: std::collections::HashMap<String, Resource> = resources
+        .iter()
+        .filter(|r| r.kind == "aws.s3.bucket")
+        .map(|r| (r.name.clone(), r.clone()))
+        .collect();
+    for t in resources.iter_mut().filter(|r| r.kind == TRAIL) {
+        let Some(name) = t
+            .properties
+            .get("s3_bucket")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let Some(b) = buckets.get(&name) else {
+            let why = format!(
+                "the log bucket {name} is not among the buckets this scan read (another account's, or S3 could not be listed)"
+            );
+            for prop in [
+                "bucket_access_logging",
+                "bucket_object_lock",
+                "bucket_public",
+            ] {
+                t.unknown.insert(prop.into(), why.clone());
+            }
+            continue;
+        };
+        for (from, to) in [
+            ("access_logging_enabled", "bucket_access_logging"),
+            ("object_lock_enabled", "bucket_object_lock"),
+        ] {
+            match b.properties.get(from).and_then(Value::as_bool) {
+                Some(v) => {
+                    t.properties.insert(to.into(), Value::Bool(v));
+                }
+                None => {
+                    let why = b
+                        .unknown_reason(from)
+                        .unwrap_or_else(|| format!("bucket {name}: `{from}` was not read"));
+                    t.unknown.insert(to.into(), why);
+                }
+            }
+        }
+        match bucket_public(b) {
+            Ok(v) => {
+                t.properties.insert("bucket_public".into(), Value::Bool(v));
+            }
+            Err(why) => {
+                t.unknown.insert("bucket_public".into(), why);
+            }
+        }
+    }
+}
+
+/// `aws-s3-not-public`'s reading of a bucket, negated: a public ACL not ignored, or a public
+/// policy not restricted, by the bucket's or the account's Block Public Access.
+fn bucket_public(b: &Resource) -> Result<bool, String> {
+    let get = |prop: &str| -> Result<&Value, String> {
+        b.properties.get(prop).ok_or_else(|| {
+            b.unknown_reason(prop)
+                .unwrap_or_else(|| format!("bucket {}: `{prop}` was not read", b.name))
+        })
+    };
+    let blocked = |setting: &str| -> Result<bool, String> {
+        let own = get("public_access_block")?;
+        let account = get("account_public_access_block")?;
+        Ok([own, account]
+            .iter()
+            .any(|v| v.get(setting).and_then(Value::as_bool) == Some(true)))
+    };
+    let acl = get("acl_grants_public")?.as_bool() == Some(true);
+    let policy = get("policy_allows_public")?.as_bool() == Some(true);
+    Ok(
+        (acl && !blocked("ignore_public_acls")?)
+            || (policy && !blocked("restrict_public_buckets")?),
+    )
 }
 
 /// The account's log-in monitoring resource (see [`monitoring`]).
@@ -281,6 +490,20 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
             "kms_key_id",
             t.kms_key_id().map_or(Value::Null, |k| json!(k)),
         );
+        match t.s3_bucket_name().filter(|b| !b.is_empty()) {
+            Some(b) => p.set("s3_bucket", b),
+            None => {
+                let why = "cloudtrail:DescribeTrails: the answer had no `S3BucketName`";
+                for prop in [
+                    "s3_bucket",
+                    "bucket_access_logging",
+                    "bucket_object_lock",
+                    "bucket_public",
+                ] {
+                    p.unknown(prop, why);
+                }
+            }
+        }
         let logging = match client.get_trail_status().name(&arn).send().await {
             Ok(s) => {
                 let on = s.is_logging().unwrap_or(false);
@@ -300,6 +523,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
             log_group.map_or(Value::Null, |g| json!(g)),
         );
         let s3_selectors;
+        let other_selectors: Result<(Vec<S3Selector>, Vec<S3Selector>), String>;
         let management = match client.get_event_selectors().trail_name(&arn).send().await {
             Ok(s) => {
                 let on = all_management_events(s.event_selectors(), s.advanced_event_selectors());
@@ -322,13 +546,26 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
                     .collect();
                 p.set("s3_data_events", listed);
                 s3_selectors = Ok(sel);
+                other_selectors = Ok((
+                    resource_data_selectors(
+                        s.event_selectors(),
+                        s.advanced_event_selectors(),
+                        "AWS::DynamoDB::Table",
+                    ),
+                    resource_data_selectors(
+                        s.event_selectors(),
+                        s.advanced_event_selectors(),
+                        "AWS::Lambda::Function",
+                    ),
+                ));
                 Some(on)
             }
             Err(e) => {
                 let why = describe("cloudtrail:GetEventSelectors", &e);
                 p.unknown("management_events", why.clone());
                 p.unknown("s3_data_events", why.clone());
-                s3_selectors = Err(why);
+                s3_selectors = Err(why.clone());
+                other_selectors = Err(why);
                 None
             }
         };
@@ -339,6 +576,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
             }
         }
         let home = t.home_region().unwrap_or(region).to_string();
+        let (dynamodb, lambda) = match (logging, other_selectors) {
+            (Some(false), _) => (Ok(Vec::new()), Ok(Vec::new())),
+            (Some(true), Ok((d, l))) => (Ok(d), Ok(l)),
+            (Some(true), Err(why)) => (Err(why.clone()), Err(why)),
+            (None, _) => (Err(logging_unknown.clone()), Err(logging_unknown.clone())),
+        };
         data_events.push(DataEvents {
             home_region: home.clone(),
             multi_region: multi,
@@ -348,6 +591,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
                 Some(true) => s3_selectors,
                 None => Err(logging_unknown),
             },
+            dynamodb,
+            lambda,
         });
         found.resources.push(p.into_resource(resource(
             TRAIL,
@@ -496,6 +741,7 @@ mod tests {
         let sel = |inc: &[&str], exc: &[&str]| S3Selector {
             include: inc.iter().map(|s| s.to_string()).collect(),
             exclude: exc.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
         };
         let b = "arn:aws:s3:::phi";
         assert!(sel(&[], &[]).covers(b));
@@ -506,5 +752,180 @@ mod tests {
         assert!(!sel(&["arn:aws:s3:::other/"], &[]).covers(b));
         assert!(!sel(&[], &["arn:aws:s3:::phi/tmp/"]).covers(b));
         assert!(sel(&[], &["arn:aws:s3:::other/"]).covers(b));
+    }
+
+    #[test]
+    fn table_and_function_data_selectors_take_only_what_they_name() {
+        use super::resource_data_selectors;
+        use aws_sdk_cloudtrail::types::DataResource;
+        const TABLE: &str = "arn:aws:dynamodb:us-east-1:111122223333:table/patients";
+        const FN: &str = "arn:aws:lambda:us-east-1:111122223333:function:pay";
+        let basic_on = |rw: ReadWriteType, ty: &str, values: &[&str]| {
+            let mut d = DataResource::builder().r#type(ty);
+            for v in values {
+                d = d.values(*v);
+            }
+            EventSelector::builder()
+                .read_write_type(rw)
+                .data_resources(d.build())
+                .build()
+        };
+        let covers =
+            |basic: &[EventSelector], adv: &[AdvancedEventSelector], ty: &str, arn: &str| {
+                resource_data_selectors(basic, adv, ty)
+                    .iter()
+                    .any(|s| s.covers_resource(arn))
+            };
+        let ddb = "AWS::DynamoDB::Table";
+        let lam = "AWS::Lambda::Function";
+        // Every table of the partition, by the service-wide value.
+        assert!(covers(
+            &[basic_on(ReadWriteType::All, ddb, &["arn:aws:dynamodb"])],
+            &[],
+            ddb,
+            TABLE
+        ));
+        // Write-only: reads of the table are not recorded.
+        assert!(!covers(
+            &[basic_on(ReadWriteType::WriteOnly, ddb, &[TABLE])],
+            &[],
+            ddb,
+            TABLE
+        ));
+        // Invocations are write events: WriteOnly records them.
+        assert!(covers(
+            &[basic_on(ReadWriteType::WriteOnly, lam, &[FN])],
+            &[],
+            lam,
+            FN
+        ));
+        // An exact ARN of another function that prefixes this one's name does not take it.
+        assert!(!covers(
+            &[basic_on(ReadWriteType::All, lam, &[FN])],
+            &[],
+            lam,
+            &format!("{FN}ments")
+        ));
+        // Another type's selector does not count.
+        assert!(!covers(
+            &[basic_on(ReadWriteType::All, lam, &["arn:aws:lambda"])],
+            &[],
+            ddb,
+            TABLE
+        ));
+        let adv = |extra: Vec<AdvancedFieldSelector>, ty: &str| {
+            let mut f = vec![
+                field("eventCategory", &["Data"], &[]),
+                field("resources.type", &[ty], &[]),
+            ];
+            f.extend(extra);
+            advanced(f)
+        };
+        assert!(covers(&[], &[adv(vec![], ddb)], ddb, TABLE), "every table");
+        assert!(covers(
+            &[],
+            &[adv(vec![field("resources.ARN", &[TABLE], &[])], ddb)],
+            ddb,
+            TABLE
+        ));
+        assert!(
+            !covers(
+                &[],
+                &[adv(vec![field("resources.ARN", &[], &[TABLE])], ddb)],
+                ddb,
+                TABLE
+            ),
+            "NotEquals the table"
+        );
+        assert!(
+            !covers(
+                &[],
+                &[adv(vec![field("readOnly", &["true"], &[])], ddb)],
+                ddb,
+                TABLE
+            ),
+            "reads only"
+        );
+        assert!(
+            !covers(
+                &[],
+                &[adv(vec![field("readOnly", &["false"], &[])], ddb)],
+                ddb,
+                TABLE
+            ),
+            "writes only"
+        );
+        assert!(
+            covers(
+                &[],
+                &[adv(vec![field("readOnly", &["false"], &[])], lam)],
+                lam,
+                FN
+            ),
+            "invocations are writes"
+        );
+        assert!(
+            !covers(
+                &[],
+                &[adv(vec![field("eventName", &["GetItem"], &[])], ddb)],
+                ddb,
+                TABLE
+            ),
+            "one event name"
+        );
+    }
+
+    #[test]
+    fn a_trail_bucket_is_public_as_s3_not_public_says() {
+        use serde_json::json;
+        let bucket =
+            |acl: bool, policy: bool, own: serde_json::Value, account: serde_json::Value| {
+                let mut r = crate::collect::resource(
+                    "aws.s3.bucket",
+                    "arn:aws:s3:::logs".into(),
+                    "111122223333",
+                    "us-east-1",
+                    "logs".into(),
+                    Default::default(),
+                );
+                for (k, v) in [
+                    ("acl_grants_public", json!(acl)),
+                    ("policy_allows_public", json!(policy)),
+                    ("public_access_block", own),
+                    ("account_public_access_block", account),
+                ] {
+                    r.properties.insert(k.into(), v);
+                }
+                r
+            };
+        let none = serde_json::Value::Null;
+        let ignore = json!({"ignore_public_acls": true, "restrict_public_buckets": false});
+        assert_eq!(
+            super::bucket_public(&bucket(false, false, none.clone(), none.clone())),
+            Ok(false)
+        );
+        assert_eq!(
+            super::bucket_public(&bucket(true, false, none.clone(), none.clone())),
+            Ok(true)
+        );
+        // The account's IgnorePublicAcls neutralizes the ACL, not a public policy.
+        assert_eq!(
+            super::bucket_public(&bucket(true, false, none.clone(), ignore.clone())),
+            Ok(false)
+        );
+        assert_eq!(
+            super::bucket_public(&bucket(false, true, none.clone(), ignore)),
+            Ok(true)
+        );
+        let mut unread = bucket(false, false, none.clone(), none);
+        unread.properties.remove("acl_grants_public");
+        unread.unknown.insert(
+            "acl_grants_public".into(),
+            "s3:GetBucketAcl: AccessDenied".into(),
+        );
+        assert_eq!(
+            super::bucket_public(&unread),
+            Err("s3:GetBucketAcl: AccessDenied".into())
+        );
     }
 }

@@ -256,6 +256,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
 
     found.extend(instances(&client, account, region).await);
     found.extend(network_acls(&client, account, region).await);
+    found.extend(subnets(&client, account, region).await);
+    found.extend(vpn_connections(&client, account, region).await);
 
     // Flow logs first, so each VPC can be judged; if they cannot be listed, the VPCs' flow-log
     // state is unknown rather than off.
@@ -318,6 +320,102 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     found
 }
 
+/// Subnets: whether instances launched there get a public address by default.
+async fn subnets(client: &Client, account: &str, region: &str) -> Found {
+    const KIND: &str = "aws.ec2.subnet";
+    let mut found = Found::default();
+    let listed = super::util::all(
+        "ec2:DescribeSubnets",
+        client
+            .describe_subnets()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for s in found
+        .listed(listed, account, Some(region), &[KIND])
+        .unwrap_or_default()
+    {
+        let id = s.subnet_id().unwrap_or_default();
+        let t = tags(s.tags());
+        let mut p = Props::default();
+        p.set("default_for_az", s.default_for_az().unwrap_or(false));
+        match s.map_public_ip_on_launch() {
+            Some(v) => p.set("map_public_ip_on_launch", v),
+            None => p.unknown(
+                "map_public_ip_on_launch",
+                "ec2:DescribeSubnets: the answer had no `MapPublicIpOnLaunch`",
+            ),
+        }
+        let arn = s.subnet_arn().map_or_else(
+            || format!("arn:aws:ec2:{region}:{account}:subnet/{id}"),
+            str::to_string,
+        );
+        let name = name_or(&t, id);
+        found
+            .resources
+            .push(p.into_resource(resource(KIND, arn, account, region, name, t)));
+    }
+    found
+}
+
+/// Site-to-Site VPN connections (not deleted) and how many of their tunnels are up.
+async fn vpn_connections(client: &Client, account: &str, region: &str) -> Found {
+    const KIND: &str = "aws.ec2.vpn_connection";
+    let mut found = Found::default();
+    let out = match client.describe_vpn_connections().send().await {
+        Ok(out) => out,
+        Err(e) => {
+            found.gap(
+                account,
+                Some(region),
+                &[KIND],
+                describe("ec2:DescribeVpnConnections", &e),
+            );
+            return found;
+        }
+    };
+    for v in out.vpn_connections() {
+        let state = v.state().map_or("unknown", |s| s.as_str());
+        if matches!(state, "deleted" | "deleting") {
+            continue;
+        }
+        let id = v.vpn_connection_id().unwrap_or_default();
+        let t = tags(v.tags());
+        let mut p = Props::default();
+        p.set("state", state);
+        let telemetry = v.vgw_telemetry();
+        if telemetry.is_empty() {
+            // Without telemetry the tunnels' state is not known (AWS reports one entry per tunnel).
+            p.unknown(
+                "tunnels",
+                "ec2:DescribeVpnConnections: the answer had no `VgwTelemetry`",
+            );
+            p.unknown(
+                "tunnels_up",
+                "ec2:DescribeVpnConnections: the answer had no `VgwTelemetry`",
+            );
+        } else {
+            p.set("tunnels", telemetry.len());
+            p.set(
+                "tunnels_up",
+                telemetry
+                    .iter()
+                    .filter(|t| t.status().is_some_and(|s| s.as_str() == "UP"))
+                    .count(),
+            );
+        }
+        let arn = format!("arn:aws:ec2:{region}:{account}:vpn-connection/{id}");
+        let name = name_or(&t, id);
+        found
+            .resources
+            .push(p.into_resource(resource(KIND, arn, account, region, name, t)));
+    }
+    found
+}
+
 /// EC2 instances (not terminated): IMDSv2, public IPv4 address.
 async fn instances(client: &Client, account: &str, region: &str) -> Found {
     let mut found = Found::default();
@@ -359,6 +457,13 @@ async fn instances(client: &Client, account: &str, region: &str) -> Found {
                 "public_ip",
                 i.public_ip_address().map_or(Value::Null, |a| json!(a)),
             );
+            match i.monitoring().and_then(|m| m.state()) {
+                Some(s) => p.set("detailed_monitoring", s.as_str() == "enabled"),
+                None => p.unknown(
+                    "detailed_monitoring",
+                    "ec2:DescribeInstances: the answer had no `Monitoring`",
+                ),
+            }
             let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
             let name = name_or(&t, id);
             found.resources.push(p.into_resource(resource(

@@ -96,6 +96,11 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Whether the selection chooses by tag (`ListOfTags` or `Conditions`).
+    pub fn uses_tags(&self) -> bool {
+        !self.any_tags.is_empty() || !self.all_conditions.is_empty()
+    }
+
     /// Whether the selection takes the resource `arn` with `tags`. Read conservatively: when a
     /// selection names both ARNs and tags, both must hold, so an ambiguous selection never
     /// counts as a backup that may not exist.
@@ -133,7 +138,7 @@ impl Selection {
 }
 
 /// Every resource selection of every backup plan in the region.
-async fn backup_selections(ctx: &Ctx, region: &str) -> Result<Vec<Selection>, String> {
+pub async fn backup_selections(ctx: &Ctx, region: &str) -> Result<Vec<Selection>, String> {
     let client = aws_sdk_backup::Client::new(&ctx.config_for(region));
     let plans = all(
         "backup:ListBackupPlans",

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::util::{all, describe, resource, Found, Props};
 use super::Ctx;
@@ -54,16 +54,35 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
             .send()
             .await
         {
-            Ok(out) => p.set(
-                "access_logs_enabled",
-                out.attributes().iter().any(|a| {
-                    a.key() == Some("access_logs.s3.enabled") && a.value() == Some("true")
-                }),
-            ),
-            Err(e) => p.unknown(
-                "access_logs_enabled",
-                describe("elasticloadbalancing:DescribeLoadBalancerAttributes", &e),
-            ),
+            Ok(out) => {
+                let on = |key: &str| {
+                    out.attributes()
+                        .iter()
+                        .any(|a| a.key() == Some(key) && a.value() == Some("true"))
+                };
+                p.set("access_logs_enabled", on("access_logs.s3.enabled"));
+                // Both attributes default to false (ELB API reference, LoadBalancerAttribute);
+                // an answer that leaves one out leaves it at its default.
+                p.set("deletion_protection", on("deletion_protection.enabled"));
+                if kind == "application" {
+                    p.set(
+                        "drop_invalid_header_fields",
+                        on("routing.http.drop_invalid_header_fields.enabled"),
+                    );
+                } else {
+                    p.set("drop_invalid_header_fields", Value::Null);
+                }
+            }
+            Err(e) => {
+                let why = describe("elasticloadbalancing:DescribeLoadBalancerAttributes", &e);
+                p.unknown("access_logs_enabled", why.clone());
+                p.unknown("deletion_protection", why.clone());
+                if kind == "application" {
+                    p.unknown("drop_invalid_header_fields", why);
+                } else {
+                    p.set("drop_invalid_header_fields", Value::Null);
+                }
+            }
         }
         found.resources.push(p.into_resource(resource(
             LB,
@@ -224,6 +243,8 @@ async fn classic(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found
         );
         let mut p = Props::default();
         p.set("type", "classic");
+        p.set("deletion_protection", Value::Null);
+        p.set("drop_invalid_header_fields", Value::Null);
         match client
             .describe_load_balancer_attributes()
             .load_balancer_name(&name)

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::iam_doc;
 
-use super::util::{bounded, code, describe, resource, Found, Props};
+use super::util::{all, bounded, code, describe, resource, Found, Props};
 use super::Ctx;
 
 const USER: &str = "aws.iam.user";
@@ -26,6 +26,10 @@ pub struct AccountSummary {
     /// root password of member accounts).
     pub root_password_present: Option<bool>,
     pub password_policy: Result<Value, String>,
+    /// A virtual MFA device is assigned to the root user.
+    pub root_virtual_mfa: Result<bool, String>,
+    /// A role has `AWSSupportAccess` attached.
+    pub support_role: Result<bool, String>,
 }
 
 pub fn rfc3339(t: &DateTime) -> Value {
@@ -64,6 +68,8 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
                     .get(&SummaryKeyType::AccountPasswordPresent)
                     .map(|n| *n > 0),
                 password_policy,
+                root_virtual_mfa: Err(String::new()),
+                support_role: Err(String::new()),
             }
         }
         Err(e) => {
@@ -73,10 +79,16 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
                 root_access_keys_present: Err(why),
                 root_password_present: None,
                 password_policy,
+                root_virtual_mfa: Err(String::new()),
+                support_role: Err(String::new()),
             }
         }
     };
+    let mut summary = summary;
+    summary.root_virtual_mfa = root_virtual_mfa(&client).await;
+    summary.support_role = support_role(&client, &ctx).await;
     let mut found = Found::default();
+    found.extend(server_certificates(&ctx, &client).await);
     let mut users = Vec::new();
     let mut pages = client.list_users().into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -94,7 +106,8 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
     let (policies_found, admin_policies) = customer_policies(&ctx, &client).await;
     found.extend(policies_found);
     let admin_policies = Arc::new(admin_policies);
-    let (groups_found, by_member) = groups(&ctx, &client, admin_policies.clone()).await;
+    let (groups_found, by_member, membership) = groups(&ctx, &client, admin_policies.clone()).await;
+    let membership = Arc::new(membership);
     found.extend(groups_found);
     let by_member = Arc::new(by_member);
     let account = ctx.account.clone();
@@ -104,13 +117,100 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
         let account = account.clone();
         let admin_policies = admin_policies.clone();
         let by_member = by_member.clone();
-        async move { user(&client, &account, u, &admin_policies, &by_member).await }
+        let membership = membership.clone();
+        async move {
+            user(
+                &client,
+                &account,
+                u,
+                &admin_policies,
+                &by_member,
+                &membership,
+            )
+            .await
+        }
     })
     .await;
     found.resources.extend(resources);
     found.extend(roles(&ctx, &client).await);
     ctx.progress.done("iam");
     (found, summary)
+}
+
+/// Whether a virtual MFA device is assigned to the root user (its ARN ends in `:root`, its serial
+/// in `/root-account-mfa-device`).
+async fn root_virtual_mfa(client: &Client) -> Result<bool, String> {
+    let devices = all(
+        "iam:ListVirtualMFADevices",
+        client
+            .list_virtual_mfa_devices()
+            .assignment_status(aws_sdk_iam::types::AssignmentStatusType::Assigned)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    )?;
+    Ok(devices.iter().any(|d| {
+        d.user().is_some_and(|u| u.arn().ends_with(":root"))
+            || d.serial_number().ends_with("/root-account-mfa-device")
+    }))
+}
+
+/// Whether some role has the AWS managed policy `AWSSupportAccess` attached (CIS AWS
+/// Foundations 1.17), in the account's partition.
+async fn support_role(client: &Client, ctx: &Ctx) -> Result<bool, String> {
+    let partition = ctx.partition();
+    let roles = all(
+        "iam:ListEntitiesForPolicy",
+        client
+            .list_entities_for_policy()
+            .policy_arn(format!("arn:{partition}:iam::aws:policy/AWSSupportAccess"))
+            .entity_filter(aws_sdk_iam::types::EntityType::Role)
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    )?;
+    Ok(roles.iter().any(|p| !p.policy_roles().is_empty()))
+}
+
+/// Server certificates stored in IAM, with their expiry.
+async fn server_certificates(ctx: &Ctx, client: &Client) -> Found {
+    const KIND: &str = "aws.iam.server_certificate";
+    let mut found = Found::default();
+    let listed = all(
+        "iam:ListServerCertificates",
+        client
+            .list_server_certificates()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for c in found
+        .listed(listed, &ctx.account, None, &[KIND])
+        .unwrap_or_default()
+    {
+        let mut p = Props::default();
+        match c.expiration() {
+            Some(t) => p.set("expiration", rfc3339(t)),
+            None => p.unknown(
+                "expiration",
+                "iam:ListServerCertificates: the answer had no `Expiration`",
+            ),
+        }
+        found.resources.push(p.into_resource(resource(
+            KIND,
+            c.arn().to_string(),
+            &ctx.account,
+            "global",
+            c.server_certificate_name().to_string(),
+            BTreeMap::new(),
+        )));
+    }
+    found
 }
 
 /// Customer managed policies that grant full administrator access, by ARN; an error when the
@@ -120,6 +220,9 @@ type AdminPolicies = Result<BTreeSet<String>, String>;
 /// Per user name: the administrator grants it holds through its groups (`group:NAME:GRANT`);
 /// an error when the groups could not all be read.
 type GroupGrants = Result<HashMap<String, Vec<String>>, String>;
+
+/// Per user name: the groups it belongs to; an error when the groups could not all be read.
+type Membership = Result<HashMap<String, Vec<String>>, String>;
 
 /// Administrator grants from managed policy ARNs: AdministratorAccess (any partition) and the
 /// customer policies that grant it; unknown while the customer policies are.
@@ -143,7 +246,7 @@ async fn groups(
     ctx: &Arc<Ctx>,
     client: &Client,
     admin_policies: Arc<AdminPolicies>,
-) -> (Found, GroupGrants) {
+) -> (Found, GroupGrants, Membership) {
     let mut found = Found::default();
     let listed: Result<Vec<_>, _> = client
         .list_groups()
@@ -159,7 +262,7 @@ async fn groups(
         Err(e) => {
             let why = describe("iam:ListGroups", &e);
             found.gap(&ctx.account, None, &[GROUP], why.clone());
-            return (found, Err(why));
+            return (found, Err(why.clone()), Err(why));
         }
     };
     let account = ctx.account.clone();
@@ -172,7 +275,17 @@ async fn groups(
     })
     .await;
     let mut by_member: GroupGrants = Ok(HashMap::new());
+    let mut membership: Membership = Ok(HashMap::new());
     for (r, members) in read {
+        match (&mut membership, &members) {
+            (Ok(map), Ok(list)) => {
+                for m in list {
+                    map.entry(m.clone()).or_default().push(r.name.clone());
+                }
+            }
+            (Ok(_), Err(why)) => membership = Err(why.clone()),
+            (Err(_), _) => {}
+        }
         let grants = r
             .properties
             .get("full_admin_grants")
@@ -196,7 +309,7 @@ async fn groups(
         }
         found.resources.push(r);
     }
-    (found, by_member)
+    (found, by_member, membership)
 }
 
 /// One group: its members, attached policies and administrator grants.
@@ -222,8 +335,12 @@ async fn group(
             .items()
             .send()
             .collect::<Vec<_>>(),
-        inline_admin(client, Principal::Group(&name)),
+        inline_policies(client, Principal::Group(&name)),
     );
+    match &inline {
+        Ok(i) => p.set("inline_kms_decrypt_all", i.kms_decrypt_all.clone()),
+        Err(why) => p.unknown("inline_kms_decrypt_all", why.clone()),
+    }
     let members: Result<Vec<String>, String> = members
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
@@ -254,7 +371,7 @@ async fn group(
     let grants = attached.and_then(|arns| {
         let refs: Vec<&str> = arns.iter().map(String::as_str).collect();
         let mut grants = managed_admin(&refs, admin_policies)?;
-        grants.extend(inline?);
+        grants.extend(inline?.admin);
         Ok(grants)
     });
     match grants {
@@ -298,9 +415,15 @@ async fn roles(ctx: &Arc<Ctx>, client: &Client) -> Found {
         let account = account.clone();
         async move {
             let mut p = Props::default();
-            match inline_admin(&client, Principal::Role(r.role_name())).await {
-                Ok(grants) => p.set("full_admin_grants", grants),
-                Err(why) => p.unknown("full_admin_grants", why),
+            match inline_policies(&client, Principal::Role(r.role_name())).await {
+                Ok(inline) => {
+                    p.set("full_admin_grants", inline.admin);
+                    p.set("inline_kms_decrypt_all", inline.kms_decrypt_all);
+                }
+                Err(why) => {
+                    p.unknown("full_admin_grants", why.clone());
+                    p.unknown("inline_kms_decrypt_all", why);
+                }
             }
             p.set("path", r.path());
             p.into_resource(resource(
@@ -448,6 +571,7 @@ async fn user(
     u: aws_sdk_iam::types::User,
     admin_policies: &AdminPolicies,
     by_member: &GroupGrants,
+    membership: &Membership,
 ) -> crate::model::Resource {
     let name = u.user_name().to_string();
     let mut p = Props::default();
@@ -475,8 +599,22 @@ async fn user(
             .send()
             .collect::<Vec<_>>(),
         client.list_user_tags().user_name(&name).send(),
-        inline_admin(client, Principal::User(&name)),
+        inline_policies(client, Principal::User(&name)),
     );
+    match &inline {
+        Ok(i) => {
+            p.set("inline_policies", i.names.clone());
+            p.set("inline_kms_decrypt_all", i.kms_decrypt_all.clone());
+        }
+        Err(why) => {
+            p.unknown("inline_policies", why.clone());
+            p.unknown("inline_kms_decrypt_all", why.clone());
+        }
+    }
+    match membership {
+        Ok(map) => p.set("groups", map.get(&name).cloned().unwrap_or_default()),
+        Err(why) => p.unknown("groups", why.clone()),
+    }
     match login {
         Ok(_) => p.set("password_enabled", true),
         Err(e) if code(&e) == Some("NoSuchEntity") => p.set("password_enabled", false),
@@ -531,7 +669,7 @@ async fn user(
         Ok(policies) => {
             let arns: Vec<&str> = policies.iter().filter_map(|a| a.policy_arn()).collect();
             let grants = managed_admin(&arns, admin_policies).and_then(|mut grants| {
-                grants.extend(inline?);
+                grants.extend(inline?.admin);
                 match by_member {
                     Ok(map) => grants.extend(map.get(&name).cloned().unwrap_or_default()),
                     Err(why) => return Err(why.clone()),
@@ -578,9 +716,20 @@ pub enum Principal<'a> {
     Group(&'a str),
 }
 
-/// The inline policies of a user or role that allow every action on every resource, as
-/// `inline:NAME`; or why they could not be read.
-pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<String>, String> {
+/// What the inline policies of a user, role or group hold.
+#[derive(Debug, Clone, Default)]
+pub struct Inline {
+    /// Every inline policy, by name.
+    pub names: Vec<String>,
+    /// Those that allow every action on every resource, as `inline:NAME`.
+    pub admin: Vec<String>,
+    /// Those that allow `kms:Decrypt` on every key, by name.
+    pub kms_decrypt_all: Vec<String>,
+}
+
+/// The inline policies of a user, role or group: their names, the ones that grant full
+/// administrator access and the ones that decrypt with every key; or why they could not be read.
+pub async fn inline_policies(client: &Client, who: Principal<'_>) -> Result<Inline, String> {
     let names: Vec<String> = match who {
         Principal::User(u) => client
             .list_user_policies()
@@ -616,7 +765,7 @@ pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<Str
             .collect::<Result<_, _>>()
             .map_err(|e| describe("iam:ListGroupPolicies", &e))?,
     };
-    let mut out = Vec::new();
+    let mut out = Inline::default();
     for policy in names {
         let doc = match who {
             Principal::User(u) => client
@@ -646,8 +795,12 @@ pub async fn inline_admin(client: &Client, who: Principal<'_>) -> Result<Vec<Str
         };
         let doc = iam_doc::parse(&doc).map_err(|why| format!("inline policy {policy}: {why}"))?;
         if doc.full_admin().is_some() {
-            out.push(format!("inline:{policy}"));
+            out.admin.push(format!("inline:{policy}"));
         }
+        if kms_decrypt_all_keys(&doc) {
+            out.kms_decrypt_all.push(policy.clone());
+        }
+        out.names.push(policy);
     }
     Ok(out)
 }

@@ -64,6 +64,16 @@ fn snake(s: &str) -> String {
     out
 }
 
+/// Whether a resource policy is public by S3's definition; no policy (or an empty one) is not.
+pub fn public_policy(op: &str, text: Option<&str>) -> Result<bool, String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(false),
+        Some(t) => crate::iam_doc::parse(t)
+            .map(|d| d.is_public())
+            .map_err(|why| format!("{op}: {why}")),
+    }
+}
+
 /// A map of borrowed tags, owned.
 fn owned(tags: &std::collections::HashMap<String, String>) -> BTreeMap<String, String> {
     tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -174,6 +184,13 @@ async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
                     .is_some_and(|v| v.eq_ignore_ascii_case("true"));
                 p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));
                 p.set("encrypted", key.is_some() || sqs_managed);
+                match public_policy(
+                    "sqs:GetQueueAttributes",
+                    a.get(&QueueAttributeName::Policy).map(String::as_str),
+                ) {
+                    Ok(v) => p.set("public", v),
+                    Err(why) => p.unknown("public", why),
+                }
                 match key {
                     None => p.set("customer_managed_key", false),
                     Some(k) => match customer_managed_key(&kms, k).await {
@@ -186,6 +203,7 @@ async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
                 let why = describe("sqs:GetQueueAttributes", &e);
                 p.unknown("kms_key_id", why.clone());
                 p.unknown("encrypted", why.clone());
+                p.unknown("public", why.clone());
                 p.unknown("customer_managed_key", why);
             }
         }
@@ -228,6 +246,10 @@ async fn functions(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Fou
             continue;
         };
         let mut p = Props::default();
+        p.set(
+            "in_vpc",
+            f.vpc_config().is_some_and(|v| !v.subnet_ids().is_empty()),
+        );
         p.set(
             "runtime",
             f.runtime().map_or(Value::Null, |r| json!(r.as_str())),

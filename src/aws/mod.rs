@@ -12,6 +12,8 @@ mod config;
 mod dynamodb;
 mod ec2;
 mod efs;
+mod eks;
+mod elasticache;
 mod elb;
 mod guardduty;
 mod http;
@@ -20,7 +22,9 @@ mod in_use;
 mod kms;
 mod logs;
 mod monitoring;
+mod opensearch;
 mod rds;
+mod redshift;
 mod s3;
 mod secretsmanager;
 mod securityhub;
@@ -46,7 +50,7 @@ type Regional =
     fn(Arc<Ctx>, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Found> + Send>>;
 
 /// Regional service modules besides CloudTrail (whose result feeds the account resource).
-const REGIONAL_SERVICES: usize = 14;
+const REGIONAL_SERVICES: usize = 18;
 
 /// How to reach the account.
 #[derive(Debug, Clone)]
@@ -169,6 +173,17 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
 }
 
 impl Ctx {
+    /// The partition of the account, from its home region.
+    pub fn partition(&self) -> &'static str {
+        if self.home_region.starts_with("cn-") {
+            "aws-cn"
+        } else if self.home_region.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        }
+    }
+
     pub fn config_for(&self, region: &str) -> SdkConfig {
         self.base
             .to_builder()
@@ -435,6 +450,18 @@ pub async fn collect_account(
             ("elb", "elasticloadbalancing", |c, r| {
                 Box::pin(async move { elb::collect(&c, &r).await })
             }),
+            ("redshift", "redshift", |c, r| {
+                Box::pin(async move { redshift::collect(&c, &r).await })
+            }),
+            ("opensearch", "es", |c, r| {
+                Box::pin(async move { opensearch::collect(&c, &r).await })
+            }),
+            ("elasticache", "elasticache", |c, r| {
+                Box::pin(async move { elasticache::collect(&c, &r).await })
+            }),
+            ("eks", "eks", |c, r| {
+                Box::pin(async move { eks::collect(&c, &r).await })
+            }),
         ];
         let jobs: Vec<(&str, &str, Regional, String)> = services
             .iter()
@@ -507,6 +534,7 @@ pub async fn collect_account(
         .resources
         .push(cloudtrail::monitoring_resource(&account, &trails));
     cloudtrail::mark_data_events(&mut found.resources, &trails);
+    backup::mark_in_plans(&ctx, &mut found.resources).await;
     let mut account_wide_logging = false;
     let mut trail_failures = Vec::new();
     for t in trails {
@@ -514,6 +542,8 @@ pub async fn collect_account(
         trail_failures.extend(t.failed);
         found.extend(t.found);
     }
+    // Each trail's log bucket, as read with the buckets.
+    cloudtrail::mark_trail_buckets(&mut found.resources);
     found.resources.push(account_resource(
         &account,
         &summary,
@@ -779,6 +809,14 @@ fn account_resource(
     match &s.password_policy {
         Ok(v) => p.set("password_policy", v.clone()),
         Err(why) => p.unknown("password_policy", why.clone()),
+    }
+    match &s.root_virtual_mfa {
+        Ok(v) => p.set("root_virtual_mfa", *v),
+        Err(why) => p.unknown("root_virtual_mfa", why.clone()),
+    }
+    match &s.support_role {
+        Ok(v) => p.set("support_role", *v),
+        Err(why) => p.unknown("support_role", why.clone()),
     }
     // One logging multi-region trail settles it; without one, a region we could not read might
     // hold it, so the answer is unknown rather than false.

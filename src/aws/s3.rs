@@ -201,7 +201,7 @@ async fn bucket(
     region: &str,
 ) -> crate::model::Resource {
     let mut p = Props::default();
-    let (enc, policy, status, pab, versioning, logging, tagging, acl) = tokio::join!(
+    let (enc, policy, status, pab, versioning, logging, tagging, acl, lock, replication) = tokio::join!(
         client.get_bucket_encryption().bucket(name).send(),
         client.get_bucket_policy().bucket(name).send(),
         client.get_bucket_policy_status().bucket(name).send(),
@@ -210,7 +210,42 @@ async fn bucket(
         client.get_bucket_logging().bucket(name).send(),
         client.get_bucket_tagging().bucket(name).send(),
         client.get_bucket_acl().bucket(name).send(),
+        client.get_object_lock_configuration().bucket(name).send(),
+        client.get_bucket_replication().bucket(name).send(),
     );
+    match lock {
+        Ok(out) => p.set(
+            "object_lock_enabled",
+            out.object_lock_configuration()
+                .and_then(|c| c.object_lock_enabled())
+                .is_some_and(|e| e.as_str() == "Enabled"),
+        ),
+        // A bucket created without Object Lock has no configuration.
+        Err(e) if code(&e) == Some("ObjectLockConfigurationNotFoundError") => {
+            p.set("object_lock_enabled", false)
+        }
+        Err(e) => p.unknown(
+            "object_lock_enabled",
+            describe("s3:GetBucketObjectLockConfiguration", &e),
+        ),
+    }
+    match replication {
+        Ok(out) => p.set(
+            "replication_enabled",
+            out.replication_configuration().is_some_and(|c| {
+                c.rules()
+                    .iter()
+                    .any(|r| r.status().as_str() == "Enabled" && r.destination().is_some())
+            }),
+        ),
+        Err(e) if code(&e) == Some("ReplicationConfigurationNotFoundError") => {
+            p.set("replication_enabled", false)
+        }
+        Err(e) => p.unknown(
+            "replication_enabled",
+            describe("s3:GetReplicationConfiguration", &e),
+        ),
+    }
     match enc {
         Ok(out) => {
             let rule = out

@@ -29,6 +29,22 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 let name = s.name().unwrap_or_default().to_string();
                 let mut p = Props::default();
                 p.set("rotation_enabled", s.rotation_enabled().unwrap_or(false));
+                let ts = |t: Option<&aws_sdk_secretsmanager::primitives::DateTime>| {
+                    t.and_then(|t| {
+                        t.fmt(aws_sdk_secretsmanager::primitives::DateTimeFormat::DateTime)
+                            .ok()
+                    })
+                    .map_or(Value::Null, Value::String)
+                };
+                match s.created_date() {
+                    Some(_) => p.set("created", ts(s.created_date())),
+                    None => p.unknown(
+                        "created",
+                        "secretsmanager:ListSecrets: the answer had no `CreatedDate`",
+                    ),
+                }
+                p.set("last_accessed", ts(s.last_accessed_date()));
+                p.set("last_rotated", ts(s.last_rotated_date()));
                 let key = s.kms_key_id().filter(|k| !k.is_empty());
                 // Without a key of its own the secret uses `aws/secretsmanager`.
                 p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));

@@ -38,6 +38,15 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                     .and_then(|a| a.get("KmsMasterKeyId"))
                     .filter(|k| !k.is_empty());
                 p.set("kms_key_id", key.map_or(Value::Null, |k| json!(k)));
+                match super::in_use::public_policy(
+                    "sns:GetTopicAttributes",
+                    out.attributes()
+                        .and_then(|a| a.get("Policy"))
+                        .map(String::as_str),
+                ) {
+                    Ok(v) => p.set("public", v),
+                    Err(why) => p.unknown("public", why),
+                }
                 match key {
                     None => p.set("customer_managed_key", false),
                     Some(k) => match customer_managed_key(&kms, k).await {
@@ -49,6 +58,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             Err(e) => {
                 let why = describe("sns:GetTopicAttributes", &e);
                 p.unknown("kms_key_id", why.clone());
+                p.unknown("public", why.clone());
                 p.unknown("customer_managed_key", why);
             }
         }

@@ -1,7 +1,18 @@
-//! AWS stores of ePHI and what protects them: S3, RDS, DynamoDB, EFS, SQS, SNS, Secrets Manager, KMS, Backup.
+//! AWS stores of ePHI and what protects them: S3, RDS, DynamoDB, EFS, SQS, SNS, Secrets Manager, KMS, Backup, Redshift, OpenSearch, ElastiCache.
 
 use super::*;
 use crate::model::Provider;
+
+const BACKUP_RULE: PropType = PropType::Object(&[
+    p("name", STR, "Rule name."),
+    p("schedule", STR, "`ScheduleExpression`, e.g. `cron(0 5 ? * * *)`; empty when none."),
+    p(
+        "runs_daily",
+        BOOL,
+        "The schedule starts a backup at least once a day: a `cron(...)` whose day-of-month and day-of-week are `*` or `?` (or `1/1`), every month and year.",
+    ),
+    opt("retention_days", INT, "`Lifecycle.DeleteAfterDays`; null when recovery points never expire."),
+]);
 
 pub(super) const KINDS: &[KindSpec] = &[
     KindSpec {
@@ -28,6 +39,16 @@ pub(super) const KINDS: &[KindSpec] = &[
             ),
             p("versioning", STR, "`Enabled`, `Suspended` or `Disabled` (never enabled)."),
             p("access_logging_enabled", BOOL, "Server access logging is on."),
+            p(
+                "object_lock_enabled",
+                BOOL,
+                "S3 Object Lock is enabled on the bucket (`ObjectLockEnabled` `Enabled`); objects can be locked against deletion and overwrite.",
+            ),
+            p(
+                "replication_enabled",
+                BOOL,
+                "A replication rule with status `Enabled` copies objects to another bucket (GetBucketReplication).",
+            ),
             opt(
                 "account_public_access_block",
                 PUBLIC_ACCESS_BLOCK,
@@ -75,6 +96,24 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "The parameter group forces TLS: `rds.force_ssl` (PostgreSQL, SQL Server) or `require_secure_transport` (MySQL, MariaDB) is on; Aurora instances take it from the cluster parameter group.",
             ),
             p("log_exports", STR_LIST, "Log types exported to CloudWatch Logs (`EnabledCloudwatchLogsExports`)."),
+            p("auto_minor_version_upgrade", BOOL, "Minor engine upgrades are applied automatically in the maintenance window."),
+            p("iam_auth_enabled", BOOL, "IAM database authentication is on."),
+            p("monitoring_interval", INT, "Enhanced Monitoring interval in seconds (0 = off)."),
+            p(
+                "audit_logging",
+                BOOL,
+                "Database audit logging records connections and data access: PostgreSQL `shared_preload_libraries` loads `pgaudit` and `pgaudit.log` keeps `read` and `write`; MySQL and MariaDB carry the `MARIADB_AUDIT_PLUGIN` option with `SERVER_AUDIT_EVENTS` recording `CONNECT` and `QUERY` (or `QUERY_DML`), unset being RDS's default `CONNECT,QUERY`; Aurora instances take it from their cluster. Unknown for Oracle and SQL Server.",
+            ),
+            opt(
+                "log_connections",
+                BOOL,
+                "PostgreSQL: `log_connections` and `log_disconnections` are both on (off by default); null for other engines.",
+            ),
+            p(
+                "in_backup_plan",
+                BOOL,
+                "An AWS Backup plan in the region takes this resource: a selection whose ARN patterns match it, no `NotResources` pattern excludes it, and its tag conditions hold.",
+            ),
         ],
     },
     KindSpec {
@@ -105,6 +144,36 @@ pub(super) const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "Log types exported to CloudWatch Logs (`postgresql`, `audit`, `general`, ...).",
             ),
+            p("iam_auth_enabled", BOOL, "IAM database authentication is on."),
+            p(
+                "audit_logging",
+                BOOL,
+                "Audit logging from the cluster parameter group: Aurora PostgreSQL `pgaudit` loaded with `pgaudit.log` keeping `read` and `write`; Aurora MySQL `server_audit_logging` on with `server_audit_events` recording `CONNECT` and `QUERY` (or `QUERY_DML`).",
+            ),
+            opt(
+                "log_connections",
+                BOOL,
+                "PostgreSQL engines: `log_connections` and `log_disconnections` are both on; null for other engines.",
+            ),
+            p(
+                "in_backup_plan",
+                BOOL,
+                "An AWS Backup plan in the region takes this resource: a selection whose ARN patterns match it, no `NotResources` pattern excludes it, and its tag conditions hold.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.rds.region",
+        provider: Provider::Aws,
+        doc: "The RDS settings of one region of an AWS account.",
+        native_id: "`arn:aws:rds:REGION:ACCOUNT:account`",
+        props: &[
+            p("db_instances", INT, "DB instances in the region."),
+            p(
+                "critical_instance_events_subscribed",
+                BOOL,
+                "An enabled event subscription sends the `failure`, `maintenance` and `configuration change` events of every DB instance: source type `db-instance` (or all), no source IDs, and those categories (or all).",
+            ),
         ],
     },
     KindSpec {
@@ -123,6 +192,11 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "customer_managed_key",
                 BOOL,
                 "SSE-KMS with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for SSE-SQS, `alias/aws/sqs` or no encryption.",
+            ),
+            p(
+                "public",
+                BOOL,
+                "The queue policy lets everyone act on the queue by S3's definition of public (see `aws.s3.bucket` `policy_allows_public`); false without a policy.",
             ),
         ],
     },
@@ -164,6 +238,23 @@ pub(super) const KINDS: &[KindSpec] = &[
                 INT,
                 "Days of point-in-time recovery (`RecoveryPeriodInDays`, 35 when PITR is on and it was never set); 0 without PITR.",
             ),
+            opt("kms_key_arn", STR, "KMS key of the table's encryption (`SSEDescription.KMSMasterKeyArn`); null for the AWS owned key."),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Encrypted with a customer managed KMS key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for the AWS owned key or `alias/aws/dynamodb`.",
+            ),
+            p("deletion_protection", BOOL, "Deletion protection is on (`DeletionProtectionEnabled`)."),
+            p(
+                "in_backup_plan",
+                BOOL,
+                "An AWS Backup plan in the region takes this resource: a selection whose ARN patterns match it, no `NotResources` pattern excludes it, and its tag conditions hold.",
+            ),
+            p(
+                "data_events_logged",
+                BOOL,
+                "A logging CloudTrail trail (multi-region, or homed in the table's region) records DynamoDB data events, reads and writes, for the table: a basic selector with `ReadWriteType` `All`, or an advanced selector on `AWS::DynamoDB::Table` without a `readOnly` or event-name filter, whose ARNs take the table and exclude none of it.",
+            ),
         ],
     },
     KindSpec {
@@ -177,6 +268,11 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "customer_managed_key",
                 BOOL,
                 "Encrypted with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `alias/aws/sns` or no encryption.",
+            ),
+            p(
+                "public",
+                BOOL,
+                "The topic policy lets everyone publish or subscribe by S3's definition of public; AWS's default policy (`AWS: *` pinned by `AWS:SourceOwner`) is not public.",
             ),
         ],
     },
@@ -193,6 +289,9 @@ pub(super) const KINDS: &[KindSpec] = &[
                 BOOL,
                 "Encrypted with a customer managed key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `aws/secretsmanager`.",
             ),
+            p("created", TS, "When the secret was created."),
+            opt("last_accessed", TS, "The last day the secret was retrieved (`LastAccessedDate`, to the day); null if never."),
+            opt("last_rotated", TS, "When the secret was last rotated (`LastRotatedDate`); null if never."),
         ],
     },
     KindSpec {
@@ -225,6 +324,86 @@ pub(super) const KINDS: &[KindSpec] = &[
                 BOOL,
                 "AWS Backup Vault Lock is on (`Locked`): recovery points cannot be deleted before their retention ends, in compliance mode not even by the root user.",
             ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.backup.plan",
+        provider: Provider::Aws,
+        doc: "An AWS Backup plan (latest version).",
+        native_id: "backup plan ARN",
+        props: &[PropSpec {
+            name: "rules",
+            ty: PropType::List(&BACKUP_RULE),
+            nullable: false,
+            sensitive: false,
+            doc: "The plan's rules: schedule, whether it runs at least once a day, and how long recovery points are kept.",
+        }],
+    },
+    KindSpec {
+        kind: "aws.redshift.cluster",
+        provider: Provider::Aws,
+        doc: "A provisioned Redshift cluster.",
+        native_id: "cluster ARN",
+        props: &[
+            p("encrypted", BOOL, "The cluster's storage is encrypted."),
+            opt("kms_key_id", STR, "KMS key of the encryption; null when none is named."),
+            p("publicly_accessible", BOOL, "The cluster has a publicly resolvable endpoint."),
+            p("enhanced_vpc_routing", BOOL, "COPY and UNLOAD traffic goes through the VPC."),
+            p("automated_snapshot_retention_days", INT, "Days automated snapshots are kept (0 = off)."),
+            p(
+                "audit_logging",
+                BOOL,
+                "Audit logging is on (DescribeLoggingStatus `LoggingEnabled`): connection and user logs go to S3 or CloudWatch Logs.",
+            ),
+            p(
+                "user_activity_logging",
+                BOOL,
+                "The parameter group sets `enable_user_activity_logging` to `true`: each query is logged before it runs.",
+            ),
+            p("require_ssl", BOOL, "The parameter group sets `require_ssl` to `true`."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.es.domain",
+        provider: Provider::Aws,
+        doc: "An OpenSearch Service (or Elasticsearch) domain.",
+        native_id: "domain ARN",
+        props: &[
+            p("encrypted_at_rest", BOOL, "Encryption at rest is on."),
+            p("node_to_node_encryption", BOOL, "Traffic between the domain's nodes is encrypted."),
+            p("enforce_https", BOOL, "The endpoint refuses plain HTTP (`EnforceHTTPS`, off by default)."),
+            p(
+                "tls_policy",
+                STR,
+                "The endpoint's TLS security policy, e.g. `Policy-Min-TLS-1-2-2019-07` (default `Policy-Min-TLS-1-0-2019-07`).",
+            ),
+            p("in_vpc", BOOL, "The domain is in a VPC (no public endpoint)."),
+            p(
+                "policy_public",
+                BOOL,
+                "The domain access policy allows everyone by S3's definition of public (a condition on `aws:SourceIp` to ranges that are not the internet pins it).",
+            ),
+            p("audit_logs", BOOL, "Audit logs are published to CloudWatch Logs (`AUDIT_LOGS` enabled)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.elasticache.replication_group",
+        provider: Provider::Aws,
+        doc: "An ElastiCache (Redis OSS or Valkey) replication group.",
+        native_id: "replication group ARN",
+        props: &[
+            p("encrypted_at_rest", BOOL, "Encryption at rest is on."),
+            p(
+                "transit_encryption_required",
+                BOOL,
+                "In-transit encryption is on and required: `TransitEncryptionEnabled` with a mode other than `preferred`, which also accepts clear-text connections.",
+            ),
+            p(
+                "auth_required",
+                BOOL,
+                "Clients must authenticate: an AUTH token (`AuthTokenEnabled`) or RBAC user groups.",
+            ),
+            p("snapshot_retention_days", INT, "Days automatic backups are kept (0 = off)."),
         ],
     },
 ];

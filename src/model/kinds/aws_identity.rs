@@ -3,6 +3,12 @@
 use super::*;
 use crate::model::Provider;
 
+const INLINE_KMS_DECRYPT_ALL: PropSpec = p(
+    "inline_kms_decrypt_all",
+    STR_LIST,
+    "Inline policies that allow `kms:Decrypt` or `kms:ReEncryptFrom` on every key (as `aws.iam.policy` `kms_decrypt_all_keys` judges a document), by name.",
+);
+
 pub(super) const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: "aws.account",
@@ -32,6 +38,16 @@ pub(super) const KINDS: &[KindSpec] = &[
                 PASSWORD_POLICY,
                 "The IAM password policy; null when the account has none.",
             ),
+            p(
+                "root_virtual_mfa",
+                BOOL,
+                "A virtual MFA device is assigned to the root user (ListVirtualMFADevices, `AssignmentStatus` `Assigned`, user ARN `...:root`).",
+            ),
+            p(
+                "support_role",
+                BOOL,
+                "A role has the AWS managed policy `AWSSupportAccess` attached (ListEntitiesForPolicy), so incidents can be raised with AWS Support without the root user.",
+            ),
         ],
     },
     KindSpec {
@@ -57,6 +73,9 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "ARNs of managed policies attached directly to the user.",
             ),
             FULL_ADMIN_GRANTS,
+            p("inline_policies", STR_LIST, "Names of the user's inline policies."),
+            p("groups", STR_LIST, "Names of the groups the user belongs to."),
+            INLINE_KMS_DECRYPT_ALL,
         ],
     },
     KindSpec {
@@ -67,6 +86,7 @@ pub(super) const KINDS: &[KindSpec] = &[
         props: &[
             p("path", STR, "The role's path, e.g. `/` or `/aws-service-role/...`."),
             FULL_ADMIN_GRANTS,
+            INLINE_KMS_DECRYPT_ALL,
         ],
     },
     KindSpec {
@@ -82,6 +102,7 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "ARNs of managed policies attached to the group.",
             ),
             FULL_ADMIN_GRANTS,
+            INLINE_KMS_DECRYPT_ALL,
         ],
     },
     KindSpec {
@@ -98,6 +119,13 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "The default version allows `kms:Decrypt` or `kms:ReEncryptFrom` on every resource (`*`, or `NotResource`), in a statement with no positive condition on a `kms:` key or `aws:ResourceTag/...` that would scope it to some keys.",
             ),
         ],
+    },
+    KindSpec {
+        kind: "aws.iam.server_certificate",
+        provider: Provider::Aws,
+        doc: "A server certificate stored in IAM.",
+        native_id: "server certificate ARN",
+        props: &[p("expiration", TS, "When the certificate expires.")],
     },
     KindSpec {
         kind: "aws.sso.permission_set",

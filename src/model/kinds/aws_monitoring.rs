@@ -22,6 +22,12 @@ pub(super) const KINDS: &[KindSpec] = &[
                 BOOL,
                 "The resource-based policy (`lambda:GetPolicy`) lets everyone invoke the function by S3's definition of public (see `aws.s3.bucket` `policy_allows_public`), which includes a function URL with `AuthType` `NONE`; false without a policy.",
             ),
+            p("in_vpc", BOOL, "The function is attached to a VPC (`VpcConfig` with subnets)."),
+            p(
+                "data_events_logged",
+                BOOL,
+                "A logging CloudTrail trail (multi-region, or homed in the function's region) records its invocations as data events: a basic selector on `AWS::Lambda::Function` with `ReadWriteType` `All` or `WriteOnly`, or an advanced selector without an event-name filter, whose ARNs take the function and exclude none of it.",
+            ),
         ],
     },
     KindSpec {
@@ -51,6 +57,22 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "s3_data_events",
                 STR_LIST,
                 "S3 object data events the trail records for reads and writes alike, one entry per selector: the ARN prefixes it takes (`every bucket` without a filter) and those it leaves out.",
+            ),
+            p("s3_bucket", STR, "The bucket the trail delivers log files to."),
+            p(
+                "bucket_access_logging",
+                BOOL,
+                "The log bucket has server access logging on; unknown when the bucket belongs to another account or could not be read.",
+            ),
+            p(
+                "bucket_object_lock",
+                BOOL,
+                "The log bucket has S3 Object Lock enabled.",
+            ),
+            p(
+                "bucket_public",
+                BOOL,
+                "The log bucket is public: its ACL grants `AllUsers`/`AuthenticatedUsers` or its policy is public, and Block Public Access (bucket or account) does not neutralize it.",
             ),
         ],
     },
@@ -92,7 +114,14 @@ pub(super) const KINDS: &[KindSpec] = &[
         provider: Provider::Aws,
         doc: "GuardDuty in one region of the account.",
         native_id: "`arn:aws:guardduty:REGION:ACCOUNT:account`",
-        props: &[p("detector_enabled", BOOL, "A detector exists and is enabled.")],
+        props: &[
+            p("detector_enabled", BOOL, "A detector exists and is enabled."),
+            p(
+                "high_severity_findings",
+                INT,
+                "Findings of an enabled detector that are not archived and have severity 7 or more (ListFindings); 0 without a detector.",
+            ),
+        ],
     },
     KindSpec {
         kind: "aws.config.region",

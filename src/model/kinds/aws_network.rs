@@ -1,4 +1,4 @@
-//! AWS networks and compute: EC2 instances, volumes, snapshots, VPCs, security groups, network ACLs, load balancers.
+//! AWS networks and compute: EC2 instances, volumes, snapshots, VPCs, subnets, VPN connections, security groups, network ACLs, load balancers, EKS clusters.
 
 use super::*;
 use crate::model::Provider;
@@ -24,6 +24,11 @@ pub(super) const KINDS: &[KindSpec] = &[
             p("encrypted", BOOL, "The volume is encrypted."),
             opt("kms_key_id", STR, "KMS key of the encryption."),
             p("attached", BOOL, "The volume is attached to an instance."),
+            p(
+                "in_backup_plan",
+                BOOL,
+                "An AWS Backup plan in the region takes this volume: a selection whose ARN patterns match it, no `NotResources` pattern excludes it, and its tag conditions hold.",
+            ),
         ],
     },
     KindSpec {
@@ -82,6 +87,32 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "The instance metadata service requires session tokens (`HttpTokens` `required`, IMDSv2 only), or is turned off (`HttpEndpoint` `disabled`).",
             ),
             opt("public_ip", STR, "Public IPv4 address; null when the instance has none."),
+            p("detailed_monitoring", BOOL, "Detailed (one-minute) CloudWatch monitoring is on (`Monitoring.State` `enabled`)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.ec2.subnet",
+        provider: Provider::Aws,
+        doc: "A VPC subnet.",
+        native_id: "subnet ARN",
+        props: &[
+            p("default_for_az", BOOL, "The default subnet of its Availability Zone."),
+            p(
+                "map_public_ip_on_launch",
+                BOOL,
+                "Instances launched here get a public IPv4 address by default (`MapPublicIpOnLaunch`).",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.ec2.vpn_connection",
+        provider: Provider::Aws,
+        doc: "A Site-to-Site VPN connection (deleted ones are left out).",
+        native_id: "VPN connection ARN",
+        props: &[
+            p("state", STR, "`pending`, `available`, `deleting`."),
+            p("tunnels", INT, "Tunnels reported in `VgwTelemetry`."),
+            p("tunnels_up", INT, "Tunnels whose `Status` is `UP`."),
         ],
     },
     KindSpec {
@@ -102,6 +133,16 @@ pub(super) const KINDS: &[KindSpec] = &[
         props: &[
             p("type", STR, "`application`, `network`, `gateway` or `classic`."),
             p("access_logs_enabled", BOOL, "Access logs are delivered to S3."),
+            opt(
+                "deletion_protection",
+                BOOL,
+                "`deletion_protection.enabled`; null for Classic Load Balancers, which have no such attribute.",
+            ),
+            opt(
+                "drop_invalid_header_fields",
+                BOOL,
+                "Application Load Balancers: `routing.http.drop_invalid_header_fields.enabled` (off by default); null for other types.",
+            ),
         ],
     },
     KindSpec {
@@ -122,6 +163,29 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "tls_protocols",
                 STR_LIST,
                 "Protocol versions the security policy allows, e.g. `TLSv1.2`; empty without TLS.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.eks.cluster",
+        provider: Provider::Aws,
+        doc: "An EKS cluster.",
+        native_id: "cluster ARN",
+        props: &[
+            p(
+                "endpoint_public_to_internet",
+                BOOL,
+                "The Kubernetes API endpoint is public and its allowed CIDRs (default `0.0.0.0/0`) cover the internet by the same arithmetic as security groups.",
+            ),
+            p(
+                "kms_envelope_encryption",
+                BOOL,
+                "Kubernetes API data (secrets included) is envelope-encrypted with a KMS key of the account's (`encryptionConfig` with a provider `keyArn`); EKS's default encryption uses an AWS owned key.",
+            ),
+            p(
+                "control_plane_logs",
+                STR_LIST,
+                "Control-plane log types sent to CloudWatch Logs: `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`.",
             ),
         ],
     },
