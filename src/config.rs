@@ -156,6 +156,8 @@ struct RawConfig {
     policies: BTreeMap<String, Spanned<PolicyOverride>>,
     #[serde(default)]
     agreements: BTreeMap<crate::model::Provider, Agreement>,
+    #[serde(default)]
+    select: Vec<String>,
 }
 
 /// A Business Associate Agreement the organization has with a provider, as recorded by a
@@ -182,6 +184,8 @@ pub struct Config {
     pub policies: BTreeMap<String, Spanned<PolicyOverride>>,
     /// Recorded BAAs per provider.
     pub agreements: BTreeMap<crate::model::Provider, Agreement>,
+    /// Only these policies run: ids, or prefixes ending in `*` (empty: all).
+    pub select: Vec<String>,
 }
 
 impl Config {
@@ -223,6 +227,7 @@ impl Config {
             scope: raw.scope,
             policies: raw.policies,
             agreements: raw.agreements,
+            select: raw.select,
         })
     }
 }

@@ -32,12 +32,13 @@ impl Setup {
         for dir in policy_dirs {
             extra.extend(load_dir(dir)?);
         }
-        let policies = load_files(
+        let mut policies = load_files(
             &builtin_policy_files(),
             &extra,
             &config.policies,
             &config.name,
         )?;
+        policies.select(&config.select, &config.name)?;
         let catalog = Catalog::builtin()?;
         Ok(Setup {
             config,

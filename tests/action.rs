@@ -218,6 +218,11 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
             env!("CARGO_BIN_EXE_hipaa-scan").into(),
         ),
     ];
+    // The fixtures' own policy selection, unless a test gives a config.
+    let config = fixture("hipaa-scan.yaml");
+    if !inputs.iter().any(|(k, _)| *k == "config") {
+        env.push(("INPUT_CONFIG".into(), config));
+    }
     for (k, v) in inputs {
         env.push((
             format!("INPUT_{}", k.to_uppercase().replace('-', "_")),
@@ -340,6 +345,8 @@ fn findings_at_fail_on_fail_the_gate_with_summary_and_sarif() {
             ("provider", "snapshot"),
             ("snapshot", demo().to_str().unwrap()),
             ("sarif-file", "out.sarif"),
+            // The whole catalog on the demo.
+            ("config", ""),
         ],
     );
     assert_eq!(run.gate, 1, "{}", run.gate_log);
@@ -1413,6 +1420,7 @@ fn sharded_jobs_merge_into_one_report_and_gate() {
     for (i, estate) in estates.iter().enumerate() {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_hipaa-scan"))
             .args(["scan", "--snapshot", estate, "--embed-inventory"])
+            .args(["--config", &fixture("hipaa-scan.yaml")])
             .args(["--format", "json", "--fail-on", "none", "--no-step-summary"])
             .arg("--output")
             .arg(format!("json=shards/result-{i}.json"))

@@ -654,3 +654,48 @@ fn text_summary_separates_waived_findings_and_marks_new_and_expired() {
         run.stdout
     );
 }
+
+#[test]
+fn select_runs_only_the_named_policies_and_rejects_a_pattern_that_names_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let list = |args: &[&str]| {
+        let mut all = vec!["policies", "list", "--format", "json"];
+        all.extend_from_slice(args);
+        hipaa_scan(&all, d)
+    };
+    let every: Vec<Value> = serde_json::from_str(&list(&[]).stdout).unwrap();
+    let run = list(&["--select", "aws-s3-*,gcp-sql-ssl-required"]);
+    let chosen: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let expected = every
+        .iter()
+        .filter(|p| {
+            let id = p["id"].as_str().unwrap();
+            id.starts_with("aws-s3-") || id == "gcp-sql-ssl-required"
+        })
+        .count();
+    assert!(expected > 1 && expected < every.len());
+    assert_eq!(chosen.len(), expected);
+    // The same from a config file, and both together narrow further.
+    std::fs::write(d.join("c.yaml"), "select: [aws-s3-*]\n").unwrap();
+    let from_config: Vec<Value> =
+        serde_json::from_str(&list(&["--config", "c.yaml"]).stdout).unwrap();
+    assert_eq!(from_config.len(), expected - 1);
+    let both: Vec<Value> = serde_json::from_str(
+        &list(&["--config", "c.yaml", "--select", "aws-s3-not-public"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(both.len(), 1);
+    // A typo is an input error naming where it came from, never an empty gate.
+    let typo = list(&["--select", "aws-s3-not-publik"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("aws-s3-not-publik"), "{}", typo.stderr);
+    std::fs::write(d.join("bad.yaml"), "select: [aws-nope-*]\n").unwrap();
+    let bad = list(&["--config", "bad.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("bad.yaml") && bad.stderr.contains("select"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -51,7 +51,10 @@ fn load_setup(policy: &args::PolicyArgs) -> Result<Setup> {
         "invalid policies or config",
     )?;
     let patterns: Vec<String> = policy.select.iter().map(|s| s.trim().to_string()).collect();
-    input(setup.policies.select(&patterns), "invalid --select")?;
+    input(
+        setup.policies.select(&patterns, "--select"),
+        "invalid --select",
+    )?;
     Ok(setup)
 }
 

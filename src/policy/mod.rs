@@ -156,7 +156,8 @@ impl PolicySet {
     /// Keeps only the policies that one of `patterns` names: an exact id, or a prefix ending in
     /// `*` (`aws-s3-*`). A pattern that names no policy is an input error, so a typo cannot
     /// silently empty the gate.
-    pub fn select(&mut self, patterns: &[String]) -> crate::error::Result<()> {
+    /// `source` names where the patterns came from (`--select`, or a config file).
+    pub fn select(&mut self, patterns: &[String], source: &str) -> crate::error::Result<()> {
         if patterns.is_empty() {
             return Ok(());
         }
@@ -169,9 +170,10 @@ impl PolicySet {
             .filter(|pat| !self.policies.iter().any(|p| matches(pat, &p.id)))
             .map(|pat| {
                 crate::error::InputError::new(
-                    "--select",
+                    source,
                     format!("`{pat}` names no policy (see `hipaa-scan policies list`)"),
                 )
+                .field("select")
             })
             .collect();
         if !unmatched.is_empty() {
