@@ -133,6 +133,74 @@ impl PortRule {
     }
 }
 
+/// The first and last address of a block, as numbers of its family.
+fn span(net: &IpNet) -> (u128, u128) {
+    match net {
+        IpNet::V4(n) => (
+            u32::from(n.network()) as u128,
+            u32::from(n.broadcast()) as u128,
+        ),
+        IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
+    }
+}
+
+/// Rules evaluated in order, the first rule that matches an address deciding it, as network
+/// ACLs and network security groups are: each rule is (source block, allows, label), and an
+/// earlier rule (allow or deny) takes the addresses it covers out of every later one. Over the
+/// addresses of one family (`v6`), the labels of the allow rules that let some in, when the
+/// addresses they let in add up to more than the [`max_prefix`] bound (the internet); empty when
+/// they do not. Rules of the other family are skipped.
+pub fn first_match_open<L: PartialEq>(
+    rules: impl IntoIterator<Item = (IpNet, bool, L)>,
+    v6: bool,
+) -> Vec<L> {
+    let max: u128 = if v6 { u128::MAX } else { u32::MAX as u128 };
+    // Address ranges no earlier rule has decided yet.
+    let mut undecided: Vec<(u128, u128)> = vec![(0, max)];
+    let mut allowed: u128 = 0;
+    let mut labels = Vec::new();
+    for (source, allow, label) in rules {
+        if source.addr().is_ipv6() != v6 {
+            continue;
+        }
+        let (lo, hi) = span(&source);
+        let mut rest = Vec::new();
+        let mut lets_in = false;
+        for (a, b) in undecided {
+            if b < lo || a > hi {
+                rest.push((a, b));
+                continue;
+            }
+            let (ia, ib) = (a.max(lo), b.min(hi));
+            if allow {
+                allowed = allowed.saturating_add((ib - ia).saturating_add(1));
+                lets_in = true;
+            }
+            if a < ia {
+                rest.push((a, ia - 1));
+            }
+            if ib < b {
+                rest.push((ib + 1, b));
+            }
+        }
+        if lets_in && !labels.contains(&label) {
+            labels.push(label);
+        }
+        undecided = rest;
+    }
+    let prefix = u32::from(max_prefix());
+    let bound: u128 = if v6 {
+        1u128 << (128 - prefix.min(127))
+    } else {
+        1u128 << (32 - prefix.min(31))
+    };
+    if allowed > bound {
+        labels
+    } else {
+        Vec::new()
+    }
+}
+
 /// The ports of `ports` (and "every port") that `rules`, together, open to the internet, as
 /// `tcp 22 from 0.0.0.0/1, 128.0.0.0/1`. Sources are pooled across rules, so two rules of a
 /// `/1` each open the port as one `0.0.0.0/0` rule would.

@@ -50,16 +50,6 @@ pub fn acl_entries(entries: &[NetworkAclEntry]) -> Result<Vec<AclEntry>, String>
     Ok(out)
 }
 
-pub(super) fn span(net: &ipnet::IpNet) -> (u128, u128) {
-    match net {
-        ipnet::IpNet::V4(n) => (
-            u32::from(n.network()) as u128,
-            u32::from(n.broadcast()) as u128,
-        ),
-        ipnet::IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
-    }
-}
-
 /// The ports of `ports` that a network ACL lets in from the internet over TCP. Entries are
 /// evaluated as AWS does, lowest rule number first, the first entry that matches a packet
 /// deciding it; a port is open when the addresses allowed to reach it, after every earlier deny,
@@ -69,56 +59,25 @@ pub fn acl_open_ports(entries: &[AclEntry], ports: &[u16]) -> Vec<String> {
     for &port in ports {
         let mut open_rules = Vec::new();
         for v6 in [false, true] {
-            let max: u128 = if v6 { u128::MAX } else { u32::MAX as u128 };
-            // Address ranges no earlier entry has decided yet.
-            let mut undecided: Vec<(u128, u128)> = vec![(0, max)];
-            let mut allowed: u128 = 0;
-            let mut rules = Vec::new();
-            for e in entries.iter().filter(|e| {
-                e.source.addr().is_ipv6() == v6
-                    && (e.protocol == "all" || e.protocol == "tcp")
-                    && e.from <= port
-                    && port <= e.to
-            }) {
-                let (lo, hi) = span(&e.source);
-                let mut rest = Vec::new();
-                for (a, b) in undecided {
-                    if b < lo || a > hi {
-                        rest.push((a, b));
-                        continue;
-                    }
-                    let (ia, ib) = (a.max(lo), b.min(hi));
-                    if e.allow {
-                        allowed = allowed.saturating_add((ib - ia).saturating_add(1));
-                        if !rules.contains(&e.rule) {
-                            rules.push(e.rule);
-                        }
-                    }
-                    if a < ia {
-                        rest.push((a, ia - 1));
-                    }
-                    if ib < b {
-                        rest.push((ib + 1, b));
-                    }
-                }
-                undecided = rest;
-            }
-            let prefix = u32::from(net::max_prefix());
-            let bound: u128 = if v6 {
-                1u128 << (128 - prefix.min(127))
-            } else {
-                1u128 << (32 - prefix.min(31))
-            };
-            if allowed > bound {
-                open_rules.extend(rules.iter().map(|r| {
-                    let src: Vec<String> = entries
-                        .iter()
-                        .filter(|e| e.rule == *r && e.source.addr().is_ipv6() == v6)
-                        .map(|e| e.source.to_string())
-                        .collect();
-                    format!("rule {r} from {}", src.join(", "))
-                }));
-            }
+            let rules = net::first_match_open(
+                entries
+                    .iter()
+                    .filter(|e| {
+                        (e.protocol == "all" || e.protocol == "tcp")
+                            && e.from <= port
+                            && port <= e.to
+                    })
+                    .map(|e| (e.source, e.allow, e.rule)),
+                v6,
+            );
+            open_rules.extend(rules.iter().map(|r| {
+                let src: Vec<String> = entries
+                    .iter()
+                    .filter(|e| e.rule == *r && e.source.addr().is_ipv6() == v6)
+                    .map(|e| e.source.to_string())
+                    .collect();
+                format!("rule {r} from {}", src.join(", "))
+            }));
         }
         if !open_rules.is_empty() {
             out.push(format!("tcp {port} ({})", open_rules.join("; ")));

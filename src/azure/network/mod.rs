@@ -300,16 +300,6 @@ fn inbound_rules(props: &Value) -> Result<Vec<Entry>, String> {
     Ok(out)
 }
 
-fn span(net: &IpNet) -> (u128, u128) {
-    match net {
-        IpNet::V4(n) => (
-            u32::from(n.network()) as u128,
-            u32::from(n.broadcast()) as u128,
-        ),
-        IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
-    }
-}
-
 /// The ports of `ports` that the rules let in from the internet over TCP, as
 /// `tcp 22 (rule `ssh` from Internet)`. First match decides: an earlier deny removes its
 /// addresses; a deny whose source is a service tag other than `*`/`Internet` removes an unknown
@@ -320,52 +310,19 @@ fn open_ports(entries: &[Entry], ports: &[u16]) -> Vec<String> {
     for &port in ports {
         let mut why = Vec::new();
         for v6 in [false, true] {
-            let max: u128 = if v6 { u128::MAX } else { u32::MAX as u128 };
-            let mut undecided: Vec<(u128, u128)> = vec![(0, max)];
-            let mut allowed: u128 = 0;
-            let mut rules: Vec<String> = Vec::new();
-            for e in entries
-                .iter()
-                .filter(|e| e.tcp && e.from <= port && port <= e.to)
-            {
-                let Some(source) = e.source.filter(|s| s.addr().is_ipv6() == v6) else {
-                    continue;
-                };
-                let (lo, hi) = span(&source);
-                let mut rest = Vec::new();
-                for (a, b) in undecided {
-                    if b < lo || a > hi {
-                        rest.push((a, b));
-                        continue;
-                    }
-                    let (ia, ib) = (a.max(lo), b.min(hi));
-                    if e.allow {
-                        allowed = allowed.saturating_add((ib - ia).saturating_add(1));
+            let rules = net::first_match_open(
+                entries
+                    .iter()
+                    .filter(|e| e.tcp && e.from <= port && port <= e.to)
+                    .filter_map(|e| {
                         let label = format!("rule `{}` from {}", e.name, e.source_text);
-                        if !rules.contains(&label) {
-                            rules.push(label);
-                        }
-                    }
-                    if a < ia {
-                        rest.push((a, ia - 1));
-                    }
-                    if ib < b {
-                        rest.push((ib + 1, b));
-                    }
-                }
-                undecided = rest;
-            }
-            let prefix = u32::from(net::max_prefix());
-            let bound: u128 = if v6 {
-                1u128 << (128 - prefix.min(127))
-            } else {
-                1u128 << (32 - prefix.min(31))
-            };
-            if allowed > bound {
-                for r in rules {
-                    if !why.contains(&r) {
-                        why.push(r);
-                    }
+                        e.source.map(|source| (source, e.allow, label))
+                    }),
+                v6,
+            );
+            for r in rules {
+                if !why.contains(&r) {
+                    why.push(r);
                 }
             }
         }
