@@ -45,8 +45,15 @@ pub fn resource_kinds_markdown() -> String {
     for k in kinds {
         let _ = writeln!(
             o,
-            "\n## `{}`\n\n{} Native id: {}.\n",
-            k.kind, k.doc, k.native_id
+            "\n## `{}`\n\n{} Native id: {}.{}\n",
+            k.kind,
+            k.doc,
+            k.native_id,
+            if crate::model::SNAPSHOT_ONLY.contains(&k.kind) {
+                " No live adapter reads it: provide it in a snapshot."
+            } else {
+                ""
+            }
         );
         props_table(&mut o, k.props);
     }

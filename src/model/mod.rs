@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use kinds::{all_kinds, kind_spec, KindSpec, PropSpec, PropType, COMMON_FIELDS};
+pub use kinds::{all_kinds, kind_spec, KindSpec, PropSpec, PropType, COMMON_FIELDS, SNAPSHOT_ONLY};
 pub use snapshot::{
     load_snapshot, merge, parse_snapshot, validate_inventory, FORMAT, FORMAT_VERSION,
 };

@@ -1,0 +1,45 @@
+//! Every kind in the schema is written by some live adapter, or is marked snapshot-only: a kind
+//! that nothing produces would let its policies judge nothing and say nothing about it.
+
+mod common;
+
+use hipaa_scan::model::{all_kinds, SNAPSHOT_ONLY};
+
+/// The text of every source file under `src/<provider>/`.
+fn adapter_sources(provider: &str) -> String {
+    fn walk(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(&common::root().join("src").join(provider), &mut out);
+    out
+}
+
+#[test]
+fn every_kind_is_produced_by_an_adapter_or_marked_snapshot_only() {
+    let mut orphans = Vec::new();
+    for k in all_kinds() {
+        let provider = k.kind.split('.').next().unwrap();
+        let written = adapter_sources(provider).contains(&format!("\"{}\"", k.kind));
+        let snapshot_only = SNAPSHOT_ONLY.contains(&k.kind);
+        assert!(
+            !(written && snapshot_only),
+            "{} is marked snapshot-only but an adapter writes it",
+            k.kind
+        );
+        if !written && !snapshot_only {
+            orphans.push(k.kind);
+        }
+    }
+    assert!(orphans.is_empty(), "kinds no adapter produces: {orphans:?}");
+    for k in SNAPSHOT_ONLY {
+        assert!(all_kinds().any(|s| s.kind == *k), "{k} is not a kind");
+    }
+}
