@@ -35,8 +35,13 @@ fn routes(base: &str) -> Vec<Route> {
         )]
     };
     let dsub = format!("/subscriptions/{DENIED}");
+    let group = "/providers/Microsoft.Management/managementGroups/acme-root/descendants";
     vec![
         route("POST", format!("/{TENANT}/oauth2/v2.0/token"), vec![json("token.json")]),
+        // Page 2 first: only page 2 carries the skip token.
+        route("GET", group, vec![json("management-group-descendants-page2.json")]).with_query("$skiptoken=page-2"),
+        route("GET", group, vec![json("management-group-descendants-page1.json")]),
+        route("GET", "/subscriptions/77777777-2222-3333-4444-555555555555", vec![json("subscription-disabled.json")]),
         route("GET", sub.clone(), vec![json("subscription.json")]),
         route("GET", format!("{sub}/providers/Microsoft.Insights/diagnosticSettings"), vec![json("diagnostic-settings.json")]),
         route("GET", format!("{sub}/providers/Microsoft.Security/pricings"), vec![json("pricings.json")]),
@@ -595,4 +600,62 @@ fn an_http_endpoint_is_refused_before_any_token_is_sent() {
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("https"), "{}", run.stderr);
+}
+
+#[test]
+fn a_management_group_scans_every_enabled_subscription_under_it() {
+    let s = setup(false);
+    let run = common::hipaa_scan_env(
+        &[
+            "scan",
+            "--output",
+            "json=out.json",
+            "azure",
+            "--management-group",
+            "acme-root",
+            "--arm-endpoint",
+            &s.peer.url,
+            "--graph-endpoint",
+            &s.peer.url,
+            "--max-retries",
+            "3",
+        ],
+        s.dir.path(),
+        &[
+            ("AZURE_TENANT_ID", TENANT),
+            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
+            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
+            ("AZURE_AUTHORITY_HOST", &s.peer.url),
+            ("SSL_CERT_FILE", s.ca.to_str().unwrap()),
+        ],
+    );
+    assert!(run.code == 1 || run.code == 3, "{}", run.stderr);
+    // Both pages of descendants were read; the disabled subscription is left out, the enabled
+    // one (under a child group) is scanned exactly as when it is named.
+    assert_eq!(s.peer.requests("skiptoken=page-2").len(), 1);
+    let scanned: BTreeSet<String> = result(s.dir.path())["inventory"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "azure.subscription")
+        .map(|r| r["account"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(scanned, BTreeSet::from([SUB.to_string()]));
+    assert!(s
+        .peer
+        .requests("/subscriptions/77777777-2222-3333-4444-555555555555/providers")
+        .is_empty());
+    // A management group and named subscriptions together are a usage error.
+    let clash = common::hipaa_scan(
+        &[
+            "scan",
+            "azure",
+            "--management-group",
+            "acme-root",
+            "--subscription",
+            SUB,
+        ],
+        s.dir.path(),
+    );
+    assert_eq!(clash.code, 2, "{}", clash.stderr);
 }

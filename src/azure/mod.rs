@@ -37,8 +37,11 @@ use client::Api;
 /// How to reach the estate.
 #[derive(Debug, Clone)]
 pub struct AzureOptions {
-    /// Subscription IDs; empty means every enabled subscription the credential can see.
+    /// Subscription IDs; empty means every enabled subscription the credential can see (or,
+    /// with `management_group`, every one under that group).
     pub subscriptions: Vec<String>,
+    /// A management group: every enabled subscription under it, at any depth.
+    pub management_group: Option<String>,
     /// Resource Manager base URL (default `https://management.azure.com`).
     pub arm_endpoint: Option<String>,
     /// Microsoft Graph base URL (default `https://graph.microsoft.com`).
@@ -59,6 +62,7 @@ impl Default for AzureOptions {
     fn default() -> Self {
         Self {
             subscriptions: Vec::new(),
+            management_group: None,
             arm_endpoint: None,
             graph_endpoint: None,
             managed_identity: false,
@@ -131,6 +135,67 @@ struct Subscription {
     tenant: Option<String>,
 }
 
+/// Every enabled subscription under a management group, at any depth (Management Groups
+/// `descendants`, which lists child groups and subscriptions alike). Each subscription is read
+/// for its state and tenant: a disabled one is skipped; one that cannot be read is kept, and the
+/// scan reports what it could not read there.
+async fn management_group_subscriptions(
+    arm: &client::Api,
+    group: &str,
+) -> Result<Vec<Subscription>, AzureError> {
+    if group.is_empty()
+        || !group
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.()".contains(c))
+    {
+        return Err(AzureError::Subscriptions(format!(
+            "`{group}` is not a management group ID"
+        )));
+    }
+    let descendants = arm
+        .list(
+            "Microsoft.Management/managementGroups/descendants/read",
+            &format!("/providers/Microsoft.Management/managementGroups/{group}/descendants"),
+            Some(MANAGEMENT_GROUPS_API),
+        )
+        .await
+        .map_err(|e| AzureError::Subscriptions(format!("management group {group}: {e}")))?;
+    let ids: Vec<String> = descendants
+        .iter()
+        .filter(|d| {
+            d["type"].as_str().is_some_and(|t| {
+                t.eq_ignore_ascii_case("Microsoft.Management/managementGroups/subscriptions")
+            })
+        })
+        .filter_map(|d| d["name"].as_str().map(str::to_string))
+        .collect();
+    let mut subs = Vec::new();
+    for id in ids {
+        let read = arm
+            .get(
+                "Microsoft.Resources/subscriptions/read",
+                &format!("/subscriptions/{id}"),
+                Some(subscription::SUBSCRIPTIONS_API),
+            )
+            .await
+            .ok();
+        let state = read.as_ref().and_then(|s| s["state"].as_str());
+        if matches!(state, Some("Disabled" | "Deleted")) {
+            continue;
+        }
+        subs.push(Subscription {
+            tenant: read
+                .as_ref()
+                .and_then(|s| s["tenantId"].as_str().map(str::to_string)),
+            id,
+        });
+    }
+    Ok(subs)
+}
+
+/// The Management Groups API version.
+const MANAGEMENT_GROUPS_API: &str = "2020-05-01";
+
 /// Enumerates the subscriptions (and their tenants' users) into an inventory.
 pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     let cred = credential(opts)?;
@@ -167,7 +232,9 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     .map_err(AzureError::Endpoint)?;
 
     let mut subs = Vec::new();
-    if opts.subscriptions.is_empty() {
+    if let Some(group) = &opts.management_group {
+        subs = management_group_subscriptions(&arm, group).await?;
+    } else if opts.subscriptions.is_empty() {
         let all = arm
             .list(
                 "Microsoft.Resources/subscriptions/read",

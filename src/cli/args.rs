@@ -133,6 +133,9 @@ pub(crate) struct AzureArgs {
     /// Subscription ID to scan; repeatable. Default: every enabled subscription the credential sees.
     #[arg(long = "subscription", value_name = "ID")]
     pub(crate) subscriptions: Vec<String>,
+    /// Scan every enabled subscription under this management group, at any depth.
+    #[arg(long, value_name = "ID", conflicts_with = "subscriptions")]
+    pub(crate) management_group: Option<String>,
     /// Use managed identity (IMDS) even when no managed-identity variable is set.
     #[arg(long)]
     pub(crate) managed_identity: bool,

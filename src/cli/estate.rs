@@ -126,6 +126,7 @@ pub(crate) fn load_estate(estate: &EstateArgs) -> Result<(Inventory, String)> {
         (Some(Live::Azure(a)), true) => {
             let opts = hipaa_scan::azure::AzureOptions {
                 subscriptions: a.subscriptions.clone(),
+                management_group: a.management_group.clone(),
                 arm_endpoint: Some(a.arm_endpoint.clone()),
                 graph_endpoint: Some(a.graph_endpoint.clone()),
                 managed_identity: a.managed_identity,
