@@ -630,7 +630,7 @@ fn a_management_group_scans_every_enabled_subscription_under_it() {
         ],
     );
     assert!(run.code == 1 || run.code == 3, "{}", run.stderr);
-    // Both pages of descendants were read; the disabled subscription is left out, the enabled
+    // Both pages of descendants were read; the disabled subscription is not read, the enabled
     // one (under a child group) is scanned exactly as when it is named.
     assert_eq!(s.peer.requests("skiptoken=page-2").len(), 1);
     let scanned: BTreeSet<String> = result(s.dir.path())["inventory"]["resources"]
@@ -641,6 +641,14 @@ fn a_management_group_scans_every_enabled_subscription_under_it() {
         .map(|r| r["account"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(scanned, BTreeSet::from([SUB.to_string()]));
+    // The disabled subscription is not dropped silently: it is a gap, and the scan incomplete.
+    let gaps = result(s.dir.path())["inventory"]["gaps"].clone();
+    assert!(
+        gaps.as_array().unwrap().iter().any(|g| g["account"]
+            == "77777777-2222-3333-4444-555555555555"
+            && g["reason"].as_str().unwrap().contains("Disabled")),
+        "{gaps}"
+    );
     assert!(s
         .peer
         .requests("/subscriptions/77777777-2222-3333-4444-555555555555/providers")

@@ -31,7 +31,7 @@ use azure_identity::{
 use serde_json::Value;
 
 use crate::collect::{bounded, Found, Progress, Props};
-use crate::model::Inventory;
+use crate::model::{Gap, Inventory, Provider};
 use client::Api;
 
 /// How to reach the estate.
@@ -137,11 +137,12 @@ struct Subscription {
 
 /// Every enabled subscription under a management group, at any depth (Management Groups
 /// `descendants`, which lists child groups and subscriptions alike). Each subscription is read
-/// for its state and tenant: a disabled one is skipped; one that cannot be read is kept, and the
-/// scan reports what it could not read there.
+/// for its state and tenant: a disabled one is not scanned (it is reported as a gap); one that
+/// cannot be read is kept, and the scan reports what it could not read there.
 async fn management_group_subscriptions(
     arm: &client::Api,
     group: &str,
+    skipped: &mut Vec<(String, String)>,
 ) -> Result<Vec<Subscription>, AzureError> {
     if group.is_empty()
         || !group
@@ -180,7 +181,8 @@ async fn management_group_subscriptions(
             .await
             .ok();
         let state = read.as_ref().and_then(|s| s["state"].as_str());
-        if matches!(state, Some("Disabled" | "Deleted")) {
+        if let Some(state @ ("Disabled" | "Deleted")) = state {
+            skipped.push((id, state.to_string()));
             continue;
         }
         subs.push(Subscription {
@@ -232,8 +234,10 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     .map_err(AzureError::Endpoint)?;
 
     let mut subs = Vec::new();
+    // Subscriptions seen but not scanned, with their state: each becomes a gap, never dropped.
+    let mut skipped: Vec<(String, String)> = Vec::new();
     if let Some(group) = &opts.management_group {
-        subs = management_group_subscriptions(&arm, group).await?;
+        subs = management_group_subscriptions(&arm, group, &mut skipped).await?;
     } else if opts.subscriptions.is_empty() {
         let all = arm
             .list(
@@ -246,13 +250,15 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         for s in all {
             // `Warned` and `PastDue` subscriptions still run (and hold data); only disabled and
             // deleted ones are skipped.
-            if matches!(s["state"].as_str(), Some("Enabled" | "Warned" | "PastDue")) {
-                if let Some(id) = s["subscriptionId"].as_str() {
-                    subs.push(Subscription {
-                        id: id.to_string(),
-                        tenant: s["tenantId"].as_str().map(str::to_string),
-                    });
-                }
+            let Some(id) = s["subscriptionId"].as_str() else {
+                continue;
+            };
+            match s["state"].as_str() {
+                Some("Enabled" | "Warned" | "PastDue") => subs.push(Subscription {
+                    id: id.to_string(),
+                    tenant: s["tenantId"].as_str().map(str::to_string),
+                }),
+                state => skipped.push((id.to_string(), state.unwrap_or("in no state").to_string())),
             }
         }
     } else {
@@ -275,9 +281,16 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     }
     subs.sort_by(|a, b| a.id.cmp(&b.id));
     subs.dedup_by(|a, b| a.id == b.id);
-    if subs.is_empty() {
+    if subs.is_empty() && skipped.is_empty() {
         return Err(AzureError::NoSubscriptions);
     }
+    let skipped_gap = |(id, state): (String, String)| Gap {
+        provider: Provider::Azure,
+        account: id,
+        region: None,
+        kinds: vec!["azure.*".into()],
+        reason: format!("the subscription is {state}: not scanned"),
+    };
     let mut tenants: Vec<String> = subs.iter().filter_map(|s| s.tenant.clone()).collect();
     tenants.sort();
     tenants.dedup();
@@ -291,11 +304,14 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         // shard reads them.
         subs.retain(|s| shard.contains(&s.id));
         tenants.retain(|t| shard.contains(t));
+        skipped.retain(|(id, _)| shard.contains(id));
         if subs.is_empty() && tenants.is_empty() {
-            return Ok(Inventory::new(
+            let mut inv = Inventory::new(
                 chrono::Utc::now(),
                 format!("azure subscriptions: none in shard {shard}"),
-            ));
+            );
+            inv.gaps = skipped.into_iter().map(skipped_gap).collect();
+            return Ok(inv);
         }
     }
 
@@ -391,6 +407,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     );
     inv.resources = found.resources;
     inv.gaps = found.gaps;
+    inv.gaps.extend(skipped.into_iter().map(skipped_gap));
     inv.resources
         .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
     Ok(inv)
