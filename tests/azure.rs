@@ -644,9 +644,11 @@ fn a_management_group_scans_every_enabled_subscription_under_it() {
     // The disabled subscription is not dropped silently: it is a gap, and the scan incomplete.
     let gaps = result(s.dir.path())["inventory"]["gaps"].clone();
     assert!(
-        gaps.as_array().unwrap().iter().any(|g| g["account"]
-            == "77777777-2222-3333-4444-555555555555"
-            && g["reason"].as_str().unwrap().contains("Disabled")),
+        gaps.as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["account"] == "77777777-2222-3333-4444-555555555555"
+                && g["reason"].as_str().unwrap().contains("Disabled")),
         "{gaps}"
     );
     assert!(s
