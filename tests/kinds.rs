@@ -7,19 +7,10 @@ use hipaa_scan::model::{all_kinds, SNAPSHOT_ONLY};
 
 /// The text of every source file under `src/<provider>/`.
 fn adapter_sources(provider: &str) -> String {
-    fn walk(dir: &std::path::Path, out: &mut String) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push_str(&std::fs::read_to_string(&path).unwrap());
-            }
-        }
-    }
-    let mut out = String::new();
-    walk(&common::root().join("src").join(provider), &mut out);
-    out
+    common::rust_sources(&common::root().join("src").join(provider))
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
 }
 
 #[test]

@@ -10,20 +10,7 @@ fn the_readme_names_every_aws_call() {
     let mut missing = Vec::new();
     let mut seen = 0;
     // Every adapter file, in the modules' own folders too; their tests quote documents.
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs")
-                && path.file_name().is_some_and(|n| n != "tests.rs")
-            {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&common::root().join("src/aws"), &mut files);
+    let files = common::rust_sources(&common::root().join("src/aws"));
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         // Unit tests quote policy documents; only the adapter code makes calls.

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{hipaa_scan, root};
+use common::root;
 use serde_json::Value;
 
 fn estate_dir() -> PathBuf {
@@ -16,40 +16,9 @@ fn estate_dir() -> PathBuf {
 
 /// Scans the estate into `dir` with every output, against a baseline made from `earlier.json`.
 fn scan_all(dir: &Path) -> common::Run {
-    let e = estate_dir();
-    let p = |f: &str| e.join(f).display().to_string();
-    let earlier = hipaa_scan(
-        &[
-            "scan",
-            "--snapshot",
-            &p("earlier.json"),
-            "--policies",
-            &p("policies"),
-            "--select",
-            "aws-report-*",
-            "--format",
-            "json",
-            "--output",
-            "json=baseline.json",
-        ],
+    common::report_estate(
         dir,
-    );
-    assert_eq!(earlier.code, 1, "{}", earlier.stderr);
-    hipaa_scan(
         &[
-            "scan",
-            "--snapshot",
-            &p("estate.json"),
-            "--policies",
-            &p("policies"),
-            "--select",
-            "aws-report-*",
-            "--waivers",
-            &p("waivers.yaml"),
-            "--baseline",
-            "baseline.json",
-            "--today",
-            "2026-11-30",
             "--output",
             "json=results.json",
             "--output",
@@ -61,7 +30,6 @@ fn scan_all(dir: &Path) -> common::Run {
             "--output",
             "github-outputs=outputs.txt",
         ],
-        dir,
     )
 }
 

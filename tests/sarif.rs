@@ -23,47 +23,8 @@ fn demo_sarif() -> Value {
 }
 
 fn report_estate_sarif() -> Value {
-    let e = root().join("fixtures/report");
-    let p = |f: &str| e.join(f).display().to_string();
     let tmp = tempfile::tempdir().unwrap();
-    let baseline = tmp.path().join("baseline.json").display().to_string();
-    let earlier = hipaa_scan(
-        &[
-            "scan",
-            "--snapshot",
-            &p("earlier.json"),
-            "--policies",
-            &p("policies"),
-            "--select",
-            "aws-report-*",
-            "--format",
-            "json",
-            "--output",
-            &format!("json={baseline}"),
-        ],
-        &root(),
-    );
-    assert_eq!(earlier.code, 1, "{}", earlier.stderr);
-    let run = hipaa_scan(
-        &[
-            "scan",
-            "--snapshot",
-            &p("estate.json"),
-            "--policies",
-            &p("policies"),
-            "--select",
-            "aws-report-*",
-            "--waivers",
-            &p("waivers.yaml"),
-            "--baseline",
-            &baseline,
-            "--today",
-            "2026-11-30",
-            "--format",
-            "sarif",
-        ],
-        &root(),
-    );
+    let run = common::report_estate(tmp.path(), &["--format", "sarif"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     serde_json::from_str(&run.stdout).expect("SARIF is JSON")
 }

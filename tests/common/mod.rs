@@ -82,3 +82,56 @@ pub fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
         .collect()
 }
+
+/// The reporters' estate (`fixtures/report/`): scans `earlier.json` into `dir/baseline.json`,
+/// then the estate against that baseline, with its own policies, waivers and day, plus `extra`.
+pub fn report_estate(dir: &Path, extra: &[&str]) -> Run {
+    let e = root().join("fixtures/report");
+    let p = |f: &str| e.join(f).display().to_string();
+    let baseline = dir.join("baseline.json").display().to_string();
+    let own = |snapshot: &str| {
+        vec![
+            "scan".to_string(),
+            "--snapshot".into(),
+            p(snapshot),
+            "--policies".into(),
+            p("policies"),
+            "--select".into(),
+            "aws-report-*".into(),
+        ]
+    };
+    let mut earlier = own("earlier.json");
+    earlier.extend(["--format", "json", "--output"].map(String::from));
+    earlier.push(format!("json={baseline}"));
+    let earlier: Vec<&str> = earlier.iter().map(String::as_str).collect();
+    let run = hipaa_scan(&earlier, dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut args = own("estate.json");
+    args.extend([
+        "--waivers".into(),
+        p("waivers.yaml"),
+        "--baseline".into(),
+        baseline,
+        "--today".into(),
+        "2026-11-30".into(),
+    ]);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    hipaa_scan(&args, dir)
+}
+
+/// Every `.rs` file under `dir`, in the modules' own folders too, except their `tests.rs`.
+pub fn rust_sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && path.file_name().is_some_and(|n| n != "tests.rs")
+        {
+            out.push(path);
+        }
+    }
+    out
+}
