@@ -13,7 +13,7 @@ buckets="${1:-1000}" users="${2:-500}" dbs="${3:-200}"
 # HIPAA_SCAN_BIN=path skips the release build (e.g. to time a debug build already at hand).
 bin="${HIPAA_SCAN_BIN:-}"
 if [ -z "$bin" ]; then
-  cargo build --release --locked --quiet
+  cargo build --release --locked --quiet --bin hipaa-scan
   bin="$CARGO_TARGET_DIR/release/hipaa-scan"
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -16,7 +16,7 @@ role=HipaaScanAudit
 # HIPAA_SCAN_BIN=path skips the release build (e.g. to time a debug build already at hand).
 bin="${HIPAA_SCAN_BIN:-}"
 if [ -z "$bin" ]; then
-  cargo build --release --locked --quiet
+  cargo build --release --locked --quiet --bin hipaa-scan
   bin="$CARGO_TARGET_DIR/release/hipaa-scan"
 fi
 work=$(mktemp -d)

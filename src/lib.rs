@@ -1,28 +1,18 @@
 //! hipaa-scan: scans cloud estates against the HIPAA Security Rule.
 //!
-//! Pipeline: provider adapters fill a normalized [`model::Inventory`]; declarative
-//! [`policy`] files evaluate every resource ([`engine`]); [`report`] renders the verdicts as
-//! text, JSON, SARIF and Markdown, and [`baa`] builds the physical-safeguard inheritance map.
+//! The work is done by the workspace's crates, which this library puts under one name for the
+//! binary, the integration tests and users of the library:
+//! - `hipaa-scan-core` (no cloud SDK): the normalized [`model::Inventory`], the declarative
+//!   [`policy`] files and their [`engine`], [`results`], the [`report`]s, waivers, baselines and
+//!   the [`baa`] inheritance map;
+//! - one adapter crate per cloud, each behind the feature of the same name (all on by default):
+//!   `aws`, `gcp` and `azure`.
 
-pub mod aws;
-pub mod azure;
-pub mod baa;
-pub mod baseline;
-pub mod collect;
-pub mod config;
-pub mod docs;
-pub mod engine;
-pub mod error;
-pub mod gcp;
-pub mod hipaa;
-pub mod iam_doc;
-pub mod merge;
-pub mod model;
-pub mod net;
-pub mod output;
-pub mod policy;
-pub mod report;
-pub mod results;
-pub mod scan;
-pub mod shard;
-pub mod waiver;
+pub use hipaa_scan_core::*;
+
+#[cfg(feature = "aws")]
+pub use hipaa_scan_aws as aws;
+#[cfg(feature = "azure")]
+pub use hipaa_scan_azure as azure;
+#[cfg(feature = "gcp")]
+pub use hipaa_scan_gcp as gcp;

@@ -971,6 +971,8 @@ fn installer_builds_with_cargo_when_there_is_no_release() {
     let releases = tempfile::tempdir().unwrap();
     good_release(releases.path(), &real);
     let (url, hits) = serve(releases.path().to_path_buf());
+    // The runs below scan snapshots (the helper's default provider): no cloud SDK is built.
+    const SNAPSHOT_ONLY: &str = "--no-default-features ";
     let expect = |action: &Path, cache: &Path, features: &str| {
         format!(
             "install --locked {features}--path {} --root {}",
@@ -987,7 +989,7 @@ fn installer_builds_with_cargo_when_there_is_no_release() {
     assert_real_binary(&run, &real);
     assert_eq!(
         run.cargo.as_deref(),
-        Some(expect(&action, cache.path(), "").as_str())
+        Some(expect(&action, cache.path(), SNAPSHOT_ONLY).as_str())
     );
     assert!(run.outputs["bin"].ends_with("bin/hipaa-scan"));
     // The build is cached like an archive, and reused.
@@ -1011,7 +1013,7 @@ fn installer_builds_with_cargo_when_there_is_no_release() {
         assert_real_binary(&run, &real);
         assert_eq!(
             run.cargo.as_deref(),
-            Some(expect(&action, cache.path(), "").as_str())
+            Some(expect(&action, cache.path(), SNAPSHOT_ONLY).as_str())
         );
     }
     let sums = action.join("scripts/action/release.sha256");
@@ -1027,18 +1029,16 @@ fn installer_builds_with_cargo_when_there_is_no_release() {
     assert!(run.cargo.is_some());
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 
-    // Once the crate has one feature per cloud, only the chosen provider's is built.
+    // The crate has one feature per cloud: only the chosen provider's adapter is built, and no
+    // cloud SDK at all for snapshots and merges.
     let split = tempfile::tempdir().unwrap();
     let action = action_at(split.path(), None);
-    let mut manifest = std::fs::read_to_string(action.join("Cargo.toml")).unwrap();
-    if !manifest.contains("\n[features]") {
-        manifest.push_str("\n[features]\ndefault = [\"aws\", \"gcp\", \"azure\"]\naws = []\ngcp = []\nazure = []\n");
-    }
-    std::fs::write(action.join("Cargo.toml"), manifest).unwrap();
     for (provider, features) in [
         ("gcp", "--no-default-features --features gcp "),
         ("aws", "--no-default-features --features aws "),
+        ("azure", "--no-default-features --features azure "),
         ("snapshot", "--no-default-features "),
+        ("merge", "--no-default-features "),
     ] {
         let cache = tempfile::tempdir().unwrap();
         let run = install(
@@ -1059,7 +1059,13 @@ fn installer_builds_with_cargo_when_there_is_no_release() {
 fn the_cache_key_follows_the_sources_the_release_checksums_and_the_provider() {
     let dir = tempfile::tempdir().unwrap();
     let action = dir.path();
-    for f in ["Cargo.toml", "Cargo.lock", "src/main.rs", "policies/p.yaml"] {
+    for f in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "src/main.rs",
+        "crates/core/src/lib.rs",
+        "policies/p.yaml",
+    ] {
         std::fs::create_dir_all(action.join(f).parent().unwrap()).unwrap();
         std::fs::write(action.join(f), f).unwrap();
     }
@@ -1102,6 +1108,9 @@ fn the_cache_key_follows_the_sources_the_release_checksums_and_the_provider() {
     std::fs::write(action.join("src/main.rs"), "changed").unwrap();
     let (changed, _) = key("aws");
     assert_ne!(changed, aws);
+    // The workspace's crates are sources too.
+    std::fs::write(action.join("crates/core/src/lib.rs"), "changed").unwrap();
+    assert_ne!(key("aws").0, changed, "a change in crates/, a new key");
 }
 
 #[test]
@@ -1366,7 +1375,7 @@ fn the_image_is_small_and_runs_as_a_non_root_user() {
     // The build context is the crate's sources only: no target/, .git or test data.
     let ignore = std::fs::read_to_string(root().join(".dockerignore")).unwrap();
     assert_eq!(ignore.lines().find(|l| !l.starts_with('#')), Some("*"));
-    for needed in ["Cargo.toml", "Cargo.lock", "build.rs", "src", "policies"] {
+    for needed in ["Cargo.toml", "Cargo.lock", "src", "crates", "policies"] {
         assert!(
             ignore.lines().any(|l| l == format!("!{needed}")),
             "{needed}"

@@ -81,7 +81,7 @@ async fn seed_trail(conf: &SdkConfig) {
 /// Metric filters on the trail's log group (and one on another group). moto 5.2 does not serve
 /// CloudWatch's Smithy RPC v2 CBOR protocol, which aws-sdk-cloudwatch speaks, so alarms can be
 /// neither made nor read here: the classes are then not evaluated, never passed. Which of these
-/// filters monitor their class (with alarms as marked) is decided in src/aws/monitoring.rs's
+/// filters monitor their class (with alarms as marked) is decided in crates/aws/src/monitoring's
 /// unit tests, with the same patterns.
 async fn seed_filters(conf: &SdkConfig) {
     use aws_sdk_cloudwatchlogs::types::MetricTransformation;

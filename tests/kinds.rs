@@ -5,9 +5,9 @@ mod common;
 
 use hipaa_scan::model::{all_kinds, SNAPSHOT_ONLY};
 
-/// The text of every source file under `src/<provider>/`.
+/// The text of every source file of the adapter crate `crates/<provider>/`.
 fn adapter_sources(provider: &str) -> String {
-    common::rust_sources(&common::root().join("src").join(provider))
+    common::rust_sources(&common::root().join("crates").join(provider).join("src"))
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect()

@@ -1,5 +1,5 @@
 //! The README documents every AWS call the scanner makes, so the IAM policy it recommends stays
-//! complete: each `service:Action` named in src/aws (error reasons name the IAM action) must
+//! complete: each `service:Action` named in crates/aws (error reasons name the IAM action) must
 //! appear in the README.
 
 mod common;
@@ -10,7 +10,7 @@ fn the_readme_names_every_aws_call() {
     let mut missing = Vec::new();
     let mut seen = 0;
     // Every adapter file, in the modules' own folders too; their tests quote documents.
-    let files = common::rust_sources(&common::root().join("src/aws"));
+    let files = common::rust_sources(&common::root().join("crates/aws/src"));
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         // Unit tests quote policy documents; only the adapter code makes calls.
@@ -41,7 +41,7 @@ fn the_readme_names_every_aws_call() {
     }
     assert!(
         seen > 30,
-        "found only {seen} calls: the scan of src/aws is broken"
+        "found only {seen} calls: the scan of crates/aws/src is broken"
     );
     missing.sort();
     missing.dedup();

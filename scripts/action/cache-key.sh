@@ -7,9 +7,9 @@ set -euo pipefail
 : "${GITHUB_ACTION_PATH:?}" "${GITHUB_OUTPUT:?}" "${RUNNER_OS:?}" "${RUNNER_ARCH:?}"
 root="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/hipaa-scan"
 if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); else sum=(shasum -a 256); fi
-hash=$(cd "$GITHUB_ACTION_PATH" && find Cargo.toml Cargo.lock src policies scripts/action -type f -print0 | sort -z | xargs -0 cat | "${sum[@]}" | cut -c1-16)
+hash=$(cd "$GITHUB_ACTION_PATH" && find Cargo.toml Cargo.lock src crates policies scripts/action -type f -print0 | sort -z | xargs -0 cat | "${sum[@]}" | cut -c1-16)
 case "${INPUT_PROVIDER:-}" in
-  aws | gcp | azure | snapshot) provider=$INPUT_PROVIDER ;;
+  aws | gcp | azure | snapshot | merge) provider=$INPUT_PROVIDER ;;
   *) provider="" ;;
 esac
 {

@@ -112,7 +112,7 @@ else
     if has_feature aws && has_feature gcp && has_feature azure; then
       case "$provider" in
         aws | gcp | azure) features=(--no-default-features --features "$provider") ;;
-        snapshot) features=(--no-default-features) ;;
+        snapshot | merge) features=(--no-default-features) ;;
       esac
     fi
     echo "No release binary of hipaa-scan $version for ${target:-$RUNNER_OS/$RUNNER_ARCH}; building it with cargo${features[*]:+ (${features[*]})}"

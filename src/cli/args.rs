@@ -118,16 +118,38 @@ impl EstateArgs {
     }
 }
 
+/// The live providers. A provider whose feature this binary was built without keeps its
+/// subcommand, which explains that and exits 2, rather than reading as a typo.
 #[derive(Subcommand)]
 pub(crate) enum Live {
     /// Read a live AWS account with the standard credential chain (env, profile, SSO, IMDS).
+    #[cfg(feature = "aws")]
     Aws(AwsArgs),
+    /// Not in this build: it was compiled without the `aws` feature.
+    #[cfg(not(feature = "aws"))]
+    Aws(NotBuilt),
     /// Read live Google Cloud projects with Application Default Credentials.
+    #[cfg(feature = "gcp")]
     Gcp(GcpArgs),
+    /// Not in this build: it was compiled without the `gcp` feature.
+    #[cfg(not(feature = "gcp"))]
+    Gcp(NotBuilt),
     /// Read live Azure subscriptions (and Entra ID users) with azure_identity credentials.
+    #[cfg(feature = "azure")]
     Azure(AzureArgs),
+    /// Not in this build: it was compiled without the `azure` feature.
+    #[cfg(not(feature = "azure"))]
+    Azure(NotBuilt),
 }
 
+/// The arguments of a provider this binary was built without: accepted, then refused.
+#[derive(Args)]
+pub(crate) struct NotBuilt {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub(crate) args: Vec<String>,
+}
+
+#[cfg(feature = "azure")]
 #[derive(Args)]
 pub(crate) struct AzureArgs {
     /// Subscription ID to scan; repeatable. Default: every enabled subscription the credential sees.
@@ -161,6 +183,7 @@ pub(crate) struct AzureArgs {
     pub(crate) concurrency: u64,
 }
 
+#[cfg(feature = "gcp")]
 #[derive(Args)]
 pub(crate) struct GcpArgs {
     /// Project ID to scan; repeatable. Default: every active project the credentials can see.
@@ -182,6 +205,7 @@ pub(crate) struct GcpArgs {
     pub(crate) concurrency: u64,
 }
 
+#[cfg(feature = "aws")]
 #[derive(Args)]
 pub(crate) struct AwsArgs {
     /// Named profile from ~/.aws/config.

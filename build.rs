@@ -1,5 +1,0 @@
-//! The built-in policies and BAA data are embedded from `policies/`; rebuild when they change,
-//! including when a file is added.
-fn main() {
-    println!("cargo:rerun-if-changed=policies");
-}

@@ -1,0 +1,299 @@
+//! The live Google Cloud adapter: enumerates projects into normalized resources.
+//!
+//! Credentials are Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`, gcloud's
+//! file, the metadata server) through `google-cloud-auth`. Cloud SQL, Cloud KMS and Resource
+//! Manager are read with googleapis' clients; Cloud Storage bucket metadata with its JSON API and
+//! the same credentials (the `google-cloud-storage` crate reads bucket metadata over gRPC only).
+//! Every base URL can be pointed elsewhere with `--endpoint NAME=URL`, and Cloud Storage also
+//! honours `STORAGE_EMULATOR_HOST`. A call that fails makes its properties unknown or its kinds
+//! a gap, so the checks that need them are "not evaluated", never passed. The scan only reads.
+
+/// Every item of a Google list call (`$builder.by_page()`), as `Result<Vec<_>, String>`: the
+/// items of field `$field` of each page, or the call's error. A next-page token that repeats
+/// ends the list with an error instead of reading the same pages forever.
+macro_rules! list_all {
+    ($builder:expr, $field:ident, $op:expr) => {{
+        let mut pages = $builder.by_page();
+        let mut seen = std::collections::HashSet::new();
+        let mut items = Vec::new();
+        let mut result: Result<(), String> = Ok(());
+        while let Some(page) = google_cloud_gax::paginator::Paginator::next(&mut pages).await {
+            match page {
+                Ok(page) => {
+                    let token = page.next_page_token.clone();
+                    items.extend(page.$field);
+                    if !token.is_empty() && !seen.insert(token) {
+                        result = Err(format!(
+                            "{}: the next page token repeats; the list was not read to its end",
+                            $op
+                        ));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err($crate::clients::describe($op, &e));
+                    break;
+                }
+            }
+        }
+        result.map(|()| items)
+    }};
+}
+
+mod audit;
+mod clients;
+mod iam;
+mod kms;
+mod logfilter;
+mod logging;
+mod project;
+mod rest;
+mod sql;
+mod storage;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use hipaa_scan_core::collect::{bounded, Found, Progress};
+use hipaa_scan_core::model::Inventory;
+
+pub use clients::Endpoints;
+
+/// How to reach the estate.
+#[derive(Debug, Clone)]
+pub struct GcpOptions {
+    /// Project IDs; empty means every active project the credentials can see (or, with
+    /// `organization`, every project under that organization and its folders).
+    pub projects: Vec<String>,
+    pub organization: Option<String>,
+    pub endpoints: Endpoints,
+    /// Attempts per call, throttling included.
+    pub max_attempts: u32,
+    /// Projects read at once.
+    pub concurrency: usize,
+    /// The longest one call may take, retries and token included; an attempt gets half.
+    pub call_timeout: std::time::Duration,
+    /// Read only the projects of this shard (stable hash of the project id).
+    pub shard: Option<hipaa_scan_core::shard::Shard>,
+}
+
+/// Attempts per call, throttling included (`--max-attempts`).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+/// Projects read at once (`--concurrency`).
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+impl Default for GcpOptions {
+    fn default() -> Self {
+        Self {
+            projects: Vec::new(),
+            organization: None,
+            endpoints: Endpoints::default(),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            concurrency: DEFAULT_CONCURRENCY,
+            call_timeout: clients::CALL_TIMEOUT,
+            shard: None,
+        }
+    }
+}
+
+/// Failures that stop the scan before it starts (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum GcpError {
+    #[error("cannot load Google Cloud credentials: {0} (run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS)")]
+    Credentials(String),
+    #[error("cannot create the {service} client: {message}")]
+    Client {
+        service: &'static str,
+        message: String,
+    },
+    #[error("cannot list projects: {0} (name them with --project)")]
+    Projects(String),
+    #[error("--endpoint {0}")]
+    Endpoint(String),
+    #[error("no project to scan: the credentials see none (name them with --project)")]
+    NoProjects,
+}
+
+/// What every service module needs.
+pub(crate) struct Ctx {
+    pub clients: clients::Clients,
+    pub progress: Progress,
+    /// Folders and organizations above the projects, read once per scan.
+    pub hierarchy: project::Hierarchy,
+    /// The buckets that buckets read in this scan write their usage logs to.
+    pub usage_log_targets: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// What the Cloud Logging reader shares between projects.
+    pub logging: logging::Shared,
+}
+
+/// Enumerates the projects into an inventory.
+pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
+    let clients = clients::Clients::new(opts).await?;
+    let (mut projects, unread) = if !opts.projects.is_empty() {
+        (opts.projects.clone(), Vec::new())
+    } else {
+        project::discover(&clients, opts.organization.as_deref()).await?
+    };
+    projects.sort();
+    projects.dedup();
+    if projects.is_empty() && unread.is_empty() {
+        return Err(GcpError::NoProjects);
+    }
+    if let Some(shard) = opts.shard {
+        projects.retain(|p| shard.contains(p));
+        if projects.is_empty() && unread.is_empty() {
+            // This shard holds no project: an empty, complete estate.
+            return Ok(Inventory::new(
+                chrono::Utc::now(),
+                format!("gcp projects: none in shard {shard}"),
+            ));
+        }
+    }
+
+    let ctx = Arc::new(Ctx {
+        clients,
+        progress: Progress::new(
+            "Google Cloud",
+            "service-projects",
+            5 * projects.len() as u64,
+        ),
+        hierarchy: project::Hierarchy::default(),
+        usage_log_targets: Default::default(),
+        logging: Default::default(),
+    });
+    let per_project = bounded(projects.clone(), opts.concurrency, {
+        let ctx = ctx.clone();
+        move |p| {
+            let ctx = ctx.clone();
+            async move {
+                // Each service is read as a task of its own: a panic there is a gap for that
+                // service in this project, and the rest goes on.
+                let service = |name: &'static str| {
+                    let ctx = ctx.clone();
+                    let p = p.clone();
+                    async move {
+                        let read = {
+                            let ctx = ctx.clone();
+                            let p = p.clone();
+                            async move {
+                                match name {
+                                    "storage" => storage::collect(&ctx, &p).await,
+                                    "sql" => sql::collect(&ctx, &p).await,
+                                    _ => kms::collect(&ctx, &p).await,
+                                }
+                            }
+                        };
+                        hipaa_scan_core::collect::isolated(
+                            read,
+                            hipaa_scan_core::model::Provider::Gcp,
+                            name,
+                            &p,
+                            None,
+                        )
+                        .await
+                    }
+                };
+                // Cloud Logging needs the project's ancestors (for aggregated sinks).
+                let project_and_logging = async {
+                    let (proj, logged) = project::collect(&ctx, &p).await;
+                    let ancestors = ancestors_of(&proj);
+                    let logs = logging::collect(&ctx, &p, ancestors).await;
+                    (proj, logged, logs)
+                };
+                let ((proj, logged, logs), mut buckets, sql, kms) = tokio::join!(
+                    project_and_logging,
+                    service("storage"),
+                    service("sql"),
+                    service("kms"),
+                );
+                // Bucket logging counts the project's effective Data Access audit logs too.
+                for b in &mut buckets.resources {
+                    match &logged {
+                        Ok(v) => {
+                            b.properties
+                                .insert("data_access_logged".into(), (*v).into());
+                        }
+                        Err(why) => {
+                            b.unknown.insert("data_access_logged".into(), why.clone());
+                        }
+                    }
+                }
+                let mut found = Found::default();
+                for f in [proj, logs, buckets, sql, kms] {
+                    found.extend(f);
+                }
+                found
+            }
+        }
+    })
+    .await;
+    ctx.progress.finish();
+
+    let mut found = Found::default();
+    for f in per_project {
+        found.extend(f);
+    }
+    // Folders whose projects could not be listed: everything under them is not evaluated.
+    for (parent, why) in unread {
+        found.gaps.push(hipaa_scan_core::model::Gap {
+            provider: hipaa_scan_core::model::Provider::Gcp,
+            account: parent.clone(),
+            region: None,
+            kinds: vec!["gcp.*".into()],
+            reason: format!("the projects under {parent} could not be listed: {why}"),
+        });
+    }
+    // Log buckets: those another bucket of the scan writes its usage logs to, in any project.
+    let targets = ctx
+        .usage_log_targets
+        .lock()
+        .map(|t| t.clone())
+        .unwrap_or_default();
+    for r in found
+        .resources
+        .iter_mut()
+        .filter(|r| r.kind == storage::BUCKET)
+    {
+        let receives = targets.contains(&r.name);
+        r.properties
+            .insert("receives_usage_logs".into(), receives.into());
+    }
+    let mut inv = Inventory::new(
+        chrono::Utc::now(),
+        format!("gcp projects {}", projects.join(", ")),
+    );
+    inv.resources = found.resources;
+    inv.gaps = found.gaps;
+    inv.resources
+        .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    Ok(inv)
+}
+
+/// The ancestors the project reader found (`ancestors` of the `gcp.project` resource), or why
+/// they are unknown.
+fn ancestors_of(found: &Found) -> Result<Vec<String>, String> {
+    let Some(r) = found.resources.iter().find(|r| r.kind == project::PROJECT) else {
+        return Err("the project could not be read".into());
+    };
+    if let Some(why) = r.unknown.get("ancestors") {
+        return Err(why.clone());
+    }
+    Ok(r.properties
+        .get("ancestors")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Labels as tags.
+pub(crate) fn labels<'a>(
+    it: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> BTreeMap<String, String> {
+    it.into_iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
