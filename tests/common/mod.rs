@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod moto;
+pub mod moto_front;
 pub mod peer;
 
 pub fn root() -> PathBuf {

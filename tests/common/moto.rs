@@ -11,6 +11,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
 use serde_json::Value;
 
+use super::moto_front::{self, Answer, Front};
+
 pub fn tools() -> PathBuf {
     PathBuf::from(
         std::env::var_os("HIPAA_SCAN_TEST_TOOLS")
@@ -18,10 +20,15 @@ pub fn tools() -> PathBuf {
     )
 }
 
-/// moto's server on a free port of 127.0.0.1, stopped on drop.
+/// moto's server on a free port of 127.0.0.1, stopped on drop, behind a front that answers the
+/// calls moto lacks (see [`super::moto_front`]).
 pub struct Moto {
     child: Child,
+    /// The front: what the scanner is pointed at.
     pub url: String,
+    /// moto itself: where tests create resources.
+    pub direct: String,
+    front: Front,
 }
 
 impl Moto {
@@ -39,9 +46,12 @@ impl Moto {
             .stderr(Stdio::null())
             .spawn()
             .expect("start moto_server");
+        let front = moto_front::start(format!("127.0.0.1:{port}"));
         let moto = Moto {
             child,
-            url: format!("http://127.0.0.1:{port}"),
+            url: front.url.clone(),
+            direct: format!("http://127.0.0.1:{port}"),
+            front,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while moto.get("/moto-api/").is_none() {
@@ -54,8 +64,18 @@ impl Moto {
         moto
     }
 
+    /// From now on the front answers requests that match `a` with it (the latest match wins).
+    pub fn answer(&self, a: Answer) {
+        self.front.answers.lock().unwrap().push(a);
+    }
+
+    /// The requests the front answered itself: (service, region, operation).
+    pub fn answered(&self) -> Vec<moto_front::Seen> {
+        self.front.seen.lock().unwrap().clone()
+    }
+
     pub fn request(&self, method: &str, path: &str, body: &str) -> Option<String> {
-        let addr = self.url.trim_start_matches("http://");
+        let addr = self.direct.trim_start_matches("http://");
         let mut s = TcpStream::connect(addr).ok()?;
         write!(
             s,
@@ -81,7 +101,7 @@ impl Moto {
 
     pub async fn sdk(&self, key: &str, secret: &str) -> SdkConfig {
         aws_config::defaults(BehaviorVersion::latest())
-            .endpoint_url(&self.url)
+            .endpoint_url(&self.direct)
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new(key, secret, None, None, "test"))
             .load()

@@ -6,6 +6,7 @@
 //! A call that fails makes the affected properties unknown (or the affected kinds a gap), so the
 //! checks that need them are "not evaluated", never passed. The scan only reads.
 
+mod accessanalyzer;
 mod backup;
 mod cloudtrail;
 mod config;
@@ -19,8 +20,10 @@ mod guardduty;
 mod http;
 mod iam;
 mod in_use;
+mod inspector2;
 mod kms;
 mod logs;
+mod macie2;
 mod monitoring;
 mod opensearch;
 mod rds;
@@ -29,6 +32,7 @@ mod s3;
 mod secretsmanager;
 mod securityhub;
 mod sns;
+mod ssm;
 mod sso;
 mod util;
 
@@ -57,7 +61,7 @@ type Regional =
     fn(Arc<Ctx>, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Found> + Send>>;
 
 /// Regional service modules besides CloudTrail (whose result feeds the account resource).
-const REGIONAL_SERVICES: usize = 18;
+const REGIONAL_SERVICES: usize = 21;
 
 /// How to reach the account.
 #[derive(Debug, Clone)]

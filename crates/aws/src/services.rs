@@ -43,6 +43,15 @@ pub(super) const REGIONAL: [(&str, &str, Regional); REGIONAL_SERVICES] = [
     ("securityhub", "securityhub", |c, r| {
         Box::pin(async move { securityhub::collect(&c, &r).await })
     }),
+    ("accessanalyzer", "access-analyzer", |c, r| {
+        Box::pin(async move { accessanalyzer::collect(&c, &r).await })
+    }),
+    ("inspector2", "inspector2", |c, r| {
+        Box::pin(async move { inspector2::collect(&c, &r).await })
+    }),
+    ("macie2", "macie2", |c, r| {
+        Box::pin(async move { macie2::collect(&c, &r).await })
+    }),
     ("sso", "sso", |c, r| {
         Box::pin(async move { sso::collect(&c, &r).await })
     }),

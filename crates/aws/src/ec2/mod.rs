@@ -257,7 +257,9 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         }
     }
 
-    found.extend(instances(&client, account, region).await);
+    let mut listed = instances(&client, account, region).await;
+    super::ssm::mark_managed(ctx, region, &mut listed.resources).await;
+    found.extend(listed);
     found.extend(network_acls(&client, account, region).await);
     found.extend(subnets(&client, account, region).await);
     found.extend(vpn_connections(&client, account, region).await);
@@ -419,7 +421,7 @@ async fn vpn_connections(client: &Client, account: &str, region: &str) -> Found 
     found
 }
 
-/// EC2 instances (not terminated): IMDSv2, public IPv4 address.
+/// EC2 instances (not terminated): IMDSv2, public IPv4 address, monitoring.
 async fn instances(client: &Client, account: &str, region: &str) -> Found {
     let mut found = Found::default();
     let mut pages = client.describe_instances().into_paginator().send();

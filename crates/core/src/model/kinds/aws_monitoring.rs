@@ -1,4 +1,4 @@
-//! AWS audit and detection: CloudTrail, CloudWatch, CloudWatch Logs, GuardDuty, Config, Security Hub, and the compute services scoped for ePHI (Lambda, Step Functions).
+//! AWS audit and detection: CloudTrail, CloudWatch, CloudWatch Logs, GuardDuty, Config, Security Hub, IAM Access Analyzer, Amazon Inspector, Amazon Macie, and the compute services scoped for ePHI (Lambda, Step Functions).
 
 use super::*;
 use crate::model::Provider;
@@ -144,5 +144,41 @@ pub(super) const KINDS: &[KindSpec] = &[
         doc: "Security Hub in one region of the account.",
         native_id: "`arn:aws:securityhub:REGION:ACCOUNT:account`",
         props: &[p("enabled", BOOL, "The account is subscribed to Security Hub in the region.")],
+    },
+    KindSpec {
+        kind: "aws.access-analyzer.region",
+        provider: Provider::Aws,
+        doc: "IAM Access Analyzer in one region of the account: the analyzers the account itself lists (`access-analyzer:ListAnalyzers`, every page).",
+        native_id: "`arn:aws:access-analyzer:REGION:ACCOUNT:account`",
+        props: &[
+            p(
+                "external_access_analyzer",
+                BOOL,
+                "An analyzer of external access (type `ACCOUNT` or `ORGANIZATION`) is `ACTIVE`; analyzers of unused or internal access, and analyzers `CREATING`, `DISABLED` or `FAILED`, do not count.",
+            ),
+            p("analyzers", STR_LIST, "Every analyzer listed, as `NAME (TYPE, STATUS)`."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.inspector2.region",
+        provider: Provider::Aws,
+        doc: "Amazon Inspector (v2) in one region of the account: the account's own status (`inspector2:BatchGetAccountStatus`).",
+        native_id: "`arn:aws:inspector2:REGION:ACCOUNT:account`",
+        props: &[
+            p("status", STR, "The account's Inspector status: `ENABLED`, `ENABLING`, `DISABLED`, `DISABLING`, `SUSPENDED`, `SUSPENDING`."),
+            p("ec2_scanning", BOOL, "EC2 scanning is `ENABLED`."),
+            p("ecr_scanning", BOOL, "ECR container image scanning is `ENABLED`."),
+            p("lambda_scanning", BOOL, "Lambda standard scanning is `ENABLED`."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.macie2.region",
+        provider: Provider::Aws,
+        doc: "Amazon Macie in one region of the account (`macie2:GetMacieSession`; where IAM refuses it, `macie2:ListFindings` can still show Macie not enabled).",
+        native_id: "`arn:aws:macie2:REGION:ACCOUNT:account`",
+        props: &[
+            p("enabled", BOOL, "The Macie session is `ENABLED`; `PAUSED` or never enabled (\"Macie is not enabled.\") is false."),
+            opt("status", STR, "The session's status (`ENABLED`, `PAUSED`); null when Macie is not enabled."),
+        ],
     },
 ];

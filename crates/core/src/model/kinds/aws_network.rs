@@ -88,6 +88,16 @@ pub(super) const KINDS: &[KindSpec] = &[
             ),
             opt("public_ip", STR, "Public IPv4 address; null when the instance has none."),
             p("detailed_monitoring", BOOL, "Detailed (one-minute) CloudWatch monitoring is on (`Monitoring.State` `enabled`)."),
+            p(
+                "ssm_managed",
+                BOOL,
+                "Systems Manager lists the instance as a managed node whose agent is online (`ssm:DescribeInstanceInformation`, `PingStatus` `Online`); `ConnectionLost`, `Inactive` or not listed is false.",
+            ),
+            opt(
+                "ssm_ping_status",
+                STR,
+                "The managed node's `PingStatus` (`Online`, `ConnectionLost`, `Inactive`); null when Systems Manager does not list the instance.",
+            ),
         ],
     },
     KindSpec {
