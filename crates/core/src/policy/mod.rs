@@ -81,6 +81,37 @@ pub enum Scope {
     Ephi,
 }
 
+/// The catalogs each provider's policies are mapped against (`anchors:` in a policy file), as
+/// (key, column title): what docs/catalog-mapping.md is generated from.
+pub const ANCHORS: [(&str, &[(&str, &str)]); 3] = [
+    (
+        "aws",
+        &[
+            ("aws_config", "AWS Config HIPAA pack rule"),
+            ("prowler", "Prowler check"),
+        ],
+    ),
+    (
+        "azure",
+        &[
+            ("azure_policy", "Azure Policy built-in"),
+            ("prowler", "Prowler check"),
+        ],
+    ),
+    (
+        "gcp",
+        &[("prowler", "Prowler check"), ("cis_gcp", "CIS GCP 3.0")],
+    ),
+];
+
+/// The anchor columns of a provider's policies (none for an unknown provider).
+pub fn anchor_columns(provider: &str) -> &'static [(&'static str, &'static str)] {
+    ANCHORS
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map_or(&[], |(_, cols)| cols)
+}
+
 /// A loaded, validated policy.
 #[derive(Debug)]
 pub struct Policy {
@@ -96,6 +127,9 @@ pub struct Policy {
     pub scope: Scope,
     pub remediation: String,
     pub references: Vec<String>,
+    /// What the policy corresponds to in the catalogs it is compared with, by the keys of
+    /// [`anchor_columns`] (Markdown; "none" where there is no counterpart).
+    pub anchors: BTreeMap<String, String>,
     /// Parameters with their values (defaults, after config overrides).
     pub params: BTreeMap<String, serde_json::Value>,
     pub condition: Condition,
