@@ -16,10 +16,13 @@ mod entra;
 mod identity;
 mod network;
 mod resources;
+mod services;
 mod sql;
 mod storage;
 mod subscription;
 mod web;
+
+pub use services::produced_kinds;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -294,7 +297,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         progress: Progress::new(
             "Azure",
             "service-subscriptions",
-            10 * ids.len() as u64 + tenants.len() as u64,
+            (services::SERVICES.len() * ids.len() + tenants.len()) as u64,
         ),
     });
     let per_sub = bounded(ids.clone(), 4, {
@@ -304,54 +307,17 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
             async move {
                 // Each service is read as a task of its own: a panic there is a gap for that
                 // service in this subscription, and the rest goes on.
-                let service = |name: &'static str| {
-                    let ctx = ctx.clone();
-                    let id = id.clone();
-                    async move {
-                        let read = {
-                            let ctx = ctx.clone();
-                            let id = id.clone();
-                            async move {
-                                match name {
-                                    "subscription" => subscription::collect(&ctx, &id).await,
-                                    "storage" => storage::collect(&ctx, &id).await,
-                                    "sql" => sql::collect(&ctx, &id).await,
-                                    "network" => network::collect(&ctx, &id).await,
-                                    "web" => web::collect(&ctx, &id).await,
-                                    "databases" => databases::collect(&ctx, &id).await,
-                                    "datastores" => datastores::collect(&ctx, &id).await,
-                                    "compute" => compute::collect(&ctx, &id).await,
-                                    _ => resources::collect(&ctx, &id).await,
-                                }
-                            }
-                        };
-                        hipaa_scan_core::collect::isolated(
-                            read,
-                            hipaa_scan_core::model::Provider::Azure,
-                            name,
-                            &id,
-                            None,
-                        )
-                        .await
-                    }
-                };
-                let (a, b, c, d, e, f, g, h, i) = tokio::join!(
-                    service("subscription"),
-                    service("storage"),
-                    service("sql"),
-                    // Key vaults and every other resource (for the BAA check).
-                    service("keyvault"),
-                    service("network"),
-                    service("web"),
-                    // PostgreSQL and MySQL flexible servers.
-                    service("databases"),
-                    // Cosmos DB and Redis.
-                    service("datastores"),
-                    // VMs, disks and Recovery Services vaults.
-                    service("compute"),
-                );
+                let reads = services::SERVICES.iter().map(|s| {
+                    hipaa_scan_core::collect::isolated(
+                        (s.read)(ctx.clone(), id.clone()),
+                        hipaa_scan_core::model::Provider::Azure,
+                        s.name,
+                        &id,
+                        None,
+                    )
+                });
                 let mut found = Found::default();
-                for f in [a, b, c, d, e, f, g, h, i] {
+                for f in futures::future::join_all(reads).await {
                     found.extend(f);
                 }
                 found
