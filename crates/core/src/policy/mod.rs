@@ -22,7 +22,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL_DESC: [Severity; 4] = [
+    pub(crate) const ALL_DESC: [Severity; 4] = [
         Severity::Critical,
         Severity::High,
         Severity::Medium,
@@ -39,7 +39,7 @@ impl Severity {
     }
 
     /// GitHub code scanning's `security-severity` (CVSS-like score) for this severity.
-    pub fn security_severity(self) -> &'static str {
+    pub(crate) fn security_severity(self) -> &'static str {
         match self {
             Severity::Critical => "9.5",
             Severity::High => "8.0",
@@ -83,7 +83,7 @@ pub enum Scope {
 
 /// The catalogs each provider's policies are mapped against (`anchors:` in a policy file), as
 /// (key, column title): what docs/catalog-mapping.md is generated from.
-pub const ANCHORS: [(&str, &[(&str, &str)]); 3] = [
+pub(crate) const ANCHORS: [(&str, &[(&str, &str)]); 3] = [
     (
         "aws",
         &[
@@ -140,14 +140,14 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub fn applies_to(&self, kind: &str) -> bool {
+    pub(crate) fn applies_to(&self, kind: &str) -> bool {
         self.kinds
             .iter()
             .any(|k| crate::model::kind_matches(k, kind))
     }
 
     /// The severity of a finding on a resource.
-    pub fn severity_for(&self, in_scope: bool) -> Severity {
+    pub(crate) fn severity_for(&self, in_scope: bool) -> Severity {
         match (in_scope, self.in_scope_severity) {
             (true, Some(s)) => s,
             _ => self.severity,
@@ -155,7 +155,7 @@ impl Policy {
     }
 
     /// The highest severity this policy can report.
-    pub fn max_severity(&self) -> Severity {
+    pub(crate) fn max_severity(&self) -> Severity {
         self.in_scope_severity
             .map_or(self.severity, |s| s.max(self.severity))
     }
