@@ -205,7 +205,8 @@ fn firewalls_and_instances_get_exact_verdicts_with_their_look_alikes() {
             ["pass", "pass", "pass", "pass", "pass", "pass", "pass"],
         ),
         // A public address, OS Login off on the instance over the project's on, the serial
-        // console inherited, the default account with full scope, Secure Boot off, no CMEK.
+        // console inherited, the default account with full scope, integrity monitoring off
+        // (Secure Boot too, which alone is not judged), no CMEK.
         (
             "ehr-web",
             ["fail", "fail", "fail", "fail", "fail", "fail", "pass"],
@@ -213,11 +214,11 @@ fn firewalls_and_instances_get_exact_verdicts_with_their_look_alikes() {
         // Out of ePHI scope; forwards IP.
         ("nat-gw", ["-", "pass", "pass", "pass", "pass", "-", "fail"]),
         // Stopped, so no address now, but its access config takes one when it starts; the
-        // default account with narrow scopes; no Shielded VM settings at all; a data disk
-        // without CMEK.
+        // default account with narrow scopes; no Shielded VM settings at all (not evaluated,
+        // never passed: asserted below); a data disk without CMEK.
         (
             "ehr-batch",
-            ["fail", "pass", "fail", "pass", "fail", "fail", "pass"],
+            ["fail", "pass", "fail", "pass", "-", "fail", "pass"],
         ),
     ] {
         for (policy, outcome) in INSTANCE_POLICIES.iter().zip(outcomes) {
@@ -237,6 +238,11 @@ fn firewalls_and_instances_get_exact_verdicts_with_their_look_alikes() {
         got.symmetric_difference(&expected).collect::<Vec<_>>(),
         Vec::<&(String, String, String)>::new(),
         "verdicts differ from the recorded estate"
+    );
+    // No Shielded VM settings at all on ehr-batch: not evaluated (counted with the gaps' here).
+    assert_eq!(
+        verdict(&result, "gcp-compute-instance-shielded-vm", "ehr-batch")["outcome"],
+        "not_evaluated"
     );
     let gap_policies: BTreeSet<&str> = gaps.iter().map(|(p, _, _)| p.as_str()).collect();
     let mut want: BTreeSet<&str> = INSTANCE_POLICIES.into_iter().collect();
