@@ -147,10 +147,16 @@ struct Setup {
 }
 
 fn setup(graph_denied: bool) -> Setup {
+    setup_with(graph_denied, |_| Vec::new())
+}
+
+/// The recorded routes, with `extra` (given the base URL) matched before them.
+fn setup_with(graph_denied: bool, extra: impl FnOnce(&str) -> Vec<Route>) -> Setup {
     let (tls, ca_pem) = common::peer::tls();
     let peer = serve(
         |base| {
-            let mut r = routes(base);
+            let mut r = extra(base);
+            r.extend(routes(base));
             if graph_denied {
                 let forbidden = Reply::json(403, recorded("graph-forbidden.json", base));
                 r.insert(
@@ -416,7 +422,13 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         eligible("auditor_partner.example#EXT#@acme.onmicrosoft.com"),
         eligible("former@acme.example"),
     ]);
-    let got = verdicts(&result);
+    // Exact for every policy the recorded estate was written for; a policy added later over
+    // the same data is judged by its own fixture, so the catalog can grow.
+    let written_for: BTreeSet<&str> = expected.iter().map(|(p, _, _)| p.as_str()).collect();
+    let got: BTreeSet<_> = verdicts(&result)
+        .into_iter()
+        .filter(|(p, _, _)| written_for.contains(p.as_str()))
+        .collect();
     assert_eq!(
         got.symmetric_difference(&expected).collect::<Vec<_>>(),
         Vec::<&(String, String, String)>::new(),
@@ -668,4 +680,154 @@ fn a_management_group_scans_every_enabled_subscription_under_it() {
         s.dir.path(),
     );
     assert_eq!(clash.code, 2, "{}", clash.stderr);
+}
+
+const SUB2: &str = "22222222-2222-3333-4444-555555555555";
+const TENANT2: &str = "bbbbbbbb-bbbb-cccc-dddd-eeeeeeeeeeee";
+/// The access token the peer issues for TENANT2 (tests/recorded/azure/token-tenant2.json).
+const TENANT2_TOKEN: &str = "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.tenant2-token.";
+
+/// Scans SUB (tenant TENANT) and SUB2 (tenant TENANT2) with the service principal of TENANT;
+/// `tenant2_signs_in` decides whether TENANT2's token endpoint issues it a token.
+fn two_tenants(tenant2_signs_in: bool) -> (Setup, common::Run) {
+    let s = setup_with(false, |base| {
+        let json = |name: &str| Reply::json(200, recorded(name, base));
+        let token = if tenant2_signs_in {
+            json("token-tenant2.json")
+        } else {
+            Reply::json(400, recorded("token-app-not-in-tenant.json", base))
+        };
+        vec![
+            route("POST", format!("/{TENANT2}/oauth2/v2.0/token"), vec![token]),
+            route(
+                "GET",
+                format!("/subscriptions/{SUB2}"),
+                vec![json("subscription-tenant2.json")],
+            ),
+            // Graph answers for the tenant of the token: TENANT2's users only with its token.
+            route("GET", "/v1.0/users", vec![json("graph-users-tenant2.json")])
+                .with_authorization(TENANT2_TOKEN),
+            route(
+                "GET",
+                "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+                vec![json("graph-registration-tenant2.json")],
+            )
+            .with_authorization(TENANT2_TOKEN),
+        ]
+    });
+    let run = common::hipaa_scan_env(
+        &[
+            "scan",
+            "--output",
+            "json=out.json",
+            "azure",
+            "--subscription",
+            SUB,
+            "--subscription",
+            SUB2,
+            "--arm-endpoint",
+            &s.peer.url,
+            "--graph-endpoint",
+            &s.peer.url,
+            "--max-retries",
+            "0",
+        ],
+        s.dir.path(),
+        &[
+            ("AZURE_TENANT_ID", TENANT),
+            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
+            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
+            ("AZURE_AUTHORITY_HOST", &s.peer.url),
+            ("SSL_CERT_FILE", s.ca.to_str().unwrap()),
+        ],
+    );
+    (s, run)
+}
+
+/// (tenant, user name) of every Entra user in the scan's inventory.
+fn users(result: &Value) -> BTreeSet<(String, String)> {
+    result["inventory"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "azure.entra.user")
+        .map(|r| {
+            (
+                r["account"].as_str().unwrap().to_string(),
+                r["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_tenants_users_are_read_with_a_token_of_that_tenant() {
+    let (s, run) = two_tenants(true);
+    assert!(run.code == 1 || run.code == 3, "{}", run.stderr);
+    let got = users(&result(s.dir.path()));
+    let of = |tenant: &str| -> BTreeSet<String> {
+        got.iter()
+            .filter(|(t, _)| t == tenant)
+            .map(|(_, n)| n.clone())
+            .collect()
+    };
+    assert_eq!(
+        of(TENANT),
+        BTreeSet::from([
+            "alice@acme.example".to_string(),
+            "bob@acme.example".into(),
+            "auditor_partner.example#EXT#@acme.onmicrosoft.com".into(),
+            "former@acme.example".into(),
+        ])
+    );
+    // TENANT2 has its own users, none of TENANT's copied under it.
+    assert_eq!(
+        of(TENANT2),
+        BTreeSet::from(["carol@fabrikam.example".to_string()])
+    );
+    // The service principal signed in to TENANT2 itself, and TENANT2's users were asked for
+    // with that token only.
+    assert_eq!(s.peer.requests(&format!("/{TENANT2}/oauth2")).len(), 1);
+    let user_calls = s.peer.requests("/v1.0/users");
+    assert_eq!(user_calls.len(), 3, "{user_calls:?}"); // TENANT's two pages, TENANT2's one
+    assert_eq!(
+        user_calls
+            .iter()
+            .filter(|c| c.authorization.as_deref() == Some(TENANT2_TOKEN))
+            .count(),
+        1
+    );
+    let verdicts = verdicts(&result(s.dir.path()));
+    assert!(verdicts.contains(&(
+        "azure-entra-user-mfa".into(),
+        "carol@fabrikam.example".into(),
+        "fail".into()
+    )));
+}
+
+#[test]
+fn a_tenant_the_identity_cannot_sign_in_to_is_a_gap_not_the_home_tenants_users() {
+    let (s, run) = two_tenants(false);
+    assert_eq!(run.code, 1, "{}", run.stderr); // bob fails MFA in TENANT
+    let result = result(s.dir.path());
+    // No user is attributed to TENANT2: before, the home token read TENANT's users again.
+    assert!(
+        users(&result).iter().all(|(t, _)| t == TENANT),
+        "{:?}",
+        users(&result)
+    );
+    let gaps = result["inventory"]["gaps"].as_array().unwrap();
+    let gap = gaps
+        .iter()
+        .find(|g| g["account"] == TENANT2)
+        .unwrap_or_else(|| panic!("no gap for {TENANT2}: {gaps:?}"));
+    assert_eq!(gap["kinds"], serde_json::json!(["azure.entra.user"]));
+    let reason = gap["reason"].as_str().unwrap();
+    // The token endpoint's own reason, not azure_core's generic one alone.
+    assert!(reason.contains("AADSTS700016"), "{reason}");
+    assert!(s
+        .peer
+        .requests("/v1.0/users")
+        .iter()
+        .all(|c| c.authorization.as_deref() != Some(TENANT2_TOKEN)));
 }

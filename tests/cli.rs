@@ -366,6 +366,11 @@ fn malformed_policies_are_rejected_with_file_line_and_reason() {
             "id: aws-v\ntitle: t\ndescription: d\ncitations: [\"164.312(b)\"]\nseverity: urgent\nkinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.versioning == 'Enabled'\n",
             "field.yaml:5:",
         ),
+        (
+            "anchor.yaml",
+            "id: aws-u\ntitle: t\ndescription: d\ncitations: [\"164.312(b)\"]\nseverity: high\nkinds: [aws.s3.bucket]\nremediation: r\ncondition: resource.versioning == 'Enabled'\nanchors:\n  aws_config: none\n  cis_gcp: '5.1'\n",
+            "anchor.yaml:10:3: anchors.cis_gcp: unknown anchor `cis_gcp`; this policy maps to: aws_config, prowler",
+        ),
     ];
     for (name, text, want) in cases {
         let d = p.join(name.trim_end_matches(".yaml"));

@@ -186,6 +186,7 @@ fn gcp_against_a_silent_endpoint_ends_by_the_call_deadline() {
         "cloudresourcemanager",
         "logging",
         "monitoring",
+        "compute",
     ]
     .iter()
     .map(|api| format!("{api}={url}"))

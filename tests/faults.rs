@@ -186,6 +186,7 @@ fn run(family: Family, fault: Fault) -> Cell {
                 "cloudresourcemanager",
                 "logging",
                 "monitoring",
+                "compute",
             ] {
                 args.push("--endpoint".into());
                 args.push(format!("{api}={}", peer.url));

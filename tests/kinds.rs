@@ -34,3 +34,21 @@ fn every_kind_is_produced_by_an_adapter_or_marked_snapshot_only() {
         assert!(all_kinds().any(|s| s.kind == *k), "{k} is not a kind");
     }
 }
+
+/// The Azure service table says which kinds each service writes (and the scan reads it): it
+/// must name exactly the schema kinds the adapter's modules write.
+#[test]
+fn the_azure_service_table_names_every_kind_the_adapter_writes() {
+    let table = hipaa_scan::azure::produced_kinds();
+    let sources = adapter_sources("azure");
+    for k in all_kinds().filter(|k| k.kind.starts_with("azure.")) {
+        let written = sources.contains(&format!("\"{}\"", k.kind));
+        assert_eq!(
+            table.contains(&k.kind),
+            written,
+            "{}: in the service table {}, written by a module {written}",
+            k.kind,
+            table.contains(&k.kind)
+        );
+    }
+}

@@ -67,6 +67,29 @@ fn every_policy_has_a_fixture_with_a_pass_and_a_fail() {
     }
 }
 
+/// docs/catalog-mapping.md is generated from the policies' `anchors:`, so a policy that leaves a
+/// catalog out would leave a hole in the table: each one says what it corresponds to, or none.
+#[test]
+fn every_policy_is_mapped_against_every_catalog_of_its_provider() {
+    let setup = Setup::load(&[], None).unwrap();
+    for p in &setup.policies.policies {
+        let columns = hipaa_scan::policy::anchor_columns(p.provider());
+        assert!(
+            !columns.is_empty(),
+            "{}: no catalogs for its provider",
+            p.id
+        );
+        for (key, title) in columns {
+            let value = p.anchors.get(*key).map(|v| v.trim()).unwrap_or_default();
+            assert!(
+                !value.is_empty(),
+                "{}: `anchors.{key}` ({title}) is missing: name the counterpart, or `none`",
+                p.id
+            );
+        }
+    }
+}
+
 #[test]
 fn every_fixture_case_gets_its_expected_verdict() {
     let setup = Setup::load(&[], None).unwrap();

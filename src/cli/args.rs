@@ -193,8 +193,8 @@ pub(crate) struct GcpArgs {
     #[arg(long, value_name = "ID", conflicts_with = "projects")]
     pub(crate) organization: Option<String>,
     /// Replace an API's base URL, e.g. `sqladmin=https://...`; repeatable. APIs: storage,
-    /// sqladmin, cloudkms, cloudresourcemanager, logging, monitoring. Cloud Storage also honours
-    /// STORAGE_EMULATOR_HOST.
+    /// sqladmin, cloudkms, cloudresourcemanager, logging, monitoring, compute. Cloud Storage also
+    /// honours STORAGE_EMULATOR_HOST.
     #[arg(long = "endpoint", value_name = "NAME=URL")]
     pub(crate) endpoints: Vec<String>,
     /// Attempts per call, throttling included.

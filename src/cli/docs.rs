@@ -20,6 +20,10 @@ pub(crate) fn docs(out: &Path, check: bool) -> Result<u8> {
             "resource-kinds.md",
             hipaa_scan::docs::resource_kinds_markdown(),
         ),
+        (
+            "catalog-mapping.md",
+            hipaa_scan::docs::catalog_mapping_markdown(&setup.policies),
+        ),
     ];
     let mut stale = Vec::new();
     for (name, text) in &files {

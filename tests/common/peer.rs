@@ -56,12 +56,14 @@ impl Reply {
 }
 
 /// Answers for one method and path; a route with `query` only matches requests whose query
-/// string contains it. Replies are served in order, the last one repeating.
+/// string contains it, one with `authorization` only requests with that exact header (a token
+/// per tenant). Replies are served in order, the last one repeating.
 #[derive(Clone, Debug)]
 pub struct Route {
     pub method: &'static str,
     pub path: String,
     pub query: Option<String>,
+    pub authorization: Option<String>,
     pub replies: Vec<Reply>,
 }
 
@@ -70,6 +72,7 @@ pub fn route(method: &'static str, path: impl Into<String>, replies: Vec<Reply>)
         method,
         path: path.into(),
         query: None,
+        authorization: None,
         replies,
     }
 }
@@ -77,6 +80,12 @@ pub fn route(method: &'static str, path: impl Into<String>, replies: Vec<Reply>)
 impl Route {
     pub fn with_query(mut self, q: &str) -> Route {
         self.query = Some(q.into());
+        self
+    }
+
+    /// Only for requests whose `Authorization` header is exactly `value`.
+    pub fn with_authorization(mut self, value: &str) -> Route {
+        self.authorization = Some(value.into());
         self
     }
 }
@@ -189,7 +198,7 @@ fn connection<S: Read + Write>(stream: &mut S, state: &State) {
             return;
         }
         drop(reader);
-        let reply = state.answer(&method, &target);
+        let reply = state.answer(&method, &target, authorization.as_deref());
         state.seen.lock().unwrap().push(Seen {
             method: method.clone(),
             target: target.clone(),
@@ -227,13 +236,14 @@ fn connection<S: Read + Write>(stream: &mut S, state: &State) {
 }
 
 impl State {
-    fn answer(&self, method: &str, target: &str) -> Reply {
+    fn answer(&self, method: &str, target: &str, authorization: Option<&str>) -> Reply {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let query = percent_decode(query);
         let found = self.routes.iter().enumerate().find(|(_, r)| {
             (r.method == method || r.method == "*")
                 && (r.path == path || r.path == "*")
                 && r.query.as_deref().is_none_or(|q| query.contains(q))
+                && (r.authorization.is_none() || r.authorization.as_deref() == authorization)
         });
         let Some((i, r)) = found else {
             return Reply::json(

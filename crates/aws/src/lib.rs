@@ -7,6 +7,7 @@
 //! checks that need them are "not evaluated", never passed. The scan only reads.
 
 mod accessanalyzer;
+mod artifact;
 mod backup;
 mod cloudtrail;
 mod config;
@@ -366,12 +367,13 @@ pub async fn collect_account(
             }
         }
     });
-    let ((s3_found, account_pab), (iam_found, summary), trails, regional_found, in_use_found) = tokio::join!(
+    let ((s3_found, account_pab), (iam_found, summary), trails, regional_found, in_use_found, baa) = tokio::join!(
         s3::collect(&ctx),
         iam::collect(ctx.clone()),
         trails_all,
         regional,
         in_use_all,
+        artifact::read(&ctx),
     );
     ctx.progress.finish();
 
@@ -404,6 +406,7 @@ pub async fn collect_account(
         &trail_failures,
         &account_pab,
     ));
+    artifact::mark_account(&mut found.resources, baa);
     // Resources the catalog already read keep their properties; the Tagging API adds the rest.
     // Within the services in use, the direct listings (with properties) come before the
     // Tagging API's view of the same resource.

@@ -165,10 +165,25 @@ impl Api {
 fn transport_error(op: &str, e: &azure_core::Error) -> String {
     use azure_core::error::ErrorKind;
     match e.kind() {
-        ErrorKind::Credential => format!("{op}: could not get an access token: {e}"),
+        ErrorKind::Credential => format!("{op}: could not get an access token: {}", chain(e)),
         ErrorKind::Io | ErrorKind::Connection => format!("{op}: connection failed"),
         _ => format!("{op}: {e}"),
     }
+}
+
+/// An error and its sources, each once: the token endpoint's own reason (an `AADSTS` code and
+/// message) is in a source, under azure_core's generic "will not be retried".
+fn chain(e: &azure_core::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
 }
 
 /// `op: Code: message (HTTP n)` from `{"error": {"code", "message"}}`.

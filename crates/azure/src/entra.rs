@@ -1,24 +1,112 @@
-//! Microsoft Entra ID users and their MFA registration, through Microsoft Graph.
+//! Microsoft Entra ID users and their MFA registration, through Microsoft Graph, tenant by tenant.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use azure_core::credentials::TokenCredential;
 use serde_json::Value;
 
+use super::client::Api;
+use super::identity::Identity;
 use super::{absent, put, unexpected, Ctx};
 use hipaa_scan_core::collect::{resource, Found, Props};
 
 pub(crate) const USER: &str = "azure.entra.user";
 const USERS: &str = "graph users (User.Read.All)";
 const REGISTRATION: &str = "graph userRegistrationDetails (AuditLog.Read.All)";
+const ORGANIZATION: &str = "graph organization (Organization.Read.All)";
 
-pub(crate) async fn collect(ctx: &Ctx, tenant: &str) -> Found {
+/// Where Graph is and how to call it; the credential differs per tenant.
+pub(crate) struct GraphSettings {
+    pub base: String,
+    pub retries: u32,
+    pub call_timeout: std::time::Duration,
+}
+
+impl GraphSettings {
+    pub(crate) fn api(&self, credential: Arc<dyn TokenCredential>) -> Result<Api, String> {
+        Api::new(
+            credential,
+            &self.base,
+            &format!("{}/.default", super::GRAPH),
+            "@odata.nextLink",
+            self.retries,
+            self.call_timeout,
+        )
+    }
+}
+
+/// Graph for each tenant, or why that tenant's users cannot be read. A tenant is never read
+/// with another tenant's token: Graph would answer with the token's tenant's users.
+pub(crate) async fn graphs(
+    identity: &Identity,
+    settings: &GraphSettings,
+    home: Arc<dyn TokenCredential>,
+    tenants: &[String],
+) -> Vec<(String, Result<Api, String>)> {
+    if !matches!(identity, Identity::Managed) {
+        return tenants
+            .iter()
+            .map(|t| {
+                let api = identity
+                    .for_tenant(t)
+                    .unwrap_or_else(|| Ok(home.clone()))
+                    .and_then(|c| settings.api(c));
+                (t.clone(), api)
+            })
+            .collect();
+    }
+    // A managed identity: its own tenant only. With one tenant in the scan, that is the one
+    // (Resource Manager answered for its subscriptions with this identity's token).
+    if let [only] = tenants {
+        return vec![(only.clone(), settings.api(home))];
+    }
+    let own = match settings.api(home.clone()) {
+        Ok(api) => api
+            .get(ORGANIZATION, "/v1.0/organization?$select=id", None)
+            .await
+            .and_then(|org| {
+                org["value"][0]["id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| absent(ORGANIZATION, "value[0].id"))
+            }),
+        Err(e) => Err(e),
+    };
+    tenants
+        .iter()
+        .map(|t| {
+            let api = match &own {
+                Ok(own) if own.eq_ignore_ascii_case(t) => settings.api(home.clone()),
+                Ok(own) => Err(format!(
+                    "a managed identity signs in to its own tenant ({own}) only; use a service principal consented in tenant {t} to read its users"
+                )),
+                Err(why) => Err(format!(
+                    "cannot tell which tenant the managed identity belongs to ({why}), so no tenant's users are read with it"
+                )),
+            };
+            (t.clone(), api)
+        })
+        .collect()
+}
+
+pub(crate) async fn collect(ctx: &Ctx, graph: &Result<Api, String>, tenant: &str) -> Found {
+    let graph = match graph {
+        Ok(g) => g,
+        Err(why) => {
+            let mut found = Found::default();
+            found.gap(tenant, None, &[USER], why.clone());
+            ctx.progress.done(&format!("entra {tenant}"));
+            return found;
+        }
+    };
     let (users, registration) = tokio::join!(
-        ctx.graph.list(
+        graph.list(
             USERS,
             "/v1.0/users?$select=id,displayName,userPrincipalName,accountEnabled,userType&$top=999",
             None,
         ),
-        ctx.graph.list(
+        graph.list(
             REGISTRATION,
             "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=999",
             None,

@@ -13,21 +13,20 @@ mod compute;
 mod databases;
 mod datastores;
 mod entra;
+mod identity;
 mod network;
 mod resources;
+mod services;
 mod sql;
 mod storage;
 mod subscription;
 mod web;
 
+pub use services::produced_kinds;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use azure_core::credentials::{Secret, TokenCredential};
-use azure_identity::{
-    ClientSecretCredential, DeveloperToolsCredential, ManagedIdentityCredential,
-    WorkloadIdentityCredential,
-};
 use serde_json::Value;
 
 use client::Api;
@@ -90,7 +89,6 @@ pub enum AzureError {
 /// What every service module needs.
 pub(crate) struct Ctx {
     pub arm: Api,
-    pub graph: Api,
     pub concurrency: usize,
     pub progress: Progress,
 }
@@ -105,29 +103,6 @@ pub const DEFAULT_MAX_RETRIES: u32 = 7;
 pub const DEFAULT_CONCURRENCY: usize = 8;
 const ARM: &str = DEFAULT_ARM_ENDPOINT;
 const GRAPH: &str = DEFAULT_GRAPH_ENDPOINT;
-
-/// The credential, chosen from what the environment offers.
-fn credential(opts: &AzureOptions) -> Result<Arc<dyn TokenCredential>, AzureError> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let err = |e: azure_core::Error| AzureError::Credentials(e.to_string());
-    if let (Some(tenant), Some(client), Some(secret)) = (
-        env("AZURE_TENANT_ID"),
-        env("AZURE_CLIENT_ID"),
-        env("AZURE_CLIENT_SECRET"),
-    ) {
-        let c =
-            ClientSecretCredential::new(&tenant, client, Secret::new(secret), None).map_err(err)?;
-        return Ok(c);
-    }
-    if env("AZURE_FEDERATED_TOKEN_FILE").is_some() {
-        return Ok(WorkloadIdentityCredential::new(None).map_err(err)?);
-    }
-    if opts.managed_identity || env("IDENTITY_ENDPOINT").is_some() || env("MSI_ENDPOINT").is_some()
-    {
-        return Ok(ManagedIdentityCredential::new(None).map_err(err)?);
-    }
-    Ok(DeveloperToolsCredential::new(None).map_err(err)?)
-}
 
 /// A subscription to scan and its tenant.
 struct Subscription {
@@ -200,7 +175,8 @@ const MANAGEMENT_GROUPS_API: &str = "2020-05-01";
 
 /// Enumerates the subscriptions (and their tenants' users) into an inventory.
 pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
-    let cred = credential(opts)?;
+    let identity = identity::Identity::from_env(opts.managed_identity);
+    let cred = identity.credential()?;
     let retries = opts.max_retries;
     let arm_base = opts.arm_endpoint.clone().unwrap_or_else(|| ARM.to_string());
     let graph_base = opts
@@ -223,15 +199,13 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         opts.call_timeout,
     )
     .map_err(AzureError::Endpoint)?;
-    let graph = Api::new(
-        cred,
-        &graph_base,
-        &format!("{GRAPH}/.default"),
-        "@odata.nextLink",
+    // Microsoft Graph: each tenant's users through a credential for that tenant (entra::graphs).
+    let graph = entra::GraphSettings {
+        base: graph_base,
         retries,
-        opts.call_timeout,
-    )
-    .map_err(AzureError::Endpoint)?;
+        call_timeout: opts.call_timeout,
+    };
+    graph.api(cred.clone()).map_err(AzureError::Endpoint)?;
 
     let mut subs = Vec::new();
     // Subscriptions seen but not scanned, with their state: each becomes a gap, never dropped.
@@ -316,14 +290,14 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     }
 
     let ids: Vec<String> = subs.iter().map(|s| s.id.clone()).collect();
+    let graphs = entra::graphs(&identity, &graph, cred, &tenants).await;
     let ctx = Arc::new(Ctx {
         arm,
-        graph,
         concurrency: opts.concurrency.max(1),
         progress: Progress::new(
             "Azure",
             "service-subscriptions",
-            10 * ids.len() as u64 + tenants.len() as u64,
+            (services::SERVICES.len() * ids.len() + tenants.len()) as u64,
         ),
     });
     let per_sub = bounded(ids.clone(), 4, {
@@ -333,65 +307,28 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
             async move {
                 // Each service is read as a task of its own: a panic there is a gap for that
                 // service in this subscription, and the rest goes on.
-                let service = |name: &'static str| {
-                    let ctx = ctx.clone();
-                    let id = id.clone();
-                    async move {
-                        let read = {
-                            let ctx = ctx.clone();
-                            let id = id.clone();
-                            async move {
-                                match name {
-                                    "subscription" => subscription::collect(&ctx, &id).await,
-                                    "storage" => storage::collect(&ctx, &id).await,
-                                    "sql" => sql::collect(&ctx, &id).await,
-                                    "network" => network::collect(&ctx, &id).await,
-                                    "web" => web::collect(&ctx, &id).await,
-                                    "databases" => databases::collect(&ctx, &id).await,
-                                    "datastores" => datastores::collect(&ctx, &id).await,
-                                    "compute" => compute::collect(&ctx, &id).await,
-                                    _ => resources::collect(&ctx, &id).await,
-                                }
-                            }
-                        };
-                        hipaa_scan_core::collect::isolated(
-                            read,
-                            hipaa_scan_core::model::Provider::Azure,
-                            name,
-                            &id,
-                            None,
-                        )
-                        .await
-                    }
-                };
-                let (a, b, c, d, e, f, g, h, i) = tokio::join!(
-                    service("subscription"),
-                    service("storage"),
-                    service("sql"),
-                    // Key vaults and every other resource (for the BAA check).
-                    service("keyvault"),
-                    service("network"),
-                    service("web"),
-                    // PostgreSQL and MySQL flexible servers.
-                    service("databases"),
-                    // Cosmos DB and Redis.
-                    service("datastores"),
-                    // VMs, disks and Recovery Services vaults.
-                    service("compute"),
-                );
+                let reads = services::SERVICES.iter().map(|s| {
+                    hipaa_scan_core::collect::isolated(
+                        (s.read)(ctx.clone(), id.clone()),
+                        hipaa_scan_core::model::Provider::Azure,
+                        s.name,
+                        &id,
+                        None,
+                    )
+                });
                 let mut found = Found::default();
-                for f in [a, b, c, d, e, f, g, h, i] {
+                for f in futures::future::join_all(reads).await {
                     found.extend(f);
                 }
                 found
             }
         }
     });
-    let users = bounded(tenants.clone(), 2, {
+    let users = bounded(graphs, 2, {
         let ctx = ctx.clone();
-        move |t| {
+        move |(t, graph)| {
             let ctx = ctx.clone();
-            async move { entra::collect(&ctx, &t).await }
+            async move { entra::collect(&ctx, &graph, &t).await }
         }
     });
     let (per_sub, users) = tokio::join!(per_sub, users);

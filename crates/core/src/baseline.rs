@@ -39,8 +39,8 @@ pub struct Baseline {
 }
 
 /// The format name of an accepted baseline document.
-pub const ACCEPTED_FORMAT: &str = "hipaa-scan-baseline";
-pub const ACCEPTED_VERSION: u32 = 1;
+pub(crate) const ACCEPTED_FORMAT: &str = "hipaa-scan-baseline";
+pub(crate) const ACCEPTED_VERSION: u32 = 1;
 
 #[derive(serde::Serialize, Deserialize)]
 struct AcceptedDoc {

@@ -21,7 +21,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn trips(self, severity: Severity) -> bool {
+    pub(crate) fn trips(self, severity: Severity) -> bool {
         matches!(self, FailOn::Severity(t) if severity >= t)
     }
 }

@@ -287,7 +287,7 @@ fn boxed(v: Value) -> Box<dyn Val> {
 
 /// The CEL value of a resource: its common fields and its known properties. Unknown properties
 /// are left out, so reading one fails instead of guessing.
-pub fn resource_value(r: &Resource, in_scope: bool, eligible: bool) -> Box<dyn Val> {
+pub(crate) fn resource_value(r: &Resource, in_scope: bool, eligible: bool) -> Box<dyn Val> {
     let s = |v: &str| Value::String(Arc::new(v.to_string()));
     let spec = kind_spec(&r.kind);
     let mut map: HashMap<String, Value> = HashMap::with_capacity(r.properties.len() + 10);

@@ -94,13 +94,6 @@ impl From<InputError> for Error {
     }
 }
 
-impl Error {
-    /// Whether the error is the user's input (exit code 2) rather than the machine's.
-    pub fn is_input(&self) -> bool {
-        matches!(self, Error::Input(_) | Error::Read { .. })
-    }
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Turns a serde-saphyr error into an [`InputError`] for `file`.

@@ -38,7 +38,7 @@ const fn s(citation: &'static str, title: &'static str, family: Family) -> Stand
 use Family::{Administrative as A, Physical as P, Technical as T};
 
 /// Every standard of 164.308, 164.310 and 164.312.
-pub const STANDARDS: &[Standard] = &[
+pub(crate) const STANDARDS: &[Standard] = &[
     s("164.308(a)(1)", "Security management process", A),
     s("164.308(a)(2)", "Assigned security responsibility", A),
     s("164.308(a)(3)", "Workforce security", A),
@@ -86,7 +86,7 @@ fn parse(citation: &str) -> Option<(&str, Vec<&str>)> {
 
 /// The standard a citation belongs to: `164.312(a)(2)(iv)` (encryption and decryption) is an
 /// implementation specification of `164.312(a)(1)` (access control).
-pub fn standard_of(citation: &str) -> Option<&'static Standard> {
+pub(crate) fn standard_of(citation: &str) -> Option<&'static Standard> {
     if let Some(sp) = SPECIFICATIONS.iter().find(|sp| sp.citation == citation) {
         return STANDARDS.iter().find(|s| s.citation == sp.standard);
     }

@@ -88,7 +88,7 @@ pub fn policy_digest(setup: &Setup) -> String {
 
 /// The accounts an inventory covers, as `provider/account`, from its resources and gaps
 /// (a gap over the whole estate, account `*`, names none).
-pub fn covered_accounts(inv: &Inventory) -> Vec<String> {
+pub(crate) fn covered_accounts(inv: &Inventory) -> Vec<String> {
     let set: BTreeSet<String> = inv
         .resources
         .iter()

@@ -64,27 +64,7 @@ impl Outcome {
             &setup.catalog,
         );
         let mut map = inheritance_map(&setup.catalog, &inventory, &evaluation.in_scope);
-        let providers: std::collections::BTreeSet<_> =
-            inventory.resources.iter().map(|r| r.provider).collect();
-        map.about.agreements = providers
-            .into_iter()
-            .map(|p| match setup.config.agreements.get(&p) {
-                Some(a) => crate::baa::AgreementStatus {
-                    provider: p,
-                    status: "recorded",
-                    reference: Some(a.reference.clone()),
-                    effective: Some(a.effective.to_string()),
-                    covers: a.covers.clone(),
-                },
-                None => crate::baa::AgreementStatus {
-                    provider: p,
-                    status: "not_verified",
-                    reference: None,
-                    effective: None,
-                    covers: None,
-                },
-            })
-            .collect();
+        map.about.agreements = crate::baa::agreements(&inventory, &setup.config.agreements);
         Outcome {
             inventory,
             evaluation,

@@ -20,7 +20,7 @@ pub struct Shard {
 
 impl Shard {
     /// The slot (1-based) an id falls in when the estate is split `count` ways.
-    pub fn slot_of(id: &str, count: u32) -> u32 {
+    pub(crate) fn slot_of(id: &str, count: u32) -> u32 {
         let digest = Sha256::digest(id.trim().as_bytes());
         let mut first = [0u8; 8];
         first.copy_from_slice(&digest[..8]);

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use google_cloud_auth::credentials::{self, Credentials};
+use google_cloud_compute_v1::client::{Firewalls, Instances, Projects as ComputeProjects};
 use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt, TooManyRequests};
@@ -25,16 +26,18 @@ pub struct Endpoints {
     pub cloudresourcemanager: Option<String>,
     pub logging: Option<String>,
     pub monitoring: Option<String>,
+    pub compute: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "storage",
         "sqladmin",
         "cloudkms",
         "cloudresourcemanager",
         "logging",
         "monitoring",
+        "compute",
     ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
@@ -64,6 +67,7 @@ impl Endpoints {
                 "cloudresourcemanager" => e.cloudresourcemanager = url,
                 "logging" => e.logging = url,
                 "monitoring" => e.monitoring = url,
+                "compute" => e.compute = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -104,6 +108,9 @@ pub(crate) struct Clients {
     pub sinks: ConfigServiceV2,
     pub metrics: MetricsServiceV2,
     pub alerts: AlertPolicyService,
+    pub firewalls: Firewalls,
+    pub instances: Instances,
+    pub compute_projects: ComputeProjects,
     pub storage: Rest,
 }
 
@@ -241,6 +248,27 @@ impl Clients {
                 opts,
                 "Cloud Monitoring"
             ),
+            firewalls: configure!(
+                Firewalls::builder(),
+                creds,
+                e.compute,
+                opts,
+                "Compute Engine"
+            ),
+            instances: configure!(
+                Instances::builder(),
+                creds,
+                e.compute,
+                opts,
+                "Compute Engine"
+            ),
+            compute_projects: configure!(
+                ComputeProjects::builder(),
+                creds,
+                e.compute,
+                opts,
+                "Compute Engine"
+            ),
             storage: Rest::new(
                 storage_creds,
                 storage_base,
@@ -259,10 +287,16 @@ impl Clients {
 pub(crate) fn describe(op: &str, e: &GaxError) -> String {
     if let Some(s) = e.status() {
         let msg = s.message.trim();
+        // An error body without a `status` name (Compute Engine's) parses as UNKNOWN: the HTTP
+        // status says more.
+        let code = match (&s.code, e.http_status_code()) {
+            (google_cloud_gax::error::rpc::Code::Unknown, Some(http)) => format!("HTTP {http}"),
+            (code, _) => code.name().to_string(),
+        };
         return if msg.is_empty() {
-            format!("{op}: {}", s.code.name())
+            format!("{op}: {code}")
         } else {
-            format!("{op}: {}: {msg}", s.code.name())
+            format!("{op}: {code}: {msg}")
         };
     }
     if let Some(code) = e.http_status_code() {

@@ -1,9 +1,10 @@
 //! The live Google Cloud adapter: enumerates projects into normalized resources.
 //!
 //! Credentials are Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`, gcloud's
-//! file, the metadata server) through `google-cloud-auth`. Cloud SQL, Cloud KMS and Resource
-//! Manager are read with googleapis' clients; Cloud Storage bucket metadata with its JSON API and
-//! the same credentials (the `google-cloud-storage` crate reads bucket metadata over gRPC only).
+//! file, the metadata server) through `google-cloud-auth`. Cloud SQL, Cloud KMS, Compute Engine
+//! and Resource Manager are read with googleapis' clients; Cloud Storage bucket metadata with its
+//! JSON API and the same credentials (the `google-cloud-storage` crate reads bucket metadata over
+//! gRPC only).
 //! Every base URL can be pointed elsewhere with `--endpoint NAME=URL`, and Cloud Storage also
 //! honours `STORAGE_EMULATOR_HOST`. A call that fails makes its properties unknown or its kinds
 //! a gap, so the checks that need them are "not evaluated", never passed. The scan only reads.
@@ -42,6 +43,7 @@ macro_rules! list_all {
 
 mod audit;
 mod clients;
+mod compute;
 mod iam;
 mod kms;
 mod logfilter;
@@ -155,7 +157,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         progress: Progress::new(
             "Google Cloud",
             "service-projects",
-            5 * projects.len() as u64,
+            6 * projects.len() as u64,
         ),
         hierarchy: project::Hierarchy::default(),
         usage_log_targets: Default::default(),
@@ -179,6 +181,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                                 match name {
                                     "storage" => storage::collect(&ctx, &p).await,
                                     "sql" => sql::collect(&ctx, &p).await,
+                                    "compute" => compute::collect(&ctx, &p).await,
                                     _ => kms::collect(&ctx, &p).await,
                                 }
                             }
@@ -200,11 +203,12 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                     let logs = logging::collect(&ctx, &p, ancestors).await;
                     (proj, logged, logs)
                 };
-                let ((proj, logged, logs), mut buckets, sql, kms) = tokio::join!(
+                let ((proj, logged, logs), mut buckets, sql, kms, compute) = tokio::join!(
                     project_and_logging,
                     service("storage"),
                     service("sql"),
                     service("kms"),
+                    service("compute"),
                 );
                 // Bucket logging counts the project's effective Data Access audit logs too.
                 for b in &mut buckets.resources {
@@ -219,7 +223,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                     }
                 }
                 let mut found = Found::default();
-                for f in [proj, logs, buckets, sql, kms] {
+                for f in [proj, logs, buckets, sql, kms, compute] {
                     found.extend(f);
                 }
                 found

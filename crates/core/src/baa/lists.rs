@@ -168,7 +168,7 @@ impl ProviderBaa {
     }
 
     /// The entry a key resolves to.
-    pub fn resolve(&self, key: &str) -> Option<&ServiceEntry> {
+    pub(crate) fn resolve(&self, key: &str) -> Option<&ServiceEntry> {
         self.index.get(key).map(|&i| &self.services[i])
     }
 }

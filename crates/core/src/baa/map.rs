@@ -73,7 +73,8 @@ pub struct MapAbout {
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementStatus {
     pub provider: Provider,
-    /// `recorded` (from the configuration) or `not_verified`.
+    /// `accepted` or `missing` (verified in the estate: AWS Artifact), `recorded` (from the
+    /// configuration) or `not_verified`.
     pub status: &'static str,
     pub reference: Option<String>,
     pub effective: Option<String>,

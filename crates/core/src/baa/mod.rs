@@ -7,10 +7,12 @@
 //! says who carries each 164.310 row for each kind of service, with the rationale and, where the
 //! customer carries part of it, what the customer must do.
 
+mod agreements;
 mod lists;
 mod map;
 mod safeguards;
 
+pub use agreements::agreements;
 pub use lists::{ProviderBaa, ServiceEntry};
 pub use map::{
     inheritance_map, AgreementStatus, InheritanceMap, MapAbout, MapRow, MapSource, ServiceMap,

@@ -99,7 +99,7 @@ pub struct Safeguard {
 
 impl Safeguard {
     /// The assignment for a service: outside the BAA, a control plane, or by its model.
-    pub fn for_service(
+    pub(crate) fn for_service(
         &self,
         eligible: bool,
         model: ServiceModel,

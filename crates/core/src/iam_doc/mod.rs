@@ -313,7 +313,7 @@ fn open_principal(kind: &str, value: &str) -> bool {
 impl Statement {
     /// Whether the statement is about everyone: `Principal: "*"`, `{"AWS": "*"}`, a wildcard
     /// principal, or `NotPrincipal`.
-    pub fn for_everyone(&self) -> bool {
+    pub(crate) fn for_everyone(&self) -> bool {
         match &self.principals {
             Principals::Holder => false,
             Principals::Listed(list) => list.iter().any(|(k, v)| open_principal(k, v)),
@@ -322,7 +322,7 @@ impl Statement {
     }
 
     /// Whether a condition pins the caller to fixed values (S3's definition of non-public).
-    pub fn pins_caller(&self) -> bool {
+    pub(crate) fn pins_caller(&self) -> bool {
         self.conditions.iter().any(pins_caller)
     }
 
@@ -332,7 +332,7 @@ impl Statement {
     }
 
     /// Whether the statement's actions include every action of `service` (`s3:*`, `*`).
-    pub fn covers_service(&self, service: &str) -> bool {
+    pub(crate) fn covers_service(&self, service: &str) -> bool {
         match &self.actions {
             Patterns::Listed(list) => list.iter().any(|a| covers_all_of(a, service)),
             // NotAction leaves the service whole unless it names one of its actions.

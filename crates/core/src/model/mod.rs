@@ -149,7 +149,7 @@ impl Inventory {
 }
 
 /// Matches a kind against a pattern: an exact kind, `<provider>.*`, or `*`.
-pub fn kind_matches(pattern: &str, kind: &str) -> bool {
+pub(crate) fn kind_matches(pattern: &str, kind: &str) -> bool {
     match pattern.strip_suffix(".*") {
         Some(prefix) => {
             kind.len() > prefix.len()

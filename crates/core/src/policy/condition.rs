@@ -8,7 +8,7 @@ use cel::common::ast::{EntryExpr, Expr, LiteralValue};
 use cel::{IdedExpr, Program};
 
 /// The variables a condition may use.
-pub const VARIABLES: &[&str] = &["resource", "params", "now"];
+pub(crate) const VARIABLES: &[&str] = &["resource", "params", "now"];
 
 /// A compiled condition and what it reads.
 #[derive(Debug)]

@@ -111,6 +111,8 @@ struct RawPolicy {
     #[serde(default)]
     references: Vec<String>,
     #[serde(default)]
+    anchors: Option<Spanned<BTreeMap<String, String>>>,
+    #[serde(default)]
     params: Option<Spanned<BTreeMap<String, serde_json::Value>>>,
     condition: Spanned<String>,
     /// When false for a resource, the policy does not apply to it (not applicable).
@@ -330,6 +332,25 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
         }
     }
 
+    let anchors = raw.anchors.map(|a| {
+        let columns = super::anchor_columns(id.split('-').next().unwrap_or_default());
+        for key in a.value.keys() {
+            if !columns.iter().any(|(k, _)| k == key) {
+                let known: Vec<&str> = columns.iter().map(|(k, _)| *k).collect();
+                err(at(
+                    file,
+                    &a,
+                    format!(
+                        "unknown anchor `{key}`; this policy maps to: {}",
+                        known.join(", ")
+                    ),
+                )
+                .field(format!("anchors.{key}")));
+            }
+        }
+        a.value
+    });
+
     let params = raw.params.map(|p| p.value).unwrap_or_default();
     for (name, value) in &params {
         let ok = match value {
@@ -399,6 +420,7 @@ fn validate(raw: RawPolicy, file: &str, errors: &mut Vec<InputError>) -> Option<
         scope: raw.scope,
         remediation: raw.remediation.trim().to_string(),
         references: raw.references,
+        anchors: anchors.unwrap_or_default(),
         params,
         condition,
         applies_if,

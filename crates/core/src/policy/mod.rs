@@ -22,7 +22,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL_DESC: [Severity; 4] = [
+    pub(crate) const ALL_DESC: [Severity; 4] = [
         Severity::Critical,
         Severity::High,
         Severity::Medium,
@@ -39,7 +39,7 @@ impl Severity {
     }
 
     /// GitHub code scanning's `security-severity` (CVSS-like score) for this severity.
-    pub fn security_severity(self) -> &'static str {
+    pub(crate) fn security_severity(self) -> &'static str {
         match self {
             Severity::Critical => "9.5",
             Severity::High => "8.0",
@@ -81,6 +81,37 @@ pub enum Scope {
     Ephi,
 }
 
+/// The catalogs each provider's policies are mapped against (`anchors:` in a policy file), as
+/// (key, column title): what docs/catalog-mapping.md is generated from.
+pub(crate) const ANCHORS: [(&str, &[(&str, &str)]); 3] = [
+    (
+        "aws",
+        &[
+            ("aws_config", "AWS Config HIPAA pack rule"),
+            ("prowler", "Prowler check"),
+        ],
+    ),
+    (
+        "azure",
+        &[
+            ("azure_policy", "Azure Policy built-in"),
+            ("prowler", "Prowler check"),
+        ],
+    ),
+    (
+        "gcp",
+        &[("prowler", "Prowler check"), ("cis_gcp", "CIS GCP 3.0")],
+    ),
+];
+
+/// The anchor columns of a provider's policies (none for an unknown provider).
+pub fn anchor_columns(provider: &str) -> &'static [(&'static str, &'static str)] {
+    ANCHORS
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map_or(&[], |(_, cols)| cols)
+}
+
 /// A loaded, validated policy.
 #[derive(Debug)]
 pub struct Policy {
@@ -96,6 +127,9 @@ pub struct Policy {
     pub scope: Scope,
     pub remediation: String,
     pub references: Vec<String>,
+    /// What the policy corresponds to in the catalogs it is compared with, by the keys of
+    /// [`anchor_columns`] (Markdown; "none" where there is no counterpart).
+    pub anchors: BTreeMap<String, String>,
     /// Parameters with their values (defaults, after config overrides).
     pub params: BTreeMap<String, serde_json::Value>,
     pub condition: Condition,
@@ -106,14 +140,14 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub fn applies_to(&self, kind: &str) -> bool {
+    pub(crate) fn applies_to(&self, kind: &str) -> bool {
         self.kinds
             .iter()
             .any(|k| crate::model::kind_matches(k, kind))
     }
 
     /// The severity of a finding on a resource.
-    pub fn severity_for(&self, in_scope: bool) -> Severity {
+    pub(crate) fn severity_for(&self, in_scope: bool) -> Severity {
         match (in_scope, self.in_scope_severity) {
             (true, Some(s)) => s,
             _ => self.severity,
@@ -121,7 +155,7 @@ impl Policy {
     }
 
     /// The highest severity this policy can report.
-    pub fn max_severity(&self) -> Severity {
+    pub(crate) fn max_severity(&self) -> Severity {
         self.in_scope_severity
             .map_or(self.severity, |s| s.max(self.severity))
     }

@@ -8,9 +8,9 @@ use crate::policy::Severity;
 use crate::results::{Gate, Scan};
 
 /// GitHub refuses a step summary over 1 MiB.
-pub const SUMMARY_LIMIT: usize = 1024 * 1024;
+pub(crate) const SUMMARY_LIMIT: usize = 1024 * 1024;
 /// Findings listed at most, for readability; the rest are counted.
-pub const MAX_FINDING_ROWS: usize = 200;
+pub(crate) const MAX_FINDING_ROWS: usize = 200;
 
 use super::markdown_cell as cell;
 
@@ -53,7 +53,7 @@ pub fn render_summary(scan: &Scan<'_>) -> String {
 }
 
 /// The job summary, kept under `limit` bytes.
-pub fn render_summary_within(scan: &Scan<'_>, limit: usize) -> String {
+pub(crate) fn render_summary_within(scan: &Scan<'_>, limit: usize) -> String {
     // Room for the note on what was cut, written last.
     let budget = limit.saturating_sub(2048);
     let c = scan.counts();

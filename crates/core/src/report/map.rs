@@ -109,10 +109,11 @@ pub fn render_markdown(map: &InheritanceMap) -> String {
             o,
             "| {} | {} | {} | {} | {} |",
             ag.provider,
-            if ag.status == "recorded" {
-                "recorded in the configuration"
-            } else {
-                "**not verified**: record it under `agreements:` in the configuration"
+            match ag.status {
+                "accepted" => "accepted in AWS Artifact (verified by the scan)",
+                "missing" => "**missing**: no active BAA accepted in AWS Artifact",
+                "recorded" => "recorded in the configuration",
+                _ => "**not verified**: record it under `agreements:` in the configuration",
             },
             ag.reference.as_deref().map_or_else(|| "—".into(), escape),
             ag.effective.as_deref().unwrap_or("—"),

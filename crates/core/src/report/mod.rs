@@ -15,14 +15,9 @@ pub(crate) fn markdown_cell(s: &str) -> String {
 }
 
 /// The title of a standard, for summaries.
-pub fn standard_title(citation: &str) -> &'static str {
+pub(crate) fn standard_title(citation: &str) -> &'static str {
     crate::hipaa::STANDARDS
         .iter()
         .find(|s| s.citation == citation)
         .map_or("", |s| s.title)
-}
-
-/// Renders the map via [`map`], re-exported for the CLI.
-pub fn inheritance_map_markdown(map: &crate::baa::InheritanceMap) -> String {
-    map::render_markdown(map)
 }

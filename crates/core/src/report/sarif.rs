@@ -21,7 +21,7 @@ use crate::engine::{Outcome, Verdict};
 use crate::policy::{Policy, Severity};
 use crate::results::{Scan, TargetInfo};
 
-pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 fn level(s: Severity) -> ResultLevel {
     match s {
@@ -254,9 +254,9 @@ fn not_applicable(scan: &Scan<'_>, v: &Verdict) -> SarifResult {
 }
 
 /// GitHub code scanning accepts at most this many results in one run.
-pub const MAX_RESULTS: usize = 25_000;
+pub(crate) const MAX_RESULTS: usize = 25_000;
 /// ... and a SARIF file of at most this many bytes once gzipped.
-pub const MAX_GZIPPED_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const MAX_GZIPPED_BYTES: usize = 10 * 1024 * 1024;
 
 /// The SARIF log, within GitHub's limits: when the results do not fit, the least severe are
 /// left out (findings are ranked by severity, not-applicable results come last), and the run

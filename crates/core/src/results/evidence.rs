@@ -92,7 +92,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A one-line rendering of the evidence: `storage_encrypted = false, ...`.
-    pub fn evidence_line(&self, v: &Verdict) -> String {
+    pub(crate) fn evidence_line(&self, v: &Verdict) -> String {
         self.evidence(v)
             .iter()
             .map(|(k, v)| format!("{k} = {}", compact(v)))

@@ -22,7 +22,7 @@ pub use triage::Triage;
 
 /// Version of the JSON results document (written by the JSON reporter, read by baselines and
 /// `merge`); bumped on incompatible changes.
-pub const RESULTS_VERSION: u32 = 1;
+pub(crate) const RESULTS_VERSION: u32 = 1;
 
 /// Everything a report needs about one scan.
 pub struct Scan<'a> {
@@ -71,13 +71,13 @@ impl<'a> Scan<'a> {
 
     /// Applies waivers and a baseline.
     /// Records the scope rule for untagged resources, which every report states.
-    pub fn with_untagged(mut self, untagged: crate::config::Untagged) -> Self {
+    pub(crate) fn with_untagged(mut self, untagged: crate::config::Untagged) -> Self {
         self.untagged = untagged;
         self
     }
 
     /// How the scope was decided, in a sentence for reports.
-    pub fn scope_rule(&self) -> &'static str {
+    pub(crate) fn scope_rule(&self) -> &'static str {
         match self.untagged {
             crate::config::Untagged::Out => {
                 "untagged resources are out of ePHI scope; unreadable tags are in"
@@ -118,7 +118,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Resources in ePHI scope.
-    pub fn resources_in_scope(&self) -> usize {
+    pub(crate) fn resources_in_scope(&self) -> usize {
         self.evaluation.in_scope.iter().filter(|b| **b).count()
     }
 
@@ -142,7 +142,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Findings not suppressed by a waiver, most severe first.
-    pub fn open_findings(&self) -> Vec<&'a Verdict> {
+    pub(crate) fn open_findings(&self) -> Vec<&'a Verdict> {
         self.findings()
             .into_iter()
             .filter(|v| !self.is_waived(v))
@@ -150,7 +150,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Findings suppressed by a waiver that has not expired.
-    pub fn waived_findings(&self) -> Vec<&'a Verdict> {
+    pub(crate) fn waived_findings(&self) -> Vec<&'a Verdict> {
         self.findings()
             .into_iter()
             .filter(|v| self.is_waived(v))
@@ -182,7 +182,7 @@ impl<'a> Scan<'a> {
     }
 
     /// All verdicts in a stable order: policy id, then target location.
-    pub fn sorted_verdicts(&self) -> Vec<&'a Verdict> {
+    pub(crate) fn sorted_verdicts(&self) -> Vec<&'a Verdict> {
         let mut all: Vec<&Verdict> = self.evaluation.verdicts.iter().collect();
         all.sort_by_key(|v| (v.policy, self.rank(v.target)));
         all

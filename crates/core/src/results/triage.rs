@@ -30,7 +30,7 @@ pub(super) struct Annotations {
 }
 
 impl<'a> Scan<'a> {
-    pub fn triage(&self) -> &Triage {
+    pub(crate) fn triage(&self) -> &Triage {
         &self.triage
     }
 
@@ -95,12 +95,12 @@ impl<'a> Scan<'a> {
     }
 
     /// Whether a finding is suppressed by a waiver that has not expired.
-    pub fn is_waived(&self, v: &Verdict) -> bool {
+    pub(crate) fn is_waived(&self, v: &Verdict) -> bool {
         matches!(self.waiver(v), Some((_, false)))
     }
 
     /// How a finding relates to the baseline, when there is one.
-    pub fn baseline_state(&self, v: &Verdict) -> Option<State> {
+    pub(crate) fn baseline_state(&self, v: &Verdict) -> Option<State> {
         self.annotations()
             .baseline
             .get(&(v.policy, v.target))
@@ -108,7 +108,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Waivers that match no finding.
-    pub fn stale_waivers(&self) -> Vec<&Waiver> {
+    pub(crate) fn stale_waivers(&self) -> Vec<&Waiver> {
         self.annotations()
             .stale
             .iter()
@@ -117,7 +117,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Waivers past their expiry date.
-    pub fn expired_waivers(&self) -> Vec<&Waiver> {
+    pub(crate) fn expired_waivers(&self) -> Vec<&Waiver> {
         let today = self
             .triage
             .today

@@ -9,6 +9,26 @@ const INLINE_KMS_DECRYPT_ALL: PropSpec = p(
     "Inline policies that allow `kms:Decrypt` or `kms:ReEncryptFrom` on every key (as `aws.iam.policy` `kms_decrypt_all_keys` judges a document), by name.",
 );
 
+/// An agreement accepted in AWS Artifact.
+const BAA_AGREEMENT: PropType = PropType::Object(&[
+    p("name", STR, "The agreement's name, e.g. `AWS Business Associate Addendum`."),
+    p(
+        "state",
+        STR,
+        "`ACTIVE`, `CUSTOMER_TERMINATED` or `AWS_TERMINATED`.",
+    ),
+    opt(
+        "effective_start",
+        TS,
+        "When the agreement took effect.",
+    ),
+    p(
+        "organization_wide",
+        BOOL,
+        "Accepted for the whole AWS Organization (the Organizations BAA) rather than this account alone.",
+    ),
+]);
+
 pub(super) const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: "aws.account",
@@ -47,6 +67,11 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "support_role",
                 BOOL,
                 "A role has the AWS managed policy `AWSSupportAccess` attached (ListEntitiesForPolicy), so incidents can be raised with AWS Support without the root user.",
+            ),
+            opt(
+                "baa_agreement",
+                BAA_AGREEMENT,
+                "The AWS Business Associate Addendum accepted in AWS Artifact for the account or its organization (ListCustomerAgreements): an active one if any, else the latest; null when none was ever accepted.",
             ),
         ],
     },

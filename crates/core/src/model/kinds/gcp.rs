@@ -1,4 +1,5 @@
-//! Google Cloud kinds: projects, Cloud Logging settings, Cloud Storage, Cloud SQL, Cloud KMS, Workspace users.
+//! Google Cloud kinds: projects, Cloud Logging settings, Cloud Storage, Cloud SQL, Cloud KMS, Workspace users
+//! (Compute Engine's are in `gcp_compute.rs`).
 
 use super::*;
 use crate::model::Provider;

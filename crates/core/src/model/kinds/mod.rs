@@ -207,6 +207,7 @@ mod aws_monitoring;
 mod aws_network;
 mod azure;
 mod gcp;
+mod gcp_compute;
 
 /// Every kind with a typed schema, one table per provider and job. Resources of other
 /// `<provider>.<service>.<type>` kinds are accepted without properties: they take part in the
@@ -217,6 +218,7 @@ const TABLES: &[&[KindSpec]] = &[
     aws_network::KINDS,
     aws_monitoring::KINDS,
     gcp::KINDS,
+    gcp_compute::KINDS,
     azure::KINDS,
 ];
 
