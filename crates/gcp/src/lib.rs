@@ -11,7 +11,8 @@
 
 /// Every item of a Google list call (`$builder.by_page()`), as `Result<Vec<_>, String>`: the
 /// items of field `$field` of each page, or the call's error. A next-page token that repeats
-/// ends the list with an error instead of reading the same pages forever.
+/// ends the list with an error instead of reading the same pages forever. The token is a string
+/// in most googleapis crates and an optional string in Compute Engine's; both work.
 macro_rules! list_all {
     ($builder:expr, $field:ident, $op:expr) => {{
         let mut pages = $builder.by_page();
@@ -21,7 +22,7 @@ macro_rules! list_all {
         while let Some(page) = google_cloud_gax::paginator::Paginator::next(&mut pages).await {
             match page {
                 Ok(page) => {
-                    let token = page.next_page_token.clone();
+                    let token = $crate::page_token(page.next_page_token.clone());
                     items.extend(page.$field);
                     if !token.is_empty() && !seen.insert(token) {
                         result = Err(format!(
@@ -291,6 +292,11 @@ fn ancestors_of(found: &Found) -> Result<Vec<String>, String> {
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// A page's next-page token, whether the crate gives it as `String` or `Option<String>`.
+pub(crate) fn page_token(token: impl Into<Option<String>>) -> String {
+    token.into().unwrap_or_default()
 }
 
 /// Labels as tags.

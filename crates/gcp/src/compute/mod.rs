@@ -19,39 +19,6 @@ use hipaa_scan_core::collect::Found;
 pub(crate) const FIREWALL: &str = "gcp.compute.firewall";
 pub(crate) const INSTANCE: &str = "gcp.compute.instance";
 
-/// Every item of a Compute Engine list call (`$builder.by_page()`), as
-/// `Result<Vec<_>, String>`: the items of field `$field` of each page, or the call's error.
-/// Compute's pages carry their token as an optional string (the other googleapis crates as a
-/// string); a token that repeats ends the list with an error.
-macro_rules! compute_list {
-    ($builder:expr, $field:ident, $op:expr) => {{
-        let mut pages = $builder.by_page();
-        let mut seen = std::collections::HashSet::new();
-        let mut items = Vec::new();
-        let mut result: Result<(), String> = Ok(());
-        while let Some(page) = google_cloud_gax::paginator::Paginator::next(&mut pages).await {
-            match page {
-                Ok(page) => {
-                    let token = page.next_page_token.clone().unwrap_or_default();
-                    items.extend(page.$field);
-                    if !token.is_empty() && !seen.insert(token) {
-                        result = Err(format!(
-                            "{}: the next page token repeats; the list was not read to its end",
-                            $op
-                        ));
-                        break;
-                    }
-                }
-                Err(e) => {
-                    result = Err($crate::clients::describe($op, &e));
-                    break;
-                }
-            }
-        }
-        result.map(|()| items)
-    }};
-}
-
 /// What the project's common instance metadata says, read once for all its instances.
 pub(crate) type ProjectMetadata = Result<Vec<(String, String)>, String>;
 
@@ -59,14 +26,14 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let c = &ctx.clients;
     let (firewalls, instances, metadata) = tokio::join!(
         async {
-            compute_list!(
+            list_all!(
                 c.firewalls.list().set_project(project),
                 items,
                 "compute.firewalls.list"
             )
         },
         async {
-            compute_list!(
+            list_all!(
                 c.instances.aggregated_list().set_project(project),
                 items,
                 "compute.instances.aggregatedList"
