@@ -1135,6 +1135,23 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
         (vec![], vec![]),
         "(unexpected, missing) verdicts"
     );
+    // AWS Artifact, answered by the front as a fresh account (no agreement accepted): read, so
+    // the account has no BAA and fails, and the map says it is missing rather than unverified.
+    let account = result["inventory"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "aws.account")
+        .unwrap();
+    assert_eq!(
+        account["properties"].get("baa_agreement"),
+        Some(&Value::Null)
+    );
+    assert!(
+        account["unknown"].get("baa_agreement").is_none(),
+        "{account}"
+    );
+    assert!(has_verdict(&result, "aws-artifact-baa-accepted", "fail"));
     assert_eq!(
         result["complete"], false,
         "S3 versioning could not be read from moto"
@@ -1389,4 +1406,13 @@ fn missing_credentials_are_an_input_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no AWS credentials found"), "{stderr}");
+}
+
+/// Whether some verdict of `policy` in a JSON result has `outcome`.
+fn has_verdict(result: &Value, policy: &str, outcome: &str) -> bool {
+    result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["policy"] == policy && v["outcome"] == outcome)
 }

@@ -1,8 +1,8 @@
 //! An HTTP front for moto: answers the calls moto lacks with recorded answers in the shape AWS
 //! sends them, and passes every other request to moto unchanged.
 //!
-//! moto 5.2 has no IAM Access Analyzer at all, and its Systems Manager does not implement
-//! `DescribeInstanceInformation`; both answer HTTP 500, which the SDK retries until
+//! moto 5.2 has no IAM Access Analyzer or AWS Artifact at all, and its Systems Manager does not
+//! implement `DescribeInstanceInformation`; they answer HTTP 500, which the SDK retries until
 //! `--call-timeout`. By default the front answers them as an account without analyzers or
 //! managed nodes would; a test records other answers (per region, per page, or an error) with
 //! [`super::moto::Moto::answer`].
@@ -60,10 +60,16 @@ impl Answer {
     }
 }
 
-/// The answers a fresh front gives: no analyzers, no managed nodes.
+/// The answers a fresh front gives: no analyzers, no managed nodes, no agreement accepted in
+/// AWS Artifact (which moto does not serve either).
 pub fn defaults() -> Vec<Answer> {
     vec![
         Answer::ok("access-analyzer", "/analyzer", r#"{"analyzers":[]}"#),
+        Answer::ok(
+            "artifact",
+            "/v1/customer-agreement/list",
+            r#"{"customerAgreements":[]}"#,
+        ),
         Answer::ok(
             "ssm",
             "AmazonSSM.DescribeInstanceInformation",
