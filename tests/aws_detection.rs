@@ -13,6 +13,7 @@ use aws_config::SdkConfig;
 use aws_sdk_ec2::types::InstanceType;
 use common::moto::Moto;
 use common::moto_front::Answer;
+use common::verdicts_of as verdicts;
 use serde_json::{json, Value};
 
 /// Runs `count` instances named `name` in the region of `conf`; their IDs.
@@ -98,22 +99,6 @@ fn node(id: &str, ping: &str) -> Value {
         "PlatformType": "Linux",
         "ResourceType": "EC2Instance",
     })
-}
-
-fn verdicts(result: &Value, policies: &[&str]) -> BTreeSet<(String, String, String)> {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| policies.contains(&v["policy"].as_str().unwrap()))
-        .map(|v| {
-            (
-                v["policy"].as_str().unwrap().to_string(),
-                v["resource"]["name"].as_str().unwrap().to_string(),
-                v["outcome"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

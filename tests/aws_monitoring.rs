@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use aws_config::SdkConfig;
 use common::moto::{scan, Moto};
-use serde_json::Value;
+use common::verdicts_of as verdicts;
 
 const ACCOUNT: &str = "123456789012";
 const GROUP: &str = "cloudtrail-events";
@@ -190,22 +190,6 @@ async fn seed_network_acls(conf: &SdkConfig) {
             e.send().await.unwrap();
         }
     }
-}
-
-fn verdicts(result: &Value, policies: &[&str]) -> BTreeSet<(String, String, String)> {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| policies.contains(&v["policy"].as_str().unwrap()))
-        .map(|v| {
-            (
-                v["policy"].as_str().unwrap().to_string(),
-                v["resource"]["name"].as_str().unwrap().to_string(),
-                v["outcome"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1120,13 +1120,7 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
             "pass".into(),
         ));
     }
-    // Exact for every policy this account was seeded for; a policy added later over the same
-    // data is judged by its own fixture, so the catalog can grow without rewriting this test.
-    let written_for: BTreeSet<&str> = expected.iter().map(|(p, _, _)| p.as_str()).collect();
-    let got: BTreeSet<_> = verdicts(&result)
-        .into_iter()
-        .filter(|(p, _, _)| written_for.contains(p.as_str()))
-        .collect();
+    let got = common::written_for(verdicts(&result), &expected);
     assert_eq!(
         (
             got.difference(&expected).collect::<Vec<_>>(),
@@ -1137,21 +1131,25 @@ async fn scans_a_seeded_account_with_exact_verdicts() {
     );
     // AWS Artifact, answered by the front as a fresh account (no agreement accepted): read, so
     // the account has no BAA and fails, and the map says it is missing rather than unverified.
-    let account = result["inventory"]["resources"]
+    let account_resource = result["inventory"]["resources"]
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["kind"] == "aws.account")
         .unwrap();
     assert_eq!(
-        account["properties"].get("baa_agreement"),
+        account_resource["properties"].get("baa_agreement"),
         Some(&Value::Null)
     );
     assert!(
-        account["unknown"].get("baa_agreement").is_none(),
-        "{account}"
+        account_resource["unknown"].get("baa_agreement").is_none(),
+        "{account_resource}"
     );
-    assert!(has_verdict(&result, "aws-artifact-baa-accepted", "fail"));
+    assert!(verdicts(&result).contains(&(
+        "aws-artifact-baa-accepted".into(),
+        account.into(),
+        "fail".into()
+    )));
     assert_eq!(
         result["complete"], false,
         "S3 versioning could not be read from moto"
@@ -1406,13 +1404,4 @@ fn missing_credentials_are_an_input_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no AWS credentials found"), "{stderr}");
-}
-
-/// Whether some verdict of `policy` in a JSON result has `outcome`.
-fn has_verdict(result: &Value, policy: &str, outcome: &str) -> bool {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|v| v["policy"] == policy && v["outcome"] == outcome)
 }

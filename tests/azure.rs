@@ -422,13 +422,7 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         eligible("auditor_partner.example#EXT#@acme.onmicrosoft.com"),
         eligible("former@acme.example"),
     ]);
-    // Exact for every policy the recorded estate was written for; a policy added later over
-    // the same data is judged by its own fixture, so the catalog can grow.
-    let written_for: BTreeSet<&str> = expected.iter().map(|(p, _, _)| p.as_str()).collect();
-    let got: BTreeSet<_> = verdicts(&result)
-        .into_iter()
-        .filter(|(p, _, _)| written_for.contains(p.as_str()))
-        .collect();
+    let got = common::written_for(verdicts(&result), &expected);
     assert_eq!(
         got.symmetric_difference(&expected).collect::<Vec<_>>(),
         Vec::<&(String, String, String)>::new(),

@@ -617,14 +617,7 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
     ]);
     let mut expected = expected;
     expected.extend(sql_flag_verdicts());
-    // Exact for every policy the seeded estate was written for; a policy added later over the
-    // same data is judged by its own fixture, so the catalog can grow.
-    let written_for: std::collections::BTreeSet<&str> =
-        expected.iter().map(|(p, _, _)| p.as_str()).collect();
-    let got: std::collections::BTreeSet<_> = verdicts(&result)
-        .into_iter()
-        .filter(|(p, _, _)| written_for.contains(p.as_str()))
-        .collect();
+    let got = common::written_for(verdicts(&result), &expected);
     assert_eq!(
         got.symmetric_difference(&expected).collect::<Vec<_>>(),
         Vec::<&(String, String, String)>::new(),

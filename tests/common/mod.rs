@@ -76,6 +76,30 @@ pub fn verdicts(result: &serde_json::Value) -> BTreeSet<(String, String, String)
         .collect()
 }
 
+/// (policy, resource name, outcome) of the verdicts of `policies` only.
+pub fn verdicts_of(
+    result: &serde_json::Value,
+    policies: &[&str],
+) -> BTreeSet<(String, String, String)> {
+    verdicts(result)
+        .into_iter()
+        .filter(|(p, _, _)| policies.contains(&p.as_str()))
+        .collect()
+}
+
+/// The verdicts (as `seen` names them) of the policies `expected` names: an exact-verdict test
+/// judges the policies its estate was written for, so a policy added later over the same data is
+/// judged by its own fixture and the catalog can grow.
+pub fn written_for(
+    seen: BTreeSet<(String, String, String)>,
+    expected: &BTreeSet<(String, String, String)>,
+) -> BTreeSet<(String, String, String)> {
+    let policies: BTreeSet<&str> = expected.iter().map(|(p, _, _)| p.as_str()).collect();
+    seen.into_iter()
+        .filter(|(p, _, _)| policies.contains(p.as_str()))
+        .collect()
+}
+
 /// A verdict set from string triples.
 pub fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
     items
