@@ -159,6 +159,12 @@ async fn access_analyzer_and_ssm_look_alikes_get_exact_verdicts() {
             .in_region("ap-southeast-2")
             .error(403, "AccessDeniedException", denied),
     );
+    // AWS Artifact refused (SecurityAudit does not grant it): the BAA is unknown, never absent.
+    moto.answer(Answer::ok("artifact", "/v1/customer-agreement/list", "").error(
+        403,
+        "AccessDeniedException",
+        "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: artifact:ListCustomerAgreements",
+    ));
     // us-east-1's managed nodes, over two pages: `managed` online, `lost` and `stopped` with
     // their agent gone; `unmanaged` is not a managed node. eu-west-1: denied.
     moto.answer(
@@ -305,6 +311,15 @@ async fn access_analyzer_and_ssm_look_alikes_get_exact_verdicts() {
             "aws-inspector2-enabled",
             "aws-macie-enabled",
         ],
+    );
+    assert_eq!(
+        verdicts(&result, &["aws-artifact-baa-accepted"]),
+        common::set(&[("aws-artifact-baa-accepted", "123456789012", "not_evaluated")])
+    );
+    assert!(
+        run.stdout
+            .contains("artifact:ListCustomerAgreements: AccessDeniedException"),
+        "the denied call is named"
     );
     let want: BTreeSet<(String, String, String)> = [
         ("aws-accessanalyzer-enabled", "us-east-1", "pass"),
