@@ -187,6 +187,7 @@ fn gcp_against_a_silent_endpoint_ends_by_the_call_deadline() {
         "logging",
         "monitoring",
         "compute",
+        "admin",
     ]
     .iter()
     .map(|api| format!("{api}={url}"))

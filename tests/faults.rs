@@ -187,6 +187,7 @@ fn run(family: Family, fault: Fault) -> Cell {
                 "logging",
                 "monitoring",
                 "compute",
+                "admin",
             ] {
                 args.push("--endpoint".into());
                 args.push(format!("{api}={}", peer.url));

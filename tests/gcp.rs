@@ -131,6 +131,18 @@ fn google(throttle_first_sql_list: bool) -> Peer {
             "/v3/organizations/433637338589:getIamPolicy",
             vec![json("organization-iam-policy.json")],
         ),
+        // The organization's Workspace customer has no user here (tests/gcp_workspace.rs reads
+        // some).
+        route(
+            "GET",
+            "/v3/organizations/433637338589",
+            vec![json("organization.json")],
+        ),
+        route(
+            "GET",
+            "/admin/directory/v1/users",
+            vec![Reply::json(200, "{}")],
+        ),
         route(
             "GET",
             "/v1/projects/acme-prod/instances",
@@ -369,6 +381,7 @@ fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -
     let logging = format!("logging={}", peer.url);
     let monitoring = format!("monitoring={}", peer.url);
     let compute = format!("compute={}", peer.url);
+    let admin = format!("admin={}", peer.url);
     let mut args = head.to_vec();
     args.extend_from_slice(&[
         "gcp",
@@ -386,6 +399,8 @@ fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -
         &monitoring,
         "--endpoint",
         &compute,
+        "--endpoint",
+        &admin,
         "--max-attempts",
         "3",
     ]);
@@ -647,8 +662,9 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         "{sql:?}"
     );
     assert!(sql[2].target.contains("pageToken=page-2"));
-    // Every API call carried the token from the real token exchange.
-    assert_eq!(peer.requests("/token").len(), 1);
+    // Every API call carried the token from the real token exchanges: one for the cloud APIs,
+    // one for the Directory API's own scope.
+    assert_eq!(peer.requests("/token").len(), 2);
     for s in peer
         .seen
         .lock()
@@ -932,6 +948,7 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
         "logging",
         "monitoring",
         "compute",
+        "admin",
     ]
     .iter()
     .map(|api| format!("{api}={}", peer.url))
@@ -1076,6 +1093,7 @@ fn projects_split_into_shards_cover_each_project_exactly_once() {
         "logging",
         "monitoring",
         "compute",
+        "admin",
     ]
     .iter()
     .map(|api| format!("{api}={}", peer.url))

@@ -55,8 +55,8 @@ fn denied(permission: &str) -> Reply {
 }
 
 /// The peer for project `acme-prod`: Resource Manager, IAM and the token endpoint recorded;
-/// Cloud SQL, Cloud KMS, Cloud Logging, Cloud Monitoring and Cloud Storage empty; Compute Engine
-/// as given.
+/// Cloud SQL, Cloud KMS, Cloud Logging, Cloud Monitoring, Cloud Storage and the Workspace users
+/// empty; Compute Engine as given.
 fn google(compute: Compute) -> Peer {
     let json = |name: &str| vec![Reply::json(200, recorded(name))];
     let empty = || vec![Reply::json(200, "{}")];
@@ -73,6 +73,13 @@ fn google(compute: Compute) -> Peer {
             "/v3/organizations/433637338589:getIamPolicy",
             json("organization-iam-policy.json"),
         ),
+        // The organization's Workspace customer, with no user.
+        route(
+            "GET",
+            "/v3/organizations/433637338589",
+            json("organization.json"),
+        ),
+        route("GET", "/admin/directory/v1/users", empty()),
         route("GET", "/v1/projects/acme-prod/instances", empty()),
         route("GET", "/v1/projects/acme-prod/locations", empty()),
         route("GET", "/v2/projects/acme-prod/sinks", empty()),
@@ -127,6 +134,7 @@ fn hipaa(dir: &Path, peer: &Peer, head: &[&str]) -> common::Run {
         "logging",
         "monitoring",
         "compute",
+        "admin",
     ] {
         args.push("--endpoint".into());
         args.push(format!("{api}={}", peer.url));

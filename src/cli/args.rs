@@ -192,9 +192,16 @@ pub(crate) struct GcpArgs {
     /// Scan every active project under this organization and its folders.
     #[arg(long, value_name = "ID", conflicts_with = "projects")]
     pub(crate) organization: Option<String>,
+    /// The Cloud Identity / Google Workspace customer whose users' 2-Step Verification is read
+    /// (Admin SDK Directory API): `my_customer` (the scanning identity's own) or a customer ID
+    /// such as C01abc234. Default: the directoryCustomerId of the organization of each scanned
+    /// project; without one (a project outside any organization, an organization that could not
+    /// be read), the users are not evaluated (exit 3).
+    #[arg(long, value_name = "ID", value_parser = hipaa_scan::gcp::parse_workspace_customer)]
+    pub(crate) workspace_customer: Option<String>,
     /// Replace an API's base URL, e.g. `sqladmin=https://...`; repeatable. APIs: storage,
-    /// sqladmin, cloudkms, cloudresourcemanager, logging, monitoring, compute. Cloud Storage also
-    /// honours STORAGE_EMULATOR_HOST.
+    /// sqladmin, cloudkms, cloudresourcemanager, logging, monitoring, compute, admin (the Admin
+    /// SDK's Directory API). Cloud Storage also honours STORAGE_EMULATOR_HOST.
     #[arg(long = "endpoint", value_name = "NAME=URL")]
     pub(crate) endpoints: Vec<String>,
     /// Attempts per call, throttling included.

@@ -116,6 +116,7 @@ fn gcp(estate: &EstateArgs, g: &super::args::GcpArgs) -> Result<(Inventory, Stri
         concurrency: g.concurrency as usize,
         call_timeout: std::time::Duration::from_secs(estate.call_timeout),
         shard: estate.shard(),
+        workspace_customer: g.workspace_customer.clone(),
     };
     let mut overrides: Vec<String> = g
         .endpoints

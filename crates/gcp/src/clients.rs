@@ -27,10 +27,12 @@ pub struct Endpoints {
     pub logging: Option<String>,
     pub monitoring: Option<String>,
     pub compute: Option<String>,
+    /// The Admin SDK (Directory API: Cloud Identity / Google Workspace users).
+    pub admin: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "storage",
         "sqladmin",
         "cloudkms",
@@ -38,6 +40,7 @@ impl Endpoints {
         "logging",
         "monitoring",
         "compute",
+        "admin",
     ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
@@ -68,6 +71,7 @@ impl Endpoints {
                 "logging" => e.logging = url,
                 "monitoring" => e.monitoring = url,
                 "compute" => e.compute = url,
+                "admin" => e.admin = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -112,6 +116,8 @@ pub(crate) struct Clients {
     pub instances: Instances,
     pub compute_projects: ComputeProjects,
     pub storage: Rest,
+    /// The Admin SDK Directory API, with a token of the Directory scope.
+    pub admin: Rest,
 }
 
 macro_rules! configure {
@@ -134,6 +140,10 @@ macro_rules! configure {
         })?
     }};
 }
+
+/// The OAuth scope of the Directory API's read-only user calls (`users.list`).
+pub(crate) const DIRECTORY_SCOPE: &str =
+    "https://www.googleapis.com/auth/admin.directory.user.readonly";
 
 /// One attempt of a call, and the whole call with its retries: a silent endpoint costs one
 /// call at most this long (the default of `--call-timeout`), never a hang. An attempt gets half.
@@ -190,6 +200,17 @@ impl Clients {
             credentials::anonymous::Builder::new().build()
         } else {
             creds.clone()
+        };
+        // The Directory API takes no cloud-platform token: it needs a token of its own scope.
+        // A separate credential, so that a login that did not grant that scope (gcloud's default
+        // one) fails for the Workspace users alone, as a gap, and every other API still reads.
+        let admin_creds = if adc_available() {
+            credentials::Builder::default()
+                .with_scopes([DIRECTORY_SCOPE])
+                .build()
+                .map_err(|e| GcpError::Credentials(e.to_string()))?
+        } else {
+            credentials::anonymous::Builder::new().build()
         };
         Ok(Self {
             projects: configure!(
@@ -277,6 +298,18 @@ impl Clients {
             )
             .map_err(|message| GcpError::Client {
                 service: "Cloud Storage",
+                message,
+            })?,
+            admin: Rest::new(
+                admin_creds,
+                e.admin
+                    .clone()
+                    .unwrap_or_else(|| "https://admin.googleapis.com".to_string()),
+                opts.max_attempts.max(1),
+                opts.call_timeout,
+            )
+            .map_err(|message| GcpError::Client {
+                service: "Admin SDK",
                 message,
             })?,
         })

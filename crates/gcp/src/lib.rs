@@ -4,7 +4,8 @@
 //! file, the metadata server) through `google-cloud-auth`. Cloud SQL, Cloud KMS, Compute Engine
 //! and Resource Manager are read with googleapis' clients; Cloud Storage bucket metadata with its
 //! JSON API and the same credentials (the `google-cloud-storage` crate reads bucket metadata over
-//! gRPC only).
+//! gRPC only); Cloud Identity / Google Workspace users with the Admin SDK's Directory API, with a
+//! token of its own scope, for the customer named or that of the projects' organizations.
 //! Every base URL can be pointed elsewhere with `--endpoint NAME=URL`, and Cloud Storage also
 //! honours `STORAGE_EMULATOR_HOST`. A call that fails makes its properties unknown or its kinds
 //! a gap, so the checks that need them are "not evaluated", never passed. The scan only reads.
@@ -45,6 +46,8 @@ macro_rules! list_all {
 mod audit;
 mod clients;
 mod compute;
+mod customer;
+mod directory;
 mod iam;
 mod kms;
 mod logfilter;
@@ -61,6 +64,7 @@ use hipaa_scan_core::collect::{bounded, Found, Progress};
 use hipaa_scan_core::model::Inventory;
 
 pub use clients::Endpoints;
+pub use customer::parse as parse_workspace_customer;
 
 /// How to reach the estate.
 #[derive(Debug, Clone)]
@@ -78,6 +82,10 @@ pub struct GcpOptions {
     pub call_timeout: std::time::Duration,
     /// Read only the projects of this shard (stable hash of the project id).
     pub shard: Option<hipaa_scan_core::shard::Shard>,
+    /// The Cloud Identity / Google Workspace customer whose users are read (`my_customer` or an
+    /// ID, checked by [`parse_workspace_customer`]); `None`: the customer of each organization
+    /// the scanned projects belong to.
+    pub workspace_customer: Option<String>,
 }
 
 /// Attempts per call, throttling included (`--max-attempts`).
@@ -95,6 +103,7 @@ impl Default for GcpOptions {
             concurrency: DEFAULT_CONCURRENCY,
             call_timeout: clients::CALL_TIMEOUT,
             shard: None,
+            workspace_customer: None,
         }
     }
 }
@@ -142,9 +151,16 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     if projects.is_empty() && unread.is_empty() {
         return Err(GcpError::NoProjects);
     }
+    // The Workspace users of a customer every shard knows up front (named, or that of
+    // `--organization`) belong to one shard, which reads them even with no project of its own.
+    let users_here = match (&opts.workspace_customer, &opts.organization) {
+        (Some(c), _) => customer::holds(opts.shard, c),
+        (None, Some(org)) => customer::holds(opts.shard, &customer::organization_name(org)),
+        (None, None) => false,
+    };
     if let Some(shard) = opts.shard {
         projects.retain(|p| shard.contains(p));
-        if projects.is_empty() && unread.is_empty() {
+        if projects.is_empty() && unread.is_empty() && !users_here {
             // This shard holds no project: an empty, complete estate.
             return Ok(Inventory::new(
                 chrono::Utc::now(),
@@ -158,12 +174,18 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         progress: Progress::new(
             "Google Cloud",
             "service-projects",
-            6 * projects.len() as u64,
+            // Six steps per project, and the Workspace users.
+            6 * projects.len() as u64 + 1,
         ),
         hierarchy: project::Hierarchy::default(),
         usage_log_targets: Default::default(),
         logging: Default::default(),
     });
+    // A named customer's users need nothing from the projects: read beside them.
+    let named = opts
+        .workspace_customer
+        .clone()
+        .filter(|c| customer::holds(opts.shard, c));
     let per_project = bounded(projects.clone(), opts.concurrency, {
         let ctx = ctx.clone();
         move |p| {
@@ -230,14 +252,49 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                 found
             }
         }
-    })
-    .await;
-    ctx.progress.finish();
+    });
+    let (per_project, named_users) = tokio::join!(per_project, async {
+        match named {
+            Some(c) => Some(users(ctx.clone(), c).await),
+            None => None,
+        }
+    });
 
     let mut found = Found::default();
     for f in per_project {
         found.extend(f);
     }
+    let workspace = match named_users {
+        Some(users) => users,
+        // Named, and another shard's.
+        None if opts.workspace_customer.is_some() => Found::default(),
+        None => {
+            let ancestry: Vec<(String, Result<Vec<String>, String>)> = projects
+                .iter()
+                .map(|p| {
+                    let r = found
+                        .resources
+                        .iter()
+                        .find(|r| r.kind == project::PROJECT && &r.account == p);
+                    (p.clone(), ancestors_in(r))
+                })
+                .collect();
+            let (customers, mut f) = customer::from_organizations(
+                &ctx,
+                opts.organization.as_deref(),
+                opts.shard,
+                &ancestry,
+            )
+            .await;
+            for c in customers {
+                f.extend(users(ctx.clone(), c).await);
+            }
+            f
+        }
+    };
+    found.extend(workspace);
+    ctx.progress.done("workspace users");
+    ctx.progress.finish();
     // Folders whose projects could not be listed: everything under them is not evaluated.
     for (parent, why) in unread {
         found.gaps.push(hipaa_scan_core::model::Gap {
@@ -263,10 +320,11 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         r.properties
             .insert("receives_usage_logs".into(), receives.into());
     }
-    let mut inv = Inventory::new(
-        chrono::Utc::now(),
-        format!("gcp projects {}", projects.join(", ")),
-    );
+    let source = match opts.shard {
+        Some(shard) if projects.is_empty() => format!("gcp projects: none in shard {shard}"),
+        _ => format!("gcp projects {}", projects.join(", ")),
+    };
+    let mut inv = Inventory::new(chrono::Utc::now(), source);
     inv.resources = found.resources;
     inv.gaps = found.gaps;
     inv.resources
@@ -274,10 +332,29 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     Ok(inv)
 }
 
+/// The users of one Workspace customer, read as a task of its own: a panic there is a gap over
+/// `gcp.identity.user` for that customer, and the rest goes on.
+async fn users(ctx: Arc<Ctx>, customer: String) -> Found {
+    let account = customer.clone();
+    hipaa_scan_core::collect::isolated(
+        async move { directory::collect(&ctx, &customer).await },
+        hipaa_scan_core::model::Provider::Gcp,
+        "identity",
+        &account,
+        None,
+    )
+    .await
+}
+
 /// The ancestors the project reader found (`ancestors` of the `gcp.project` resource), or why
 /// they are unknown.
 fn ancestors_of(found: &Found) -> Result<Vec<String>, String> {
-    let Some(r) = found.resources.iter().find(|r| r.kind == project::PROJECT) else {
+    ancestors_in(found.resources.iter().find(|r| r.kind == project::PROJECT))
+}
+
+/// The `ancestors` of a `gcp.project` resource, or why they are unknown.
+fn ancestors_in(r: Option<&hipaa_scan_core::model::Resource>) -> Result<Vec<String>, String> {
+    let Some(r) = r else {
         return Err("the project could not be read".into());
     };
     if let Some(why) = r.unknown.get("ancestors") {

@@ -1,6 +1,7 @@
 //! A small JSON-over-HTTPS client for Google APIs that have no HTTP client crate of their own
-//! here (Cloud Storage bucket metadata): ADC credentials, retries with backoff on throttling and
-//! server errors (honouring `Retry-After`), and Google's error shape turned into a reason.
+//! here (Cloud Storage bucket metadata, the Admin SDK's Directory API): ADC credentials, retries
+//! with backoff on throttling and server errors (honouring `Retry-After`), and Google's error
+//! shape turned into a reason.
 
 use std::time::Duration;
 
@@ -123,6 +124,12 @@ impl Rest {
     }
 }
 
+/// Whether a reason [`Rest::get`] gave is the API refusing a caller it knows (HTTP 403), as
+/// opposed to a bad token (401) or the call failing on its way: what a grant fixes.
+pub(crate) fn forbidden(reason: &str) -> bool {
+    reason.ends_with("HTTP 403") || reason.ends_with("(HTTP 403)")
+}
+
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let secs: u64 = headers
         .get(RETRY_AFTER)?
@@ -157,5 +164,20 @@ mod tests {
             google_error("storage.buckets.list", StatusCode::BAD_GATEWAY, b"<html>"),
             "storage.buckets.list: HTTP 502"
         );
+    }
+
+    #[test]
+    fn refusals_are_told_from_failures() {
+        let body = br#"{"error":{"message":"Not Authorized to access this resource/api"}}"#;
+        let denied = google_error("op", StatusCode::FORBIDDEN, body);
+        assert!(forbidden(&denied), "{denied}");
+        assert!(forbidden(&google_error("op", StatusCode::FORBIDDEN, b"")));
+        assert!(!forbidden(&google_error(
+            "op",
+            StatusCode::UNAUTHORIZED,
+            b""
+        )));
+        assert!(!forbidden(&google_error("op", StatusCode::NOT_FOUND, b"")));
+        assert!(!forbidden("op: timed out after 60 s"));
     }
 }

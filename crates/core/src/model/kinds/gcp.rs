@@ -219,19 +219,23 @@ pub(super) const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: "gcp.identity.user",
         provider: Provider::Gcp,
-        doc: "A Cloud Identity / Google Workspace user with access to the organization.",
+        doc: "A Cloud Identity / Google Workspace user with access to the organization, read with the Admin SDK Directory API (`users.list`); its account is the customer ID (`--workspace-customer`, or the organization's `directoryCustomerId`) and its name the primary e-mail address.",
         native_id: "Directory API user ID",
         props: &[
-            p("suspended", BOOL, "The account is suspended."),
+            p(
+                "suspended",
+                BOOL,
+                "The user cannot sign in: suspended (`suspended`) or archived (`archived`). Unknown when neither is true and either is missing.",
+            ),
             p(
                 "enrolled_in_2sv",
                 BOOL,
-                "The user is enrolled in 2-Step Verification (Directory API `users` `isEnrolledIn2Sv`). Enrolment alone lets the user turn 2SV off again; a snapshot that leaves the field out makes it unknown.",
+                "The user is enrolled in 2-Step Verification (Directory API `users` `isEnrolledIn2Sv`). Enrolment alone lets the user turn 2SV off again; an answer or snapshot that leaves the field out makes it unknown.",
             ),
             p(
                 "enforced_in_2sv",
                 BOOL,
-                "2-Step Verification is enforced for the user by the Admin console policy of their organizational unit (`isEnforcedIn2Sv`), so they cannot turn it off. A snapshot that leaves the field out makes it unknown.",
+                "2-Step Verification is enforced for the user by the Admin console policy of their organizational unit (`isEnforcedIn2Sv`), so they cannot turn it off. An answer or snapshot that leaves the field out makes it unknown.",
             ),
         ],
     },
