@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use google_cloud_api_serviceusage_v1::client::ServiceUsage;
+use google_cloud_asset_v1::client::AssetService;
 use google_cloud_auth::credentials::{self, Credentials};
 use google_cloud_compute_v1::client::{Firewalls, Instances, Projects as ComputeProjects};
 use google_cloud_gax::error::Error as GaxError;
@@ -27,10 +29,12 @@ pub struct Endpoints {
     pub logging: Option<String>,
     pub monitoring: Option<String>,
     pub compute: Option<String>,
+    pub cloudasset: Option<String>,
+    pub serviceusage: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 9] = [
         "storage",
         "sqladmin",
         "cloudkms",
@@ -38,6 +42,8 @@ impl Endpoints {
         "logging",
         "monitoring",
         "compute",
+        "cloudasset",
+        "serviceusage",
     ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
@@ -68,6 +74,8 @@ impl Endpoints {
                 "logging" => e.logging = url,
                 "monitoring" => e.monitoring = url,
                 "compute" => e.compute = url,
+                "cloudasset" => e.cloudasset = url,
+                "serviceusage" => e.serviceusage = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -111,6 +119,8 @@ pub(crate) struct Clients {
     pub firewalls: Firewalls,
     pub instances: Instances,
     pub compute_projects: ComputeProjects,
+    pub assets: AssetService,
+    pub service_usage: ServiceUsage,
     pub storage: Rest,
 }
 
@@ -268,6 +278,20 @@ impl Clients {
                 e.compute,
                 opts,
                 "Compute Engine"
+            ),
+            assets: configure!(
+                AssetService::builder(),
+                creds,
+                e.cloudasset,
+                opts,
+                "Cloud Asset Inventory"
+            ),
+            service_usage: configure!(
+                ServiceUsage::builder(),
+                creds,
+                e.serviceusage,
+                opts,
+                "Service Usage"
             ),
             storage: Rest::new(
                 storage_creds,
