@@ -179,19 +179,10 @@ fn azure_against_a_silent_endpoint_ends_by_the_call_deadline() {
 fn gcp_against_a_silent_endpoint_ends_by_the_call_deadline() {
     let silent = Silent::start();
     let url = format!("http://127.0.0.1:{}", silent.port);
-    let endpoints: Vec<String> = [
-        "storage",
-        "sqladmin",
-        "cloudkms",
-        "cloudresourcemanager",
-        "logging",
-        "monitoring",
-        "compute",
-        "admin",
-    ]
-    .iter()
-    .map(|api| format!("{api}={url}"))
-    .collect();
+    let endpoints: Vec<String> = hipaa_scan::gcp::Endpoints::NAMES
+        .iter()
+        .map(|api| format!("{api}={url}"))
+        .collect();
     let mut args = vec![
         "scan",
         "gcp",

@@ -179,16 +179,7 @@ fn run(family: Family, fault: Fault) -> Cell {
         }
         Family::Gcp => {
             args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"].map(String::from));
-            for api in [
-                "storage",
-                "sqladmin",
-                "cloudkms",
-                "cloudresourcemanager",
-                "logging",
-                "monitoring",
-                "compute",
-                "admin",
-            ] {
+            for api in hipaa_scan::gcp::Endpoints::NAMES {
                 args.push("--endpoint".into());
                 args.push(format!("{api}={}", peer.url));
             }

@@ -150,6 +150,24 @@ fn google(throttle_first_sql_list: bool) -> Peer {
         )
         .with_query("pageToken=page-2"),
         route("GET", "/v1/projects/acme-prod/instances", sql_first),
+        // Services in use: Cloud Asset Inventory in two pages, and the enabled APIs.
+        route(
+            "GET",
+            "/v1/projects/acme-prod:searchAllResources",
+            vec![json("asset-search-page2.json")],
+        )
+        .with_query("pageToken=assets-2"),
+        route(
+            "GET",
+            "/v1/projects/acme-prod:searchAllResources",
+            vec![json("asset-search-page1.json")],
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-prod/services",
+            vec![json("serviceusage-services.json")],
+        )
+        .with_query("filter=state:ENABLED"),
         route("GET", kms, vec![json("kms-locations.json")]),
         route(
             "GET",
@@ -229,6 +247,12 @@ fn google(throttle_first_sql_list: bool) -> Peer {
         route("POST", "/v3/projects/acme-denied:getIamPolicy", denied()),
         route("GET", "/v1/projects/acme-denied/instances", denied()),
         route("GET", "/v1/projects/acme-denied/locations", denied()),
+        route(
+            "GET",
+            "/v1/projects/acme-denied:searchAllResources",
+            denied(),
+        ),
+        route("GET", "/v1/projects/acme-denied/services", denied()),
         route("GET", "/storage/v1/b", denied()),
         // Compute Engine: acme-prod has no firewall rule or instance here (tests/gcp_compute.rs
         // reads some); acme-denied refuses.
@@ -375,35 +399,12 @@ fn sql_flag_verdicts() -> std::collections::BTreeSet<(String, String, String)> {
 /// Runs `head` (e.g. `scan --output json=out.json`) against the peers for one project.
 fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -> common::Run {
     let adc = adc(dir, peer);
-    let sql = format!("sqladmin={}", peer.url);
-    let kms = format!("cloudkms={}", peer.url);
-    let crm = format!("cloudresourcemanager={}", peer.url);
-    let logging = format!("logging={}", peer.url);
-    let monitoring = format!("monitoring={}", peer.url);
-    let compute = format!("compute={}", peer.url);
-    let admin = format!("admin={}", peer.url);
+    // Cloud Storage is `storage` (the emulator, or the peer through STORAGE_EMULATOR_HOST).
+    let endpoints = every_api_at(peer, &["storage"]);
     let mut args = head.to_vec();
-    args.extend_from_slice(&[
-        "gcp",
-        "--project",
-        project,
-        "--endpoint",
-        &sql,
-        "--endpoint",
-        &kms,
-        "--endpoint",
-        &crm,
-        "--endpoint",
-        &logging,
-        "--endpoint",
-        &monitoring,
-        "--endpoint",
-        &compute,
-        "--endpoint",
-        &admin,
-        "--max-attempts",
-        "3",
-    ]);
+    args.extend_from_slice(&["gcp", "--project", project]);
+    args.extend(endpoints.iter().map(String::as_str));
+    args.extend_from_slice(&["--max-attempts", "3"]);
     common::hipaa_scan_env(
         &args,
         dir,
@@ -416,6 +417,16 @@ fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -
 }
 
 const SCAN: &[&str] = &["scan", "--output", "json=out.json"];
+
+/// `--endpoint NAME=<peer>` for every API the scan calls but those in `except`: none reaches
+/// Google.
+fn every_api_at(peer: &Peer, except: &[&str]) -> Vec<String> {
+    hipaa_scan::gcp::Endpoints::NAMES
+        .iter()
+        .filter(|api| !except.contains(api))
+        .flat_map(|api| ["--endpoint".to_string(), format!("{api}={}", peer.url)])
+        .collect()
+}
 
 #[test]
 fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
@@ -629,6 +640,25 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-logging-alert-network", "acme-prod", "not_evaluated"),
         ("gcp-logging-alert-storage-iam", "acme-prod", "fail"),
         ("gcp-logging-alert-sql-config", "acme-prod", "not_evaluated"),
+        // Services in use, from Cloud Asset Inventory (both pages): BigQuery and Pub/Sub are
+        // covered; Firebase Realtime Database is not on the list. Buckets, Cloud SQL instances
+        // and Service Usage's own assets are read by their own readers, and pods are inside
+        // a cluster: none is listed twice.
+        eligible("phi_warehouse"),
+        eligible("lab-results"),
+        ("gcp-service-hipaa-eligible", "acme-intake", "fail"),
+        // Enabled APIs that hold none of those resources: the Generative Language API is not
+        // on the list; Service Usage is the project's control plane; storage-api is Cloud
+        // Storage's older name; Vision's answer has no config, so its name comes from the path.
+        (
+            "gcp-service-hipaa-eligible",
+            "generativelanguage.googleapis.com",
+            "fail",
+        ),
+        eligible("healthcare.googleapis.com"),
+        eligible("serviceusage.googleapis.com"),
+        eligible("storage-api.googleapis.com"),
+        eligible("vision.googleapis.com"),
     ]);
     let mut expected = expected;
     expected.extend(sql_flag_verdicts());
@@ -649,6 +679,25 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
             .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
             .clone()
     };
+    // A service outside the BAA holding ePHI (labelled phi) is critical; an enabled API the
+    // project's labels leave out of scope, medium. The reason names the list and its date.
+    for (name, severity, kind) in [
+        ("acme-intake", "critical", "gcp.firebasedatabase.instance"),
+        (
+            "generativelanguage.googleapis.com",
+            "medium",
+            "gcp.generativelanguage.enabled_api",
+        ),
+    ] {
+        let v = verdict("gcp-service-hipaa-eligible", name);
+        assert_eq!(v["severity"], severity, "{v}");
+        assert_eq!(v["resource"]["kind"], kind, "{v}");
+        assert!(
+            v.to_string()
+                .contains("not on the Google Cloud BAA list as of"),
+            "{v}"
+        );
+    }
     let shared = verdict("gcp-storage-not-public", "shared-exports").to_string();
     assert!(shared.contains("allUsers"), "{shared}");
     let fine = verdict("gcp-storage-not-public", "fine-grained").to_string();
@@ -742,6 +791,8 @@ fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
         "logging.logMetrics.list",
         "compute.firewalls.list",
         "compute.instances.aggregatedList",
+        "cloudasset.searchAllResources",
+        "serviceusage.services.list",
     ] {
         assert!(
             text.contains(&format!("{op}: PERMISSION_DENIED")),
@@ -808,36 +859,11 @@ fn an_organization_is_walked_through_its_folders() {
     );
     let dir = tempfile::tempdir().unwrap();
     let adc = adc(dir.path(), &peer);
-    let crm = format!("cloudresourcemanager={}", peer.url);
-    let sql = format!("sqladmin={}", peer.url);
-    let kms = format!("cloudkms={}", peer.url);
-    let storage = format!("storage={}", peer.url);
-    let logging = format!("logging={}", peer.url);
-    let monitoring = format!("monitoring={}", peer.url);
-    let compute = format!("compute={}", peer.url);
+    let mut args = vec!["scan", "--format", "json", "gcp", "--organization", org];
+    let endpoints = every_api_at(&peer, &[]);
+    args.extend(endpoints.iter().map(String::as_str));
     let run = common::hipaa_scan_env(
-        &[
-            "scan",
-            "--format",
-            "json",
-            "gcp",
-            "--organization",
-            org,
-            "--endpoint",
-            &crm,
-            "--endpoint",
-            &sql,
-            "--endpoint",
-            &kms,
-            "--endpoint",
-            &storage,
-            "--endpoint",
-            &logging,
-            "--endpoint",
-            &monitoring,
-            "--endpoint",
-            &compute,
-        ],
+        &args,
         dir.path(),
         &[("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap())],
     );
@@ -940,19 +966,7 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
     );
     let dir = tempfile::tempdir().unwrap();
     let adc = adc(dir.path(), &peer);
-    let endpoints: Vec<String> = [
-        "cloudresourcemanager",
-        "sqladmin",
-        "cloudkms",
-        "storage",
-        "logging",
-        "monitoring",
-        "compute",
-        "admin",
-    ]
-    .iter()
-    .map(|api| format!("{api}={}", peer.url))
-    .collect();
+    let endpoints = every_api_at(&peer, &[]);
     let run = |head: &[&str]| {
         let mut args: Vec<&str> = Vec::new();
         args.extend(head.iter().copied());
@@ -960,9 +974,7 @@ fn audit_configs_are_inherited_through_folders_and_the_organization() {
         for p in ["acme-inherit", "acme-exempt", "acme-hidden"] {
             args.extend_from_slice(&["--project", p]);
         }
-        for e in &endpoints {
-            args.extend_from_slice(&["--endpoint", e.as_str()]);
-        }
+        args.extend(endpoints.iter().map(String::as_str));
         common::hipaa_scan_env(
             &args,
             dir.path(),
@@ -1085,19 +1097,7 @@ fn projects_split_into_shards_cover_each_project_exactly_once() {
     );
     let dir = tempfile::tempdir().unwrap();
     let adc = adc(dir.path(), &peer);
-    let endpoints: Vec<String> = [
-        "storage",
-        "sqladmin",
-        "cloudkms",
-        "cloudresourcemanager",
-        "logging",
-        "monitoring",
-        "compute",
-        "admin",
-    ]
-    .iter()
-    .map(|api| format!("{api}={}", peer.url))
-    .collect();
+    let endpoints = every_api_at(&peer, &[]);
     let projects = [
         "p-alpha",
         "p-bravo",
@@ -1112,9 +1112,7 @@ fn projects_split_into_shards_cover_each_project_exactly_once() {
         for p in projects {
             args.extend(["--project", p]);
         }
-        for e in &endpoints {
-            args.extend(["--endpoint", e.as_str()]);
-        }
+        args.extend(endpoints.iter().map(String::as_str));
         let run = common::hipaa_scan_env(
             &args,
             dir.path(),

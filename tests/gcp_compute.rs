@@ -55,8 +55,8 @@ fn denied(permission: &str) -> Reply {
 }
 
 /// The peer for project `acme-prod`: Resource Manager, IAM and the token endpoint recorded;
-/// Cloud SQL, Cloud KMS, Cloud Logging, Cloud Monitoring, Cloud Storage and the Workspace users
-/// empty; Compute Engine as given.
+/// Cloud SQL, Cloud KMS, Cloud Logging, Cloud Monitoring, Cloud Storage, Cloud Asset Inventory,
+/// Service Usage and the Workspace users empty; Compute Engine as given.
 fn google(compute: Compute) -> Peer {
     let json = |name: &str| vec![Reply::json(200, recorded(name))];
     let empty = || vec![Reply::json(200, "{}")];
@@ -87,6 +87,8 @@ fn google(compute: Compute) -> Peer {
         route("GET", "/v2/projects/acme-prod/metrics", empty()),
         route("GET", "/v3/projects/acme-prod/alertPolicies", empty()),
         route("GET", "/storage/v1/b", empty()),
+        route("GET", "/v1/projects/acme-prod:searchAllResources", empty()),
+        route("GET", "/v1/projects/acme-prod/services", empty()),
         route(
             "GET",
             format!("{COMPUTE}/aggregated/instances"),
@@ -126,16 +128,7 @@ fn hipaa(dir: &Path, peer: &Peer, head: &[&str]) -> common::Run {
     .unwrap();
     let mut args: Vec<String> = head.iter().map(|a| a.to_string()).collect();
     args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"].map(String::from));
-    for api in [
-        "storage",
-        "sqladmin",
-        "cloudkms",
-        "cloudresourcemanager",
-        "logging",
-        "monitoring",
-        "compute",
-        "admin",
-    ] {
+    for api in hipaa_scan::gcp::Endpoints::NAMES {
         args.push("--endpoint".into());
         args.push(format!("{api}={}", peer.url));
     }

@@ -25,11 +25,15 @@ const ORG: &str = "/v3/organizations/433637338589";
 const CUSTOMER: &str = "C01abc234";
 /// The users' e-mail domain: what must never reach a log.
 const DOMAIN: &str = "@acme.example";
+/// The scope a Directory API token is asked for.
+const DIRECTORY_SCOPE: &str = "https://www.googleapis.com/auth/admin.directory.user.readonly";
 
 /// What the calls this test is about answer.
 struct Answers {
-    /// The token endpoint, in order: the cloud APIs' token is asked for first.
+    /// The token endpoint.
     token: Vec<Reply>,
+    /// The token endpoint, for requests that ask for the Directory scope (else as `token`).
+    directory_token: Option<Vec<Reply>>,
     project: Reply,
     organization: Reply,
     users: Vec<Route>,
@@ -41,6 +45,7 @@ impl Answers {
     fn recorded() -> Answers {
         Answers {
             token: vec![Reply::json(200, recorded("token.json"))],
+            directory_token: None,
             project: Reply::json(200, recorded("project.json")),
             organization: Reply::json(200, recorded("organization.json")),
             users: users_of(CUSTOMER),
@@ -60,14 +65,18 @@ fn users_of(customer: &str) -> Vec<Route> {
 }
 
 /// The peer: the token endpoint, the project, its organization and the Directory API as given;
-/// every other call (IAM policies, Cloud SQL, Cloud KMS, Logging, Monitoring, Storage, Compute)
-/// an empty object.
+/// every other call (IAM policies, Cloud SQL, Cloud KMS, Logging, Monitoring, Storage, Compute,
+/// Cloud Asset Inventory, Service Usage) an empty object.
 fn google(a: Answers) -> Peer {
-    let mut routes = vec![
+    let mut routes = Vec::new();
+    if let Some(replies) = a.directory_token {
+        routes.push(route("POST", "/token", replies).with_body(DIRECTORY_SCOPE));
+    }
+    routes.extend([
         route("POST", "/token", a.token),
         route("GET", "/v3/projects/acme-prod", vec![a.project]),
         route("GET", ORG, vec![a.organization]),
-    ];
+    ]);
     routes.extend(a.users);
     routes.push(route("*", "*", vec![Reply::json(200, "{}")]));
     serve(|_| routes, None)
@@ -87,16 +96,7 @@ fn hipaa(dir: &Path, peer: &Peer, head: &[&str], tail: &[&str]) -> common::Run {
     .unwrap();
     let mut args: Vec<String> = head.iter().map(|a| a.to_string()).collect();
     args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"].map(String::from));
-    for api in [
-        "storage",
-        "sqladmin",
-        "cloudkms",
-        "cloudresourcemanager",
-        "logging",
-        "monitoring",
-        "compute",
-        "admin",
-    ] {
+    for api in hipaa_scan::gcp::Endpoints::NAMES {
         args.push("--endpoint".into());
         args.push(format!("{api}={}", peer.url));
     }
@@ -535,15 +535,12 @@ fn a_sharded_scan_that_cannot_tell_the_shard_holding_the_customer_says_so() {
 
 #[test]
 fn a_login_that_cannot_have_the_directory_scope_loses_the_users_only_and_says_how_to_log_in() {
-    // gcloud's default login grants no Directory scope: Google's token endpoint refuses the
-    // second token (the Directory API's), after the cloud APIs got theirs.
+    // gcloud's default login grants no Directory scope: Google's token endpoint refuses a token
+    // of that scope, and gives the cloud APIs theirs.
     let refused =
         r#"{"error":"invalid_scope","error_description":"Some requested scopes were invalid."}"#;
     let peer = google(Answers {
-        token: vec![
-            Reply::json(200, recorded("token.json")),
-            Reply::json(400, refused),
-        ],
+        directory_token: Some(vec![Reply::json(400, refused)]),
         ..Answers::recorded()
     });
     let dir = tempfile::tempdir().unwrap();

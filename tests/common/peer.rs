@@ -57,13 +57,15 @@ impl Reply {
 
 /// Answers for one method and path; a route with `query` only matches requests whose query
 /// string contains it, one with `authorization` only requests with that exact header (a token
-/// per tenant). Replies are served in order, the last one repeating.
+/// per tenant), one with `body` only requests whose body contains it (a token asked for one
+/// scope). Replies are served in order, the last one repeating.
 #[derive(Clone, Debug)]
 pub struct Route {
     pub method: &'static str,
     pub path: String,
     pub query: Option<String>,
     pub authorization: Option<String>,
+    pub body: Option<String>,
     pub replies: Vec<Reply>,
 }
 
@@ -73,6 +75,7 @@ pub fn route(method: &'static str, path: impl Into<String>, replies: Vec<Reply>)
         path: path.into(),
         query: None,
         authorization: None,
+        body: None,
         replies,
     }
 }
@@ -80,6 +83,12 @@ pub fn route(method: &'static str, path: impl Into<String>, replies: Vec<Reply>)
 impl Route {
     pub fn with_query(mut self, q: &str) -> Route {
         self.query = Some(q.into());
+        self
+    }
+
+    /// Only for requests whose body contains `needle` (percent-decoded, for form bodies).
+    pub fn with_body(mut self, needle: &str) -> Route {
+        self.body = Some(needle.into());
         self
     }
 
@@ -198,7 +207,8 @@ fn connection<S: Read + Write>(stream: &mut S, state: &State) {
             return;
         }
         drop(reader);
-        let reply = state.answer(&method, &target, authorization.as_deref());
+        let body = percent_decode(&String::from_utf8_lossy(&body));
+        let reply = state.answer(&method, &target, authorization.as_deref(), &body);
         state.seen.lock().unwrap().push(Seen {
             method: method.clone(),
             target: target.clone(),
@@ -236,7 +246,7 @@ fn connection<S: Read + Write>(stream: &mut S, state: &State) {
 }
 
 impl State {
-    fn answer(&self, method: &str, target: &str, authorization: Option<&str>) -> Reply {
+    fn answer(&self, method: &str, target: &str, authorization: Option<&str>, body: &str) -> Reply {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let query = percent_decode(query);
         let found = self.routes.iter().enumerate().find(|(_, r)| {
@@ -244,6 +254,7 @@ impl State {
                 && (r.path == path || r.path == "*")
                 && r.query.as_deref().is_none_or(|q| query.contains(q))
                 && (r.authorization.is_none() || r.authorization.as_deref() == authorization)
+                && r.body.as_deref().is_none_or(|b| body.contains(b))
         });
         let Some((i, r)) = found else {
             return Reply::json(

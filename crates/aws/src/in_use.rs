@@ -39,29 +39,12 @@ pub fn kind_of_arn(arn: &str) -> Option<String> {
         ("s3", None) => "bucket".to_string(),
         ("sqs", _) => "queue".to_string(),
         ("sns", _) => "topic".to_string(),
-        (_, Some(t)) => snake(t),
+        (_, Some(t)) => hipaa_scan_core::model::kinds::type_segment(t),
         (_, None) => "resource".to_string(),
     };
     let kind = format!("aws.{}.{ty}", service.to_ascii_lowercase());
     let valid = hipaa_scan_core::model::kinds::parse_kind(&kind).is_some();
     valid.then_some(kind)
-}
-
-fn snake(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c == '-' || c == '.' {
-            out.push('_');
-        } else if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Whether a resource policy is public by S3's definition; no policy (or an empty one) is not.

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use google_cloud_api_serviceusage_v1::client::ServiceUsage;
+use google_cloud_asset_v1::client::AssetService;
 use google_cloud_auth::credentials::{self, Credentials};
 use google_cloud_compute_v1::client::{Firewalls, Instances, Projects as ComputeProjects};
 use google_cloud_gax::error::Error as GaxError;
@@ -29,10 +31,12 @@ pub struct Endpoints {
     pub compute: Option<String>,
     /// The Admin SDK (Directory API: Cloud Identity / Google Workspace users).
     pub admin: Option<String>,
+    pub cloudasset: Option<String>,
+    pub serviceusage: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 10] = [
         "storage",
         "sqladmin",
         "cloudkms",
@@ -41,6 +45,8 @@ impl Endpoints {
         "monitoring",
         "compute",
         "admin",
+        "cloudasset",
+        "serviceusage",
     ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
@@ -72,6 +78,8 @@ impl Endpoints {
                 "monitoring" => e.monitoring = url,
                 "compute" => e.compute = url,
                 "admin" => e.admin = url,
+                "cloudasset" => e.cloudasset = url,
+                "serviceusage" => e.serviceusage = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -115,6 +123,8 @@ pub(crate) struct Clients {
     pub firewalls: Firewalls,
     pub instances: Instances,
     pub compute_projects: ComputeProjects,
+    pub assets: AssetService,
+    pub service_usage: ServiceUsage,
     pub storage: Rest,
     /// The Admin SDK Directory API, with a token of the Directory scope.
     pub admin: Rest,
@@ -289,6 +299,20 @@ impl Clients {
                 e.compute,
                 opts,
                 "Compute Engine"
+            ),
+            assets: configure!(
+                AssetService::builder(),
+                creds,
+                e.cloudasset,
+                opts,
+                "Cloud Asset Inventory"
+            ),
+            service_usage: configure!(
+                ServiceUsage::builder(),
+                creds,
+                e.serviceusage,
+                opts,
+                "Service Usage"
             ),
             storage: Rest::new(
                 storage_creds,

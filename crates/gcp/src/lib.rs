@@ -49,6 +49,7 @@ mod compute;
 mod customer;
 mod directory;
 mod iam;
+mod in_use;
 mod kms;
 mod logfilter;
 mod logging;
@@ -174,8 +175,8 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         progress: Progress::new(
             "Google Cloud",
             "service-projects",
-            // Six steps per project, and the Workspace users.
-            6 * projects.len() as u64 + 1,
+            // Seven steps per project, and the Workspace users.
+            7 * projects.len() as u64 + 1,
         ),
         hierarchy: project::Hierarchy::default(),
         usage_log_targets: Default::default(),
@@ -205,6 +206,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                                     "storage" => storage::collect(&ctx, &p).await,
                                     "sql" => sql::collect(&ctx, &p).await,
                                     "compute" => compute::collect(&ctx, &p).await,
+                                    "in_use" => in_use::collect(&ctx, &p).await,
                                     _ => kms::collect(&ctx, &p).await,
                                 }
                             }
@@ -226,13 +228,36 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                     let logs = logging::collect(&ctx, &p, ancestors).await;
                     (proj, logged, logs)
                 };
-                let ((proj, logged, logs), mut buckets, sql, kms, compute) = tokio::join!(
+                let ((proj, logged, logs), mut buckets, sql, kms, compute, mut in_use) = tokio::join!(
                     project_and_logging,
                     service("storage"),
                     service("sql"),
                     service("kms"),
                     service("compute"),
+                    service("in_use"),
                 );
+                // An enabled API has no labels of its own: its data lives in the project, whose
+                // labels classify it.
+                let project_labels = proj
+                    .resources
+                    .iter()
+                    .find(|r| r.kind == project::PROJECT)
+                    .map(|r| r.tags.clone());
+                for r in in_use
+                    .resources
+                    .iter_mut()
+                    .filter(|r| r.kind.ends_with(&format!(".{}", in_use::ENABLED_API)))
+                {
+                    match &project_labels {
+                        Some(labels) => r.tags = labels.clone(),
+                        None => {
+                            r.unknown.insert(
+                                "tags".into(),
+                                "the project's labels could not be read".into(),
+                            );
+                        }
+                    }
+                }
                 // Bucket logging counts the project's effective Data Access audit logs too.
                 for b in &mut buckets.resources {
                     match &logged {
@@ -246,7 +271,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                     }
                 }
                 let mut found = Found::default();
-                for f in [proj, logs, buckets, sql, kms, compute] {
+                for f in [proj, logs, buckets, sql, kms, compute, in_use] {
                     found.extend(f);
                 }
                 found

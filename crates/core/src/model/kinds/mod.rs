@@ -237,6 +237,34 @@ pub fn kind_spec(kind: &str) -> Option<&'static KindSpec> {
     all_kinds().find(|k| k.kind == kind)
 }
 
+/// A provider's resource type name as a kind's type segment: `CryptoKeyVersion` →
+/// `crypto_key_version`, `state-machine` → `state_machine`; characters a kind cannot hold are
+/// dropped.
+pub fn type_segment(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            // A word starts at an upper-case letter after a lower-case one or a digit, and at
+            // the last capital of an acronym that a lower-case letter follows (`DBInstance`).
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1);
+            let starts_word = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                || (prev.is_some_and(|p| p.is_ascii_uppercase())
+                    && next.is_some_and(|n| n.is_ascii_lowercase()));
+            if starts_word && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '-' || c == '.' {
+            out.push('_');
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Splits `<provider>.<service>.<type>` (the type may itself contain dots), or `<provider>.<type>`
 /// for provider-wide kinds such as `aws.account`.
 pub fn parse_kind(kind: &str) -> Option<(Provider, &str)> {
@@ -288,6 +316,21 @@ mod tests {
                     prop.name
                 );
             }
+        }
+    }
+
+    #[test]
+    fn type_segments_are_snake_case_words() {
+        for (name, segment) in [
+            ("CryptoKeyVersion", "crypto_key_version"),
+            ("Dataset", "dataset"),
+            ("DBInstance", "db_instance"),
+            ("state-machine", "state_machine"),
+            ("function", "function"),
+            ("SslCertificate", "ssl_certificate"),
+            ("V2Job", "v2_job"),
+        ] {
+            assert_eq!(type_segment(name), segment, "{name}");
         }
     }
 
