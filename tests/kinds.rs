@@ -35,13 +35,22 @@ fn every_kind_is_produced_by_an_adapter_or_marked_snapshot_only() {
     }
 }
 
-/// The Azure service table says which kinds each service writes (and the scan reads it): it
-/// must name exactly the schema kinds the adapter's modules write.
+/// The service tables say which kinds each service writes (and the scans read them): each must
+/// name exactly the schema kinds its adapter's modules write.
 #[test]
 fn the_azure_service_table_names_every_kind_the_adapter_writes() {
-    let table = hipaa_scan::azure::produced_kinds();
-    let sources = adapter_sources("azure");
-    for k in all_kinds().filter(|k| k.kind.starts_with("azure.")) {
+    table_names_every_kind_written("azure", &hipaa_scan::azure::produced_kinds());
+}
+
+#[test]
+fn the_gcp_service_table_names_every_kind_the_adapter_writes() {
+    table_names_every_kind_written("gcp", &hipaa_scan::gcp::produced_kinds());
+}
+
+fn table_names_every_kind_written(provider: &str, table: &[&str]) {
+    let sources = adapter_sources(provider);
+    let prefix = format!("{provider}.");
+    for k in all_kinds().filter(|k| k.kind.starts_with(&prefix)) {
         let written = sources.contains(&format!("\"{}\"", k.kind));
         assert_eq!(
             table.contains(&k.kind),

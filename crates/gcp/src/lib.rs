@@ -55,6 +55,7 @@ mod logfilter;
 mod logging;
 mod project;
 mod rest;
+mod services;
 mod sql;
 mod storage;
 
@@ -66,6 +67,7 @@ use hipaa_scan_core::model::Inventory;
 
 pub use clients::Endpoints;
 pub use customer::parse as parse_workspace_customer;
+pub use services::produced_kinds;
 
 /// How to reach the estate.
 #[derive(Debug, Clone)]
@@ -176,7 +178,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
             "Google Cloud",
             "service-projects",
             // Seven steps per project, and the Workspace users.
-            7 * projects.len() as u64 + 1,
+            services::STEPS_PER_PROJECT * projects.len() as u64 + 1,
         ),
         hierarchy: project::Hierarchy::default(),
         usage_log_targets: Default::default(),
@@ -192,35 +194,24 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         move |p| {
             let ctx = ctx.clone();
             async move {
-                // Each service is read as a task of its own: a panic there is a gap for that
-                // service in this project, and the rest goes on.
-                let service = |name: &'static str| {
-                    let ctx = ctx.clone();
-                    let p = p.clone();
+                // Each service of the table is read as a task of its own: a panic there is a
+                // gap for that service in this project, and the rest goes on.
+                let table = services::SERVICES.iter().collect::<Vec<_>>();
+                let read_all = bounded(table, services::SERVICES.len(), |s| {
+                    let read = (s.read)(ctx.clone(), p.clone());
+                    let (name, p) = (s.name, p.clone());
                     async move {
-                        let read = {
-                            let ctx = ctx.clone();
-                            let p = p.clone();
-                            async move {
-                                match name {
-                                    "storage" => storage::collect(&ctx, &p).await,
-                                    "sql" => sql::collect(&ctx, &p).await,
-                                    "compute" => compute::collect(&ctx, &p).await,
-                                    "in_use" => in_use::collect(&ctx, &p).await,
-                                    _ => kms::collect(&ctx, &p).await,
-                                }
-                            }
-                        };
-                        hipaa_scan_core::collect::isolated(
+                        let found = hipaa_scan_core::collect::isolated(
                             read,
                             hipaa_scan_core::model::Provider::Gcp,
                             name,
                             &p,
                             None,
                         )
-                        .await
+                        .await;
+                        (name, found)
                     }
-                };
+                });
                 // Cloud Logging needs the project's ancestors (for aggregated sinks).
                 let project_and_logging = async {
                     let (proj, logged) = project::collect(&ctx, &p).await;
@@ -228,50 +219,21 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
                     let logs = logging::collect(&ctx, &p, ancestors).await;
                     (proj, logged, logs)
                 };
-                let ((proj, logged, logs), mut buckets, sql, kms, compute, mut in_use) = tokio::join!(
-                    project_and_logging,
-                    service("storage"),
-                    service("sql"),
-                    service("kms"),
-                    service("compute"),
-                    service("in_use"),
-                );
-                // An enabled API has no labels of its own: its data lives in the project, whose
-                // labels classify it.
-                let project_labels = proj
+                let ((proj, logged, logs), read) = tokio::join!(project_and_logging, read_all);
+                let mut found = Found::default();
+                found.extend(proj);
+                found.extend(logs);
+                let project_labels = found
                     .resources
                     .iter()
                     .find(|r| r.kind == project::PROJECT)
                     .map(|r| r.tags.clone());
-                for r in in_use
-                    .resources
-                    .iter_mut()
-                    .filter(|r| r.kind.ends_with(&format!(".{}", in_use::ENABLED_API)))
-                {
-                    match &project_labels {
-                        Some(labels) => r.tags = labels.clone(),
-                        None => {
-                            r.unknown.insert(
-                                "tags".into(),
-                                "the project's labels could not be read".into(),
-                            );
-                        }
+                for (name, mut f) in read {
+                    match name {
+                        services::STORAGE => bucket_audit_logging(&mut f, &logged),
+                        services::IN_USE => project_labels_on_apis(&mut f, &project_labels),
+                        _ => {}
                     }
-                }
-                // Bucket logging counts the project's effective Data Access audit logs too.
-                for b in &mut buckets.resources {
-                    match &logged {
-                        Ok(v) => {
-                            b.properties
-                                .insert("data_access_logged".into(), (*v).into());
-                        }
-                        Err(why) => {
-                            b.unknown.insert("data_access_logged".into(), why.clone());
-                        }
-                    }
-                }
-                let mut found = Found::default();
-                for f in [proj, logs, buckets, sql, kms, compute, in_use] {
                     found.extend(f);
                 }
                 found
@@ -355,6 +317,42 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
     inv.resources
         .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
     Ok(inv)
+}
+
+/// Bucket logging counts the project's effective Data Access audit logs too.
+fn bucket_audit_logging(buckets: &mut Found, logged: &Result<bool, String>) {
+    for b in &mut buckets.resources {
+        match logged {
+            Ok(v) => {
+                b.properties
+                    .insert("data_access_logged".into(), (*v).into());
+            }
+            Err(why) => {
+                b.unknown.insert("data_access_logged".into(), why.clone());
+            }
+        }
+    }
+}
+
+/// An enabled API has no labels of its own: its data lives in the project, whose labels
+/// classify it; where they could not be read, its scope is unknown (and so in scope).
+fn project_labels_on_apis(in_use: &mut Found, labels: &Option<BTreeMap<String, String>>) {
+    let suffix = format!(".{}", in_use::ENABLED_API);
+    for r in in_use
+        .resources
+        .iter_mut()
+        .filter(|r| r.kind.ends_with(&suffix))
+    {
+        match labels {
+            Some(labels) => r.tags = labels.clone(),
+            None => {
+                r.unknown.insert(
+                    "tags".into(),
+                    "the project's labels could not be read".into(),
+                );
+            }
+        }
+    }
 }
 
 /// The users of one Workspace customer, read as a task of its own: a panic there is a gap over
