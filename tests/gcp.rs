@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::google::{adc, every_api_at};
 use common::peer::{route, serve, Peer, Reply, Route};
 use common::{set, verdicts};
 use serde_json::Value;
@@ -286,20 +287,6 @@ fn google(throttle_first_sql_list: bool) -> Peer {
     serve(|_| routes, None)
 }
 
-/// An ADC file of type `authorized_user` whose token endpoint is the local peer.
-fn adc(dir: &Path, peer: &Peer) -> PathBuf {
-    let path = dir.join("adc.json");
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"type":"authorized_user","client_id":"test.apps.googleusercontent.com","client_secret":"test-secret","refresh_token":"test-refresh","token_uri":"{}/token"}}"#,
-            peer.url
-        ),
-    )
-    .unwrap();
-    path
-}
-
 /// The verdicts of the engine-specific and other newer Cloud SQL checks on the recorded
 /// instances: `phi-db` (PostgreSQL 16, audited), `legacy-db` (PostgreSQL 14, flags that read as
 /// strict but log less), `office-db` (MySQL 8.0, `local_infile` `ON` in capitals) and
@@ -417,16 +404,6 @@ fn hipaa(dir: &Path, peer: &Peer, storage: &str, project: &str, head: &[&str]) -
 }
 
 const SCAN: &[&str] = &["scan", "--output", "json=out.json"];
-
-/// `--endpoint NAME=<peer>` for every API the scan calls but those in `except`: none reaches
-/// Google.
-fn every_api_at(peer: &Peer, except: &[&str]) -> Vec<String> {
-    hipaa_scan::gcp::Endpoints::NAMES
-        .iter()
-        .filter(|api| !except.contains(api))
-        .flat_map(|api| ["--endpoint".to_string(), format!("{api}={}", peer.url)])
-        .collect()
-}
 
 #[test]
 fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {

@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::peer::{route, serve, Peer, Reply, Route};
 use common::{set, verdicts};
@@ -117,30 +117,7 @@ fn scan(dir: &Path, peer: &Peer) -> (common::Run, Value) {
 
 /// `head` (a command and its options), then `gcp --project acme-prod` with every API at the peer.
 fn hipaa(dir: &Path, peer: &Peer, head: &[&str]) -> common::Run {
-    let adc: PathBuf = dir.join("adc.json");
-    std::fs::write(
-        &adc,
-        format!(
-            r#"{{"type":"authorized_user","client_id":"test.apps.googleusercontent.com","client_secret":"test-secret","refresh_token":"test-refresh","token_uri":"{}/token"}}"#,
-            peer.url
-        ),
-    )
-    .unwrap();
-    let mut args: Vec<String> = head.iter().map(|a| a.to_string()).collect();
-    args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"].map(String::from));
-    for api in hipaa_scan::gcp::Endpoints::NAMES {
-        args.push("--endpoint".into());
-        args.push(format!("{api}={}", peer.url));
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    common::hipaa_scan_env(
-        &args,
-        dir,
-        &[
-            ("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap()),
-            ("GOOGLE_CLOUD_PROJECT", ""),
-        ],
-    )
+    common::google::scan_acme_prod(dir, peer, head, &[])
 }
 
 const INSTANCE_POLICIES: [&str; 7] = [

@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::peer::{route, serve, Peer, Reply, Route};
 use common::{set, verdicts_of, written_for};
@@ -82,39 +82,9 @@ fn google(a: Answers) -> Peer {
     serve(|_| routes, None)
 }
 
-/// `head` (a command and its options), then `gcp --project acme-prod` and `tail`, with every API
-/// at the peer and the peer's token endpoint in the credentials.
-fn hipaa(dir: &Path, peer: &Peer, head: &[&str], tail: &[&str]) -> common::Run {
-    let adc: PathBuf = dir.join("adc.json");
-    std::fs::write(
-        &adc,
-        format!(
-            r#"{{"type":"authorized_user","client_id":"test.apps.googleusercontent.com","client_secret":"test-secret","refresh_token":"test-refresh","token_uri":"{}/token"}}"#,
-            peer.url
-        ),
-    )
-    .unwrap();
-    let mut args: Vec<String> = head.iter().map(|a| a.to_string()).collect();
-    args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"].map(String::from));
-    for api in hipaa_scan::gcp::Endpoints::NAMES {
-        args.push("--endpoint".into());
-        args.push(format!("{api}={}", peer.url));
-    }
-    args.extend(tail.iter().map(|a| a.to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    common::hipaa_scan_env(
-        &args,
-        dir,
-        &[
-            ("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap()),
-            ("GOOGLE_CLOUD_PROJECT", ""),
-        ],
-    )
-}
-
 /// `scan ... gcp` judged by the 2SV policy only: the run (text on stdout) and its JSON result.
 fn scan(dir: &Path, peer: &Peer, tail: &[&str]) -> (common::Run, Value) {
-    let run = hipaa(
+    let run = common::google::scan_acme_prod(
         dir,
         peer,
         &["scan", "--output", "json=out.json", "--select", POLICY],
@@ -239,7 +209,7 @@ fn users_get_exact_2sv_verdicts_with_the_customer_of_the_projects_organization()
 
     // `inventory gcp` writes a snapshot that passes the kinds' schema and gives the same
     // verdicts when scanned.
-    let inv = hipaa(
+    let inv = common::google::scan_acme_prod(
         dir.path(),
         &peer,
         &["inventory", "--output", "estate.json"],
@@ -430,7 +400,7 @@ fn a_sharded_scan_reads_a_named_customer_in_one_shard_and_merges() {
     let dir = tempfile::tempdir().unwrap();
     for k in ["1/2", "2/2"] {
         let out = format!("json=shard-{}.json", &k[..1]);
-        let run = hipaa(
+        let run = common::google::scan_acme_prod(
             dir.path(),
             &peer,
             &["scan", "--output", &out, "--select", POLICY, "--shard", k],
@@ -485,7 +455,7 @@ fn a_sharded_scan_that_cannot_tell_the_shard_holding_the_customer_says_so() {
     let mut gaps = Vec::new();
     for k in ["1/2", "2/2"] {
         let out = format!("json=shard-{}.json", &k[..1]);
-        let run = hipaa(
+        let run = common::google::scan_acme_prod(
             dir.path(),
             &peer,
             &["scan", "--output", &out, "--select", POLICY, "--shard", k],

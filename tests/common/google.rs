@@ -1,0 +1,48 @@
+//! The Google Cloud side of the recorded-peer tests: credentials whose token endpoint is the
+//! peer, and every API the scan calls pointed at it, so that nothing reaches Google.
+
+use std::path::{Path, PathBuf};
+
+use super::peer::Peer;
+
+/// An ADC file of type `authorized_user` in `dir` whose token endpoint is the peer.
+pub fn adc(dir: &Path, peer: &Peer) -> PathBuf {
+    let path = dir.join("adc.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"authorized_user","client_id":"test.apps.googleusercontent.com","client_secret":"test-secret","refresh_token":"test-refresh","token_uri":"{}/token"}}"#,
+            peer.url
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// `--endpoint NAME=<peer>` for every API the scan calls but those in `except`.
+pub fn every_api_at(peer: &Peer, except: &[&str]) -> Vec<String> {
+    hipaa_scan::gcp::Endpoints::NAMES
+        .iter()
+        .filter(|api| !except.contains(api))
+        .flat_map(|api| ["--endpoint".to_string(), format!("{api}={}", peer.url)])
+        .collect()
+}
+
+/// `head` (a command and its options), then `gcp --project acme-prod --max-attempts 2` with every
+/// API at the peer, then `tail`.
+pub fn scan_acme_prod(dir: &Path, peer: &Peer, head: &[&str], tail: &[&str]) -> super::Run {
+    let adc = adc(dir, peer);
+    let endpoints = every_api_at(peer, &[]);
+    let mut args = head.to_vec();
+    args.extend(["gcp", "--project", "acme-prod", "--max-attempts", "2"]);
+    args.extend(endpoints.iter().map(String::as_str));
+    args.extend(tail);
+    super::hipaa_scan_env(
+        &args,
+        dir,
+        &[
+            ("GOOGLE_APPLICATION_CREDENTIALS", adc.to_str().unwrap()),
+            ("GOOGLE_CLOUD_PROJECT", ""),
+        ],
+    )
+}
