@@ -367,6 +367,208 @@ services:
         );
     }
 
+    /// Kinds as the adapters name real resources: the ARN service namespace (with the resource
+    /// type the ARN carries), the Cloud Asset Inventory asset type or enabled API, the Azure
+    /// resource type. `true`: a service on the provider's list (or the account scope); `false`:
+    /// a service absent from it.
+    const REAL_KINDS: &[(&str, bool)] = &[
+        // AWS
+        ("aws.states.state_machine", true),
+        ("aws.es.domain", true),
+        ("aws.events.rule", true),
+        ("aws.events.event_bus", true),
+        ("aws.scheduler.schedule", true),
+        ("aws.pipes.pipe", true),
+        ("aws.kinesisvideo.stream", true),
+        ("aws.mq.broker", true),
+        ("aws.kafka.cluster", true),
+        ("aws.kafkaconnect.connector", true),
+        ("aws.glue.job", true),
+        ("aws.cognito-idp.userpool", true),
+        ("aws.cognito-identity.identitypool", true),
+        ("aws.acm.certificate", true),
+        ("aws.acm-pca.certificate_authority", true),
+        ("aws.cloudfront.distribution", true),
+        ("aws.apigateway.resource", true),
+        ("aws.ecr.repository", true),
+        ("aws.ecs.cluster", true),
+        ("aws.eks.cluster", true),
+        ("aws.lambda.function", true),
+        ("aws.batch.job_queue", true),
+        ("aws.fsx.file_system", true),
+        ("aws.storagegateway.gateway", true),
+        ("aws.datasync.task", true),
+        ("aws.transfer.server", true),
+        ("aws.wafv2.regional", true),
+        ("aws.shield.protection", true),
+        ("aws.route53.hostedzone", true),
+        ("aws.ses.identity", true),
+        ("aws.connect.instance", true),
+        ("aws.healthlake.datastore", true),
+        ("aws.sagemaker.notebook_instance", true),
+        ("aws.bedrock.agent", true),
+        ("aws.quicksight.dashboard", true),
+        ("aws.athena.workgroup", true),
+        ("aws.elasticmapreduce.cluster", true),
+        ("aws.redshift.cluster", true),
+        ("aws.redshift-serverless.workgroup", true),
+        ("aws.timestream.database", true),
+        ("aws.cassandra.resource", true),
+        ("aws.memorydb.cluster", true),
+        ("aws.docdb-elastic.cluster", true),
+        ("aws.rds.cluster", true),
+        ("aws.cloudhsm.cluster", true),
+        ("aws.ds.directory", true),
+        ("aws.workspaces.workspace", true),
+        ("aws.appsync.apis", true),
+        ("aws.amplify.apps", true),
+        ("aws.apprunner.service", true),
+        ("aws.elasticbeanstalk.environment", true),
+        ("aws.codebuild.project", true),
+        ("aws.codepipeline.resource", true),
+        ("aws.ssm.document", true),
+        ("aws.cloudwatch.alarm", true),
+        ("aws.logs.log_group", true),
+        ("aws.xray.group", true),
+        ("aws.backup.backup_vault", true),
+        ("aws.backup-gateway.gateway", true),
+        ("aws.dlm.policy", true),
+        ("aws.lightsail.instance", false),
+        ("aws.gamelift.fleet", false),
+        ("aws.sdb.domain", false),
+        ("aws.cloudsearch.domain", false),
+        ("aws.elastictranscoder.pipeline", false),
+        // Google Cloud
+        ("gcp.container.cluster", true),
+        ("gcp.container.node_pool", true),
+        ("gcp.run.service", true),
+        ("gcp.run.job", true),
+        ("gcp.cloudfunctions.cloud_function", true),
+        ("gcp.spanner.instance", true),
+        ("gcp.bigtableadmin.instance", true),
+        ("gcp.file.instance", true),
+        ("gcp.redis.instance", true),
+        ("gcp.memcache.instance", true),
+        ("gcp.dataproc.cluster", true),
+        ("gcp.composer.environment", true),
+        ("gcp.aiplatform.endpoint", true),
+        ("gcp.notebooks.instance", true),
+        ("gcp.healthcare.fhir_store", true),
+        ("gcp.secretmanager.secret", true),
+        ("gcp.artifactregistry.repository", true),
+        ("gcp.pubsub.topic", true),
+        ("gcp.cloudtasks.queue", true),
+        ("gcp.cloudscheduler.job", true),
+        ("gcp.workflows.workflow", true),
+        ("gcp.workflowexecutions.enabled_api", true),
+        ("gcp.eventarc.trigger", true),
+        ("gcp.dns.managed_zone", true),
+        ("gcp.iam.service_account", true),
+        ("gcp.logging.log_sink", true),
+        ("gcp.monitoring.alert_policy", true),
+        ("gcp.cloudkms.key_ring", true),
+        ("gcp.compute.subnetwork", true),
+        ("gcp.vpcaccess.connector", true),
+        ("gcp.servicenetworking.enabled_api", true),
+        ("gcp.osconfig.os_policy_assignment", true),
+        ("gcp.dataform.repository", true),
+        ("gcp.datastream.stream", true),
+        ("gcp.alloydb.cluster", true),
+        ("gcp.firestore.database", true),
+        ("gcp.datastore.enabled_api", true),
+        ("gcp.bigquery.dataset", true),
+        ("gcp.dataplex.lake", true),
+        ("gcp.datalineage.enabled_api", true),
+        ("gcp.orgpolicy.policy", true),
+        ("gcp.firebasedatabase.instance", false),
+        ("gcp.gameservices.realm", false),
+        ("gcp.youtube.enabled_api", false),
+        // Azure
+        ("azure.containerservice.managedclusters", true),
+        ("azure.web.sites", true),
+        ("azure.web.serverfarms", true),
+        ("azure.certificateregistration.certificateorders", true),
+        ("azure.domainregistration.domains", true),
+        ("azure.documentdb.databaseaccounts", true),
+        ("azure.keyvault.vaults", true),
+        ("azure.app.containerapps", true),
+        ("azure.app.managedenvironments", true),
+        ("azure.containerregistry.registries", true),
+        ("azure.eventhub.namespaces", true),
+        ("azure.servicebus.namespaces", true),
+        ("azure.logic.workflows", true),
+        ("azure.apimanagement.service", true),
+        ("azure.cache.redis", true),
+        ("azure.cognitiveservices.accounts", true),
+        ("azure.machinelearningservices.workspaces", true),
+        ("azure.insights.components", true),
+        ("azure.operationalinsights.workspaces", true),
+        ("azure.operationsmanagement.solutions", true),
+        ("azure.recoveryservices.vaults", true),
+        ("azure.datafactory.factories", true),
+        ("azure.synapse.workspaces", true),
+        ("azure.databricks.workspaces", true),
+        ("azure.healthcareapis.workspaces", true),
+        ("azure.search.searchservices", true),
+        ("azure.signalrservice.signalr", true),
+        ("azure.cdn.profiles", true),
+        ("azure.network.frontdoors", true),
+        ("azure.network.virtualnetworks", true),
+        ("azure.managedidentity.userassignedidentities", true),
+        ("azure.automation.automationaccounts", true),
+        ("azure.batch.batchaccounts", true),
+        ("azure.hdinsight.clusters", true),
+        ("azure.kusto.clusters", true),
+        ("azure.streamanalytics.streamingjobs", true),
+        ("azure.eventgrid.topics", true),
+        ("azure.relay.namespaces", true),
+        ("azure.notificationhubs.namespaces", true),
+        ("azure.appconfiguration.configurationstores", true),
+        ("azure.desktopvirtualization.hostpools", true),
+        ("azure.devices.iothubs", true),
+        ("azure.purview.accounts", true),
+        ("azure.dbforpostgresql.flexibleservers", true),
+        ("azure.sql.servers.databases", true),
+        ("azure.storage.storageaccounts", true),
+        ("azure.compute.virtualmachines", true),
+        (
+            "azure.guestconfiguration.guestconfigurationassignments",
+            true,
+        ),
+        ("azure.playwrighttesting.accounts", false),
+        ("azure.quantum.workspaces", false),
+        ("azure.scheduler.jobcollections", false),
+        ("azure.blockchain.blockchainmembers", false),
+    ];
+
+    #[test]
+    fn real_resource_kinds_resolve_as_the_lists_say() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut wrong = Vec::new();
+        for &(kind, covered) in REAL_KINDS {
+            let (provider, service) = crate::model::kinds::parse_kind(kind)
+                .unwrap_or_else(|| panic!("`{kind}` is not a valid kind"));
+            let e = catalog.eligibility(provider, service);
+            if e.eligible != covered {
+                wrong.push(format!(
+                    "{kind}: expected covered={covered}, got {}",
+                    e.basis
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        let count = |p: &str, c: bool| {
+            REAL_KINDS
+                .iter()
+                .filter(|(k, v)| k.starts_with(p) && *v == c)
+                .count()
+        };
+        for p in ["aws.", "gcp.", "azure."] {
+            assert!(count(p, true) >= 20, "{p}");
+            assert!(count(p, false) >= 3, "{p}");
+        }
+    }
+
     fn row<'a>(catalog: &'a Catalog, citation: &str) -> &'a Safeguard {
         catalog
             .safeguards
