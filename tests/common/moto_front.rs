@@ -3,7 +3,8 @@
 //!
 //! moto 5.2 has no IAM Access Analyzer or AWS Artifact at all, and its Systems Manager does not
 //! implement `DescribeInstanceInformation`; they answer HTTP 500, which the SDK retries until
-//! `--call-timeout`. By default the front answers them as an account without analyzers or
+//! `--call-timeout`. (API Gateway client certificates are missing too, and moto's DMS sends
+//! timestamps the SDK refuses: `tests/aws_edge.rs` records those answers itself.) By default the front answers them as an account without analyzers or
 //! managed nodes would; a test records other answers (per region, per page, or an error) with
 //! [`super::moto::Moto::answer`].
 
@@ -22,6 +23,8 @@ pub struct Answer {
     pub region: Option<&'static str>,
     /// Only requests whose query string or body contains this (a page token).
     pub needle: Option<String>,
+    /// Only requests whose query string and body do not contain this.
+    pub absent: Option<String>,
     pub status: u16,
     /// Extra headers, e.g. `x-amzn-ErrorType` for REST JSON errors.
     pub headers: Vec<(&'static str, String)>,
@@ -35,6 +38,7 @@ impl Answer {
             operation,
             region: None,
             needle: None,
+            absent: None,
             status: 200,
             headers: Vec::new(),
             body: body.into(),
@@ -48,6 +52,13 @@ impl Answer {
 
     pub fn when(mut self, needle: &str) -> Answer {
         self.needle = Some(needle.to_string());
+        self
+    }
+
+    /// Only for requests that do not carry `needle`: what a service answers to a request that
+    /// leaves a filter out (ACM's default key types), while requests that give it reach moto.
+    pub fn unless(mut self, needle: &str) -> Answer {
+        self.absent = Some(needle.to_string());
         self
     }
 
@@ -173,6 +184,7 @@ fn handle(
                 && (a.operation == amz_target || a.operation == path)
                 && a.region.is_none_or(|r| r == region)
                 && a.needle.as_deref().is_none_or(|n| haystack.contains(n))
+                && a.absent.as_deref().is_none_or(|n| !haystack.contains(n))
         })
         .cloned();
     let mut client = client;

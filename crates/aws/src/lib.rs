@@ -7,10 +7,13 @@
 //! checks that need them are "not evaluated", never passed. The scan only reads.
 
 mod accessanalyzer;
+mod acm;
+mod apigateway;
 mod artifact;
 mod backup;
 mod cloudtrail;
 mod config;
+mod dms;
 mod dynamodb;
 mod ec2;
 mod efs;
@@ -62,7 +65,7 @@ type Regional =
     fn(Arc<Ctx>, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Found> + Send>>;
 
 /// Regional service modules besides CloudTrail (whose result feeds the account resource).
-const REGIONAL_SERVICES: usize = 21;
+const REGIONAL_SERVICES: usize = 24;
 
 /// How to reach the account.
 #[derive(Debug, Clone)]

@@ -70,4 +70,13 @@ pub(super) const REGIONAL: [(&str, &str, Regional); REGIONAL_SERVICES] = [
     ("eks", "eks", |c, r| {
         Box::pin(async move { eks::collect(&c, &r).await })
     }),
+    ("acm", "acm", |c, r| {
+        Box::pin(async move { acm::collect(&c, &r).await })
+    }),
+    ("apigateway", "apigateway", |c, r| {
+        Box::pin(async move { apigateway::collect(&c, &r).await })
+    }),
+    ("dms", "dms", |c, r| {
+        Box::pin(async move { dms::collect(&c, &r).await })
+    }),
 ];

@@ -1,4 +1,4 @@
-//! AWS stores of ePHI and what protects them: S3, RDS, DynamoDB, EFS, SQS, SNS, Secrets Manager, KMS, Backup, Redshift, OpenSearch, ElastiCache.
+//! AWS stores of ePHI and what protects them: S3, RDS, DynamoDB, EFS, SQS, SNS, Secrets Manager, KMS, Backup, Redshift, OpenSearch, ElastiCache, DMS.
 
 use super::*;
 use crate::model::Provider;
@@ -384,6 +384,35 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "The domain access policy allows everyone by S3's definition of public (a condition on `aws:SourceIp` to ranges that are not the internet pins it).",
             ),
             p("audit_logs", BOOL, "Audit logs are published to CloudWatch Logs (`AUDIT_LOGS` enabled)."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.dms.replication_instance",
+        provider: Provider::Aws,
+        doc: "An AWS Database Migration Service replication instance: it reads the source database and writes the target, holding changes in flight on its own storage.",
+        native_id: "replication instance ARN",
+        props: &[
+            p(
+                "publicly_accessible",
+                BOOL,
+                "The instance can be reached from the internet: `PubliclyAccessible` (true by default when an instance is created), or a public IP address in the answer.",
+            ),
+            opt(
+                "kms_key_id",
+                STR,
+                "KMS key that encrypts the instance's storage (always encrypted; DMS's default is the AWS managed key `aws/dms`); null when the answer names none.",
+            ),
+            p(
+                "customer_managed_key",
+                BOOL,
+                "Storage encrypted with a customer managed KMS key (`kms:DescribeKey` `KeyManager` `CUSTOMER`); false for `aws/dms`.",
+            ),
+            p("multi_az", BOOL, "A standby replication instance in another Availability Zone takes over on failure (`MultiAZ`)."),
+            p(
+                "auto_minor_version_upgrade",
+                BOOL,
+                "Minor engine versions are applied automatically in the maintenance window.",
+            ),
         ],
     },
     KindSpec {

@@ -1,7 +1,14 @@
-//! AWS networks and compute: EC2 instances, volumes, snapshots, VPCs, subnets, VPN connections, security groups, network ACLs, load balancers, EKS clusters.
+//! AWS networks and compute: EC2 instances, volumes, snapshots, VPCs, subnets, VPN connections, security groups, network ACLs, load balancers, EKS clusters, API Gateway stages and custom domain names, ACM certificates.
 
 use super::*;
 use crate::model::Provider;
+
+const METHOD_SETTING: PropType = PropType::Object(&[
+    p("method", STR, "`*/*` for the stage-wide settings, else the method's `resource/path/VERB` (as API Gateway keys it, `~1` for `/`)."),
+    p("logging_level", STR, "Execution logging level: `OFF`, `ERROR` or `INFO`."),
+    p("caching_enabled", BOOL, "Responses of the method are cached (when the stage has a cache cluster)."),
+    p("cache_encrypted", BOOL, "Cached responses are encrypted (`cacheDataEncrypted`, off by default)."),
+]);
 
 pub(super) const KINDS: &[KindSpec] = &[
     KindSpec {
@@ -173,6 +180,94 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "tls_protocols",
                 STR_LIST,
                 "Protocol versions the security policy allows, e.g. `TLSv1.2`; empty without TLS.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.acm.certificate",
+        provider: Provider::Aws,
+        doc: "A certificate in AWS Certificate Manager (issued by Amazon, by a private CA, or imported), of any key type.",
+        native_id: "certificate ARN",
+        props: &[
+            p(
+                "status",
+                STR,
+                "`ISSUED`, `EXPIRED`, `REVOKED`, `INACTIVE`, `PENDING_VALIDATION`, `VALIDATION_TIMED_OUT` or `FAILED`.",
+            ),
+            p("type", STR, "`AMAZON_ISSUED`, `IMPORTED` (never renewed by ACM) or `PRIVATE`."),
+            opt(
+                "not_after",
+                TS,
+                "When the certificate expires; null for one never issued (pending or failed validation).",
+            ),
+            p(
+                "in_use",
+                BOOL,
+                "Another AWS resource uses the certificate (`InUseBy` is not empty): a load balancer, CloudFront distribution, API Gateway domain, ...",
+            ),
+            p("in_use_by", STR_LIST, "ARNs of the resources that use the certificate."),
+            p(
+                "key_algorithm",
+                STR,
+                "Algorithm of the key pair: `RSA_1024`, `RSA_2048`, `RSA_3072`, `RSA_4096`, `EC_prime256v1`, `EC_secp384r1`, `EC_secp521r1`.",
+            ),
+            p(
+                "renewal_eligibility",
+                STR,
+                "`ELIGIBLE` when ACM can renew it (managed renewal), else `INELIGIBLE` (imported certificates, and those not in use).",
+            ),
+            opt(
+                "renewal_status",
+                STR,
+                "State of ACM's managed renewal (`RenewalSummary.RenewalStatus`): `PENDING_AUTO_RENEWAL`, `PENDING_VALIDATION` (waiting for the domain owner), `SUCCESS` or `FAILED`; null when no renewal was attempted.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "aws.apigateway.domain_name",
+        provider: Provider::Aws,
+        doc: "A custom domain name of API Gateway REST APIs.",
+        native_id: "domain name ARN (`arn:aws:apigateway:REGION::/domainnames/NAME`)",
+        props: &[
+            p(
+                "security_policy",
+                STR,
+                "The TLS security policy of the endpoint: `TLS_1_0` (also accepts TLS 1.0 and 1.1), `TLS_1_2`, or one of the `SecurityPolicy_TLS12_*` / `SecurityPolicy_TLS13_*` policies.",
+            ),
+            p("endpoint_types", STR_LIST, "`EDGE`, `REGIONAL` or `PRIVATE`."),
+        ],
+    },
+    KindSpec {
+        kind: "aws.apigateway.stage",
+        provider: Provider::Aws,
+        doc: "A stage of an API Gateway REST API (v1).",
+        native_id: "stage ARN (`arn:aws:apigateway:REGION::/restapis/API/stages/STAGE`)",
+        props: &[
+            p("rest_api", STR, "Name of the REST API the stage deploys."),
+            p(
+                "method_settings",
+                PropType::List(&METHOD_SETTING),
+                "The method settings in effect: the stage-wide `*/*` entry first (API Gateway's defaults when the stage has none: logging `OFF`, cache data unencrypted, and caching on, since a stage cache caches GET methods by default), then each per-method override (`resource/path/VERB`), which replaces the stage-wide values for that method (a logging level it leaves out is the stage-wide one).",
+            ),
+            p(
+                "cache_cluster_enabled",
+                BOOL,
+                "The stage has a cache cluster (`cacheClusterEnabled`): responses of the methods that cache are stored in it.",
+            ),
+            opt(
+                "access_log_destination",
+                STR,
+                "ARN where access logs go (`accessLogSettings.destinationArn`); null when access logging is off.",
+            ),
+            opt(
+                "client_certificate_id",
+                STR,
+                "The client certificate API Gateway presents to HTTP back ends (`clientCertificateId`); null when none.",
+            ),
+            opt(
+                "client_certificate_expires",
+                TS,
+                "When that client certificate expires (`apigateway:GetClientCertificates`); null without one.",
             ),
         ],
     },
