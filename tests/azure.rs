@@ -1,28 +1,23 @@
 //! The Azure adapter against a local peer. No Resource Manager emulator exists, so recorded ARM,
 //! Graph and Entra ID token answers (tests/recorded/azure) are served over TLS from 127.0.0.1 with
-//! a throwaway CA: azure_identity refuses a non-https authority and azure_core will not send a
-//! token over http. The real binary runs with a service principal from the environment, trusts
-//! the CA through SSL_CERT_FILE, and is pointed at the peer with --arm-endpoint/--graph-endpoint
-//! and AZURE_AUTHORITY_HOST.
+//! a throwaway CA (tests/common/azure.rs): azure_identity refuses a non-https authority and
+//! azure_core will not send a token over http. The real binary runs with a service principal from
+//! the environment, trusts the CA through SSL_CERT_FILE, and is pointed at the peer with
+//! --arm-endpoint/--graph-endpoint and AZURE_AUTHORITY_HOST. The services of
+//! tests/azure_services.rs (AKS, Event Hubs, Service Bus, AI services) answer empty lists here.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::peer::{route, serve, Peer, Reply, Route};
+use common::azure::{recorded, serve_tls, Setup, TENANT};
+use common::peer::{route, Reply, Route};
 use common::{set, verdicts};
 use serde_json::Value;
 
 const SUB: &str = "11111111-2222-3333-4444-555555555555";
 const DENIED: &str = "99999999-2222-3333-4444-555555555555";
-const TENANT: &str = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
-
-fn recorded(name: &str, base: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/recorded/azure").join(name))
-        .unwrap()
-        .replace("{{base}}", base)
-}
 
 fn routes(base: &str) -> Vec<Route> {
     let json = |name: &str| Reply::json(200, recorded(name, base));
@@ -111,6 +106,11 @@ fn routes(base: &str) -> Vec<Route> {
         route("GET", format!("{sub}/providers/Microsoft.RecoveryServices/vaults"), vec![json("recovery-vaults.json")]),
         route("GET", format!("{rg}/Microsoft.RecoveryServices/vaults/acme-rsv/backupProtectedItems"), vec![json("backup-protected-items.json")]),
         route("GET", format!("{sub}/resources"), vec![json("resources.json")]),
+        // tests/azure_services.rs serves these services' recorded estate.
+        route("GET", format!("{sub}/providers/Microsoft.ContainerService/managedClusters"), vec![json("empty-list.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.EventHub/namespaces"), vec![json("empty-list.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.ServiceBus/namespaces"), vec![json("empty-list.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.CognitiveServices/accounts"), vec![json("empty-list.json")]),
         route("GET", "/v1.0/users", vec![json("graph-users-page2.json")]).with_query("$skiptoken=users-page-2"),
         route("GET", "/v1.0/users", vec![json("graph-users-page1.json")]),
         route("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", vec![json("graph-registration.json")]),
@@ -137,13 +137,11 @@ fn routes(base: &str) -> Vec<Route> {
         route("GET", format!("{dsub}/providers/Microsoft.Compute/disks"), denied()),
         route("GET", format!("{dsub}/providers/Microsoft.Network/networkInterfaces"), denied()),
         route("GET", format!("{dsub}/providers/Microsoft.RecoveryServices/vaults"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.ContainerService/managedClusters"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.EventHub/namespaces"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.ServiceBus/namespaces"), denied()),
+        route("GET", format!("{dsub}/providers/Microsoft.CognitiveServices/accounts"), denied()),
     ]
-}
-
-struct Setup {
-    peer: Peer,
-    dir: tempfile::TempDir,
-    ca: std::path::PathBuf,
 }
 
 fn setup(graph_denied: bool) -> Setup {
@@ -152,30 +150,22 @@ fn setup(graph_denied: bool) -> Setup {
 
 /// The recorded routes, with `extra` (given the base URL) matched before them.
 fn setup_with(graph_denied: bool, extra: impl FnOnce(&str) -> Vec<Route>) -> Setup {
-    let (tls, ca_pem) = common::peer::tls();
-    let peer = serve(
-        |base| {
-            let mut r = extra(base);
-            r.extend(routes(base));
-            if graph_denied {
-                let forbidden = Reply::json(403, recorded("graph-forbidden.json", base));
-                r.insert(
-                    0,
-                    route(
-                        "GET",
-                        "/v1.0/reports/authenticationMethods/userRegistrationDetails",
-                        vec![forbidden],
-                    ),
-                );
-            }
-            r
-        },
-        Some(tls),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, ca_pem).unwrap();
-    Setup { peer, dir, ca }
+    serve_tls(|base| {
+        let mut r = extra(base);
+        r.extend(routes(base));
+        if graph_denied {
+            let forbidden = Reply::json(403, recorded("graph-forbidden.json", base));
+            r.insert(
+                0,
+                route(
+                    "GET",
+                    "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+                    vec![forbidden],
+                ),
+            );
+        }
+        r
+    })
 }
 
 fn scan(s: &Setup, subscription: &str) -> common::Run {
@@ -184,28 +174,9 @@ fn scan(s: &Setup, subscription: &str) -> common::Run {
 
 /// Runs `head` against the peer for one subscription.
 fn hipaa(s: &Setup, subscription: &str, head: &[&str]) -> common::Run {
-    let mut args = head.to_vec();
-    args.extend_from_slice(&[
-        "azure",
-        "--subscription",
-        subscription,
-        "--arm-endpoint",
-        &s.peer.url,
-        "--graph-endpoint",
-        &s.peer.url,
-        "--max-retries",
-        "3",
-    ]);
-    common::hipaa_scan_env(
-        &args,
-        s.dir.path(),
-        &[
-            ("AZURE_TENANT_ID", TENANT),
-            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
-            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
-            ("AZURE_AUTHORITY_HOST", &s.peer.url),
-            ("SSL_CERT_FILE", s.ca.to_str().unwrap()),
-        ],
+    s.run(
+        head,
+        &["--subscription", subscription, "--max-retries", "3"],
     )
 }
 
@@ -600,8 +571,8 @@ fn an_http_endpoint_is_refused_before_any_token_is_sent() {
         dir.path(),
         &[
             ("AZURE_TENANT_ID", TENANT),
-            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
-            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
+            ("AZURE_CLIENT_ID", common::azure::CLIENT_ID),
+            ("AZURE_CLIENT_SECRET", common::azure::CLIENT_SECRET),
         ],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -611,29 +582,9 @@ fn an_http_endpoint_is_refused_before_any_token_is_sent() {
 #[test]
 fn a_management_group_scans_every_enabled_subscription_under_it() {
     let s = setup(false);
-    let run = common::hipaa_scan_env(
-        &[
-            "scan",
-            "--output",
-            "json=out.json",
-            "azure",
-            "--management-group",
-            "acme-root",
-            "--arm-endpoint",
-            &s.peer.url,
-            "--graph-endpoint",
-            &s.peer.url,
-            "--max-retries",
-            "3",
-        ],
-        s.dir.path(),
-        &[
-            ("AZURE_TENANT_ID", TENANT),
-            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
-            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
-            ("AZURE_AUTHORITY_HOST", &s.peer.url),
-            ("SSL_CERT_FILE", s.ca.to_str().unwrap()),
-        ],
+    let run = s.run(
+        &["scan", "--output", "json=out.json"],
+        &["--management-group", "acme-root", "--max-retries", "3"],
     );
     assert!(run.code == 1 || run.code == 3, "{}", run.stderr);
     // Both pages of descendants were read; the disabled subscription is not read, the enabled
@@ -709,30 +660,15 @@ fn two_tenants(tenant2_signs_in: bool) -> (Setup, common::Run) {
             .with_authorization(TENANT2_TOKEN),
         ]
     });
-    let run = common::hipaa_scan_env(
+    let run = s.run(
+        &["scan", "--output", "json=out.json"],
         &[
-            "scan",
-            "--output",
-            "json=out.json",
-            "azure",
             "--subscription",
             SUB,
             "--subscription",
             SUB2,
-            "--arm-endpoint",
-            &s.peer.url,
-            "--graph-endpoint",
-            &s.peer.url,
             "--max-retries",
             "0",
-        ],
-        s.dir.path(),
-        &[
-            ("AZURE_TENANT_ID", TENANT),
-            ("AZURE_CLIENT_ID", "5c7e0000-0000-4000-8000-00000000c11e"),
-            ("AZURE_CLIENT_SECRET", "recorded-test-secret"),
-            ("AZURE_AUTHORITY_HOST", &s.peer.url),
-            ("SSL_CERT_FILE", s.ca.to_str().unwrap()),
         ],
     );
     (s, run)

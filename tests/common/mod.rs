@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[cfg(feature = "azure")]
+pub mod azure;
 #[cfg(feature = "gcp")]
 pub mod google;
 pub mod moto;

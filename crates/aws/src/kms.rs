@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use aws_sdk_kms::types::{KeyManagerType, KeySpec};
 use aws_sdk_kms::Client;
 
-use super::util::{describe, resource, Found, Props};
+use super::util::{all, describe, resource, Found, Props};
 use super::Ctx;
 
 const KEY: &str = "aws.kms.key";
@@ -13,26 +13,20 @@ const KEY: &str = "aws.kms.key";
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     let client = Client::new(&ctx.config_for(region));
     let mut found = Found::default();
-    let mut ids = Vec::new();
-    let mut pages = client.list_keys().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => ids.extend(
-                page.keys()
-                    .iter()
-                    .filter_map(|k| k.key_id().map(str::to_string)),
-            ),
-            Err(e) => {
-                found.gap(
-                    &ctx.account,
-                    Some(region),
-                    &[KEY],
-                    describe("kms:ListKeys", &e),
-                );
-                return found;
-            }
-        }
-    }
+    let listed = all(
+        "kms:ListKeys",
+        client
+            .list_keys()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let Some(keys) = found.listed(listed, &ctx.account, Some(region), &[KEY]) else {
+        return found;
+    };
+    let ids = keys.iter().filter_map(|k| k.key_id().map(str::to_string));
     for id in ids {
         let meta = match client.describe_key().key_id(&id).send().await {
             Ok(out) => out.key_metadata().cloned(),

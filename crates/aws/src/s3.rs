@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use hipaa_scan_core::iam_doc;
 
-use super::util::{bounded, code, describe, resource, Found, Props};
+use super::util::{all, bounded, code, describe, resource, Found, Props};
 use super::Ctx;
 
 const KIND: &str = "aws.s3.bucket";
@@ -16,29 +16,27 @@ const KIND: &str = "aws.s3.bucket";
 pub async fn collect(ctx: &Ctx) -> (Found, Result<Value, String>) {
     let mut found = Found::default();
     let client = ctx.s3(&ctx.home_region);
-    let mut names: Vec<(String, Option<String>)> = Vec::new();
-    let mut pages = client.list_buckets().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for b in page.buckets() {
-                    if let Some(name) = b.name() {
-                        names.push((name.to_string(), b.bucket_region().map(str::to_string)));
-                    }
-                }
-            }
-            Err(e) => {
-                found.gap(
-                    &ctx.account,
-                    None,
-                    &[KIND],
-                    describe("s3:ListAllMyBuckets", &e),
-                );
-                ctx.progress.done("s3");
-                return (found, account_public_access_block(ctx).await);
-            }
-        }
-    }
+    let listed = all(
+        "s3:ListAllMyBuckets",
+        client
+            .list_buckets()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let Some(buckets) = found.listed(listed, &ctx.account, None, &[KIND]) else {
+        ctx.progress.done("s3");
+        return (found, account_public_access_block(ctx).await);
+    };
+    let names: Vec<(String, Option<String>)> = buckets
+        .iter()
+        .filter_map(|b| {
+            let name = b.name()?;
+            Some((name.to_string(), b.bucket_region().map(str::to_string)))
+        })
+        .collect();
     let clients: HashMap<String, Client> =
         ctx.regions.iter().map(|r| (r.clone(), ctx.s3(r))).collect();
     let home = client.clone();

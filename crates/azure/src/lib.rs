@@ -8,12 +8,15 @@
 //! properties unknown or its kinds a gap, so the checks that need them are "not evaluated", never
 //! passed. The scan only reads.
 
+mod aiservices;
+mod aks;
 mod client;
 mod compute;
 mod databases;
 mod datastores;
 mod entra;
 mod identity;
+mod messaging;
 mod network;
 mod resources;
 mod services;

@@ -20,7 +20,7 @@ const DIAG: &str = "Microsoft.Insights/diagnosticSettings/read";
 const DIAGNOSTICS_API: &str = "2021-05-01-preview";
 
 /// Resource types read in detail by the other modules; the generic listing skips them.
-const DETAILED: [&str; 13] = [
+const DETAILED: [&str; 17] = [
     "microsoft.storage/storageaccounts",
     "microsoft.sql/servers",
     "microsoft.sql/servers/databases",
@@ -34,6 +34,10 @@ const DETAILED: [&str; 13] = [
     "microsoft.compute/virtualmachines",
     "microsoft.compute/disks",
     "microsoft.recoveryservices/vaults",
+    "microsoft.containerservice/managedclusters",
+    "microsoft.eventhub/namespaces",
+    "microsoft.servicebus/namespaces",
+    "microsoft.cognitiveservices/accounts",
 ];
 
 pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {

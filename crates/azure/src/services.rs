@@ -11,7 +11,8 @@ use std::sync::Arc;
 use hipaa_scan_core::collect::Found;
 
 use super::{
-    compute, databases, datastores, entra, network, resources, sql, storage, subscription, web, Ctx,
+    aiservices, aks, compute, databases, datastores, entra, messaging, network, resources, sql,
+    storage, subscription, web, Ctx,
 };
 
 /// Reads one service of one subscription.
@@ -75,6 +76,24 @@ pub(crate) const SERVICES: &[Service] = &[
         name: "compute",
         kinds: &[compute::VM, compute::DISK, compute::VAULT],
         read: |c, s| Box::pin(async move { compute::collect(&c, &s).await }),
+    },
+    // Azure Kubernetes Service clusters.
+    Service {
+        name: "aks",
+        kinds: &[aks::CLUSTER],
+        read: |c, s| Box::pin(async move { aks::collect(&c, &s).await }),
+    },
+    // Event Hubs and Service Bus namespaces, each with its network rule set.
+    Service {
+        name: "messaging",
+        kinds: &[messaging::EVENTHUB, messaging::SERVICEBUS],
+        read: |c, s| Box::pin(async move { messaging::collect(&c, &s).await }),
+    },
+    // Azure AI services (Cognitive Services) accounts, Azure OpenAI included.
+    Service {
+        name: "aiservices",
+        kinds: &[aiservices::ACCOUNT],
+        read: |c, s| Box::pin(async move { aiservices::collect(&c, &s).await }),
     },
 ];
 

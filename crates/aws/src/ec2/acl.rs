@@ -89,46 +89,44 @@ pub fn acl_open_ports(entries: &[AclEntry], ports: &[u16]) -> Vec<String> {
 /// Network ACLs: inbound exposure of the administrative ports.
 pub(super) async fn network_acls(client: &Client, account: &str, region: &str) -> Found {
     let mut found = Found::default();
-    let mut pages = client.describe_network_acls().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(page) => page,
-            Err(e) => {
-                found.gap(
-                    account,
-                    Some(region),
-                    &["aws.ec2.network_acl"],
-                    describe("ec2:DescribeNetworkAcls", &e),
-                );
-                break;
-            }
-        };
-        for acl in page.network_acls() {
-            let id = acl.network_acl_id().unwrap_or_default();
-            let t = tags(acl.tags());
-            let mut p = Props::default();
-            p.set("is_default", acl.is_default().unwrap_or(false));
-            match acl_entries(acl.entries()) {
-                Ok(entries) => p.set(
-                    "world_open_admin_ports",
-                    acl_open_ports(&entries, &ADMIN_PORTS),
-                ),
-                Err(why) => p.unknown(
-                    "world_open_admin_ports",
-                    format!("ec2:DescribeNetworkAcls: {why}"),
-                ),
-            }
-            let arn = format!("arn:aws:ec2:{region}:{account}:network-acl/{id}");
-            let name = name_or(&t, id);
-            found.resources.push(p.into_resource(resource(
-                "aws.ec2.network_acl",
-                arn,
-                account,
-                region,
-                name,
-                t,
-            )));
+    let listed = util::all(
+        "ec2:DescribeNetworkAcls",
+        client
+            .describe_network_acls()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for acl in found
+        .listed(listed, account, Some(region), &["aws.ec2.network_acl"])
+        .unwrap_or_default()
+    {
+        let id = acl.network_acl_id().unwrap_or_default();
+        let t = tags(acl.tags());
+        let mut p = Props::default();
+        p.set("is_default", acl.is_default().unwrap_or(false));
+        match acl_entries(acl.entries()) {
+            Ok(entries) => p.set(
+                "world_open_admin_ports",
+                acl_open_ports(&entries, &ADMIN_PORTS),
+            ),
+            Err(why) => p.unknown(
+                "world_open_admin_ports",
+                format!("ec2:DescribeNetworkAcls: {why}"),
+            ),
         }
+        let arn = format!("arn:aws:ec2:{region}:{account}:network-acl/{id}");
+        let name = name_or(&t, id);
+        found.resources.push(p.into_resource(resource(
+            "aws.ec2.network_acl",
+            arn,
+            account,
+            region,
+            name,
+            t,
+        )));
     }
     found
 }

@@ -111,64 +111,55 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         BTreeMap::new(),
     )));
 
-    let mut pages = client.describe_volumes().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for v in page.volumes() {
-                    let id = v.volume_id().unwrap_or_default();
-                    let t = tags(v.tags());
-                    let mut p = Props::default();
-                    p.set("encrypted", v.encrypted().unwrap_or(false));
-                    p.set(
-                        "kms_key_id",
-                        v.kms_key_id().map_or(Value::Null, |k| json!(k)),
-                    );
-                    p.set("attached", !v.attachments().is_empty());
-                    let arn = format!("arn:aws:ec2:{region}:{account}:volume/{id}");
-                    let name = name_or(&t, id);
-                    found.resources.push(p.into_resource(resource(
-                        "aws.ec2.volume",
-                        arn,
-                        account,
-                        region,
-                        name,
-                        t,
-                    )));
-                }
-            }
-            Err(e) => {
-                found.gap(
-                    account,
-                    Some(region),
-                    &["aws.ec2.volume"],
-                    describe("ec2:DescribeVolumes", &e),
-                );
-                break;
-            }
-        }
+    let listed = util::all(
+        "ec2:DescribeVolumes",
+        client
+            .describe_volumes()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for v in found
+        .listed(listed, account, Some(region), &["aws.ec2.volume"])
+        .unwrap_or_default()
+    {
+        let id = v.volume_id().unwrap_or_default();
+        let t = tags(v.tags());
+        let mut p = Props::default();
+        p.set("encrypted", v.encrypted().unwrap_or(false));
+        p.set(
+            "kms_key_id",
+            v.kms_key_id().map_or(Value::Null, |k| json!(k)),
+        );
+        p.set("attached", !v.attachments().is_empty());
+        let arn = format!("arn:aws:ec2:{region}:{account}:volume/{id}");
+        let name = name_or(&t, id);
+        found.resources.push(p.into_resource(resource(
+            "aws.ec2.volume",
+            arn,
+            account,
+            region,
+            name,
+            t,
+        )));
     }
 
-    let mut snapshots = Vec::new();
-    let mut pages = client
-        .describe_snapshots()
-        .owner_ids("self")
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => snapshots.extend(page.snapshots().iter().cloned()),
-            Err(e) => {
-                found.gap(
-                    account,
-                    Some(region),
-                    &["aws.ec2.snapshot"],
-                    describe("ec2:DescribeSnapshots", &e),
-                );
-                break;
-            }
-        }
-    }
+    let listed = util::all(
+        "ec2:DescribeSnapshots",
+        client
+            .describe_snapshots()
+            .owner_ids("self")
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let snapshots = found
+        .listed(listed, account, Some(region), &["aws.ec2.snapshot"])
+        .unwrap_or_default();
     let (c, acct, reg) = (client.clone(), account.to_string(), region.to_string());
     let snaps = bounded(snapshots, ctx.concurrency, move |s| {
         let (client, account, region) = (c.clone(), acct.clone(), reg.clone());
@@ -207,54 +198,49 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     .await;
     found.resources.extend(snaps);
 
-    let mut pages = client.describe_security_groups().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for g in page.security_groups() {
-                    let id = g.group_id().unwrap_or_default();
-                    let mut p = Props::default();
-                    for (property, ports) in [
-                        ("world_open_admin_ports", &ADMIN_PORTS[..]),
-                        ("world_open_database_ports", &DATABASE_PORTS[..]),
-                    ] {
-                        match world_open(g.ip_permissions(), ports) {
-                            Ok(open) => p.set(property, open),
-                            Err(why) => {
-                                p.unknown(property, format!("ec2:DescribeSecurityGroups: {why}"))
-                            }
-                        }
-                    }
-                    let is_default = g.group_name() == Some("default");
-                    p.set("is_default", is_default);
-                    p.set(
-                        "rule_count",
-                        (g.ip_permissions().len() + g.ip_permissions_egress().len()) as i64,
-                    );
-                    let arn = format!("arn:aws:ec2:{region}:{account}:security-group/{id}");
-                    let name = g
-                        .group_name()
-                        .map_or_else(|| id.to_string(), |n| format!("{n} ({id})"));
-                    found.resources.push(p.into_resource(resource(
-                        "aws.ec2.security_group",
-                        arn,
-                        account,
-                        region,
-                        name,
-                        tags(g.tags()),
-                    )));
-                }
-            }
-            Err(e) => {
-                found.gap(
-                    account,
-                    Some(region),
-                    &["aws.ec2.security_group"],
-                    describe("ec2:DescribeSecurityGroups", &e),
-                );
-                break;
+    let listed = util::all(
+        "ec2:DescribeSecurityGroups",
+        client
+            .describe_security_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for g in found
+        .listed(listed, account, Some(region), &["aws.ec2.security_group"])
+        .unwrap_or_default()
+    {
+        let id = g.group_id().unwrap_or_default();
+        let mut p = Props::default();
+        for (property, ports) in [
+            ("world_open_admin_ports", &ADMIN_PORTS[..]),
+            ("world_open_database_ports", &DATABASE_PORTS[..]),
+        ] {
+            match world_open(g.ip_permissions(), ports) {
+                Ok(open) => p.set(property, open),
+                Err(why) => p.unknown(property, format!("ec2:DescribeSecurityGroups: {why}")),
             }
         }
+        let is_default = g.group_name() == Some("default");
+        p.set("is_default", is_default);
+        p.set(
+            "rule_count",
+            (g.ip_permissions().len() + g.ip_permissions_egress().len()) as i64,
+        );
+        let arn = format!("arn:aws:ec2:{region}:{account}:security-group/{id}");
+        let name = g
+            .group_name()
+            .map_or_else(|| id.to_string(), |n| format!("{n} ({id})"));
+        found.resources.push(p.into_resource(resource(
+            "aws.ec2.security_group",
+            arn,
+            account,
+            region,
+            name,
+            tags(g.tags()),
+        )));
     }
 
     let mut listed = instances(&client, account, region).await;
@@ -266,61 +252,54 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
 
     // Flow logs first, so each VPC can be judged; if they cannot be listed, the VPCs' flow-log
     // state is unknown rather than off.
-    let mut logged: Result<BTreeSet<String>, String> = Ok(BTreeSet::new());
-    let mut pages = client.describe_flow_logs().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                if let Ok(set) = logged.as_mut() {
-                    set.extend(
-                        page.flow_logs()
-                            .iter()
-                            .filter(|f| f.flow_log_status() == Some("ACTIVE"))
-                            .filter_map(|f| f.resource_id().map(str::to_string)),
-                    );
-                }
-            }
-            Err(e) => {
-                logged = Err(describe("ec2:DescribeFlowLogs", &e));
-                break;
-            }
+    let logged: Result<BTreeSet<String>, String> = util::all(
+        "ec2:DescribeFlowLogs",
+        client
+            .describe_flow_logs()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    )
+    .map(|logs| {
+        logs.iter()
+            .filter(|f| f.flow_log_status() == Some("ACTIVE"))
+            .filter_map(|f| f.resource_id().map(str::to_string))
+            .collect()
+    });
+    let listed = util::all(
+        "ec2:DescribeVpcs",
+        client
+            .describe_vpcs()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for v in found
+        .listed(listed, account, Some(region), &["aws.ec2.vpc"])
+        .unwrap_or_default()
+    {
+        let id = v.vpc_id().unwrap_or_default();
+        let t = tags(v.tags());
+        let mut p = Props::default();
+        p.set("is_default", v.is_default().unwrap_or(false));
+        match &logged {
+            Ok(set) => p.set("flow_logs_enabled", set.contains(id)),
+            Err(why) => p.unknown("flow_logs_enabled", why.clone()),
         }
-    }
-    let mut pages = client.describe_vpcs().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for v in page.vpcs() {
-                    let id = v.vpc_id().unwrap_or_default();
-                    let t = tags(v.tags());
-                    let mut p = Props::default();
-                    p.set("is_default", v.is_default().unwrap_or(false));
-                    match &logged {
-                        Ok(set) => p.set("flow_logs_enabled", set.contains(id)),
-                        Err(why) => p.unknown("flow_logs_enabled", why.clone()),
-                    }
-                    let arn = format!("arn:aws:ec2:{region}:{account}:vpc/{id}");
-                    let name = name_or(&t, id);
-                    found.resources.push(p.into_resource(resource(
-                        "aws.ec2.vpc",
-                        arn,
-                        account,
-                        region,
-                        name,
-                        t,
-                    )));
-                }
-            }
-            Err(e) => {
-                found.gap(
-                    account,
-                    Some(region),
-                    &["aws.ec2.vpc"],
-                    describe("ec2:DescribeVpcs", &e),
-                );
-                break;
-            }
-        }
+        let arn = format!("arn:aws:ec2:{region}:{account}:vpc/{id}");
+        let name = name_or(&t, id);
+        found.resources.push(p.into_resource(resource(
+            "aws.ec2.vpc",
+            arn,
+            account,
+            region,
+            name,
+            t,
+        )));
     }
     found
 }
@@ -424,62 +403,62 @@ async fn vpn_connections(client: &Client, account: &str, region: &str) -> Found 
 /// EC2 instances (not terminated): IMDSv2, public IPv4 address, monitoring.
 async fn instances(client: &Client, account: &str, region: &str) -> Found {
     let mut found = Found::default();
-    let mut pages = client.describe_instances().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(page) => page,
-            Err(e) => {
-                found.gap(
-                    account,
-                    Some(region),
-                    &["aws.ec2.instance"],
-                    describe("ec2:DescribeInstances", &e),
-                );
-                break;
-            }
-        };
-        for i in page.reservations().iter().flat_map(|r| r.instances()) {
-            let state = i.state().and_then(|s| s.name());
-            if matches!(state, Some(InstanceStateName::Terminated)) {
-                continue;
-            }
-            let id = i.instance_id().unwrap_or_default();
-            let t = tags(i.tags());
-            let mut p = Props::default();
-            p.set("state", state.map_or("unknown", |s| s.as_str()));
-            match i.metadata_options() {
-                Some(m) => p.set(
-                    "imdsv2_required",
-                    m.http_tokens() == Some(&HttpTokensState::Required)
-                        || m.http_endpoint() == Some(&InstanceMetadataEndpointState::Disabled),
-                ),
-                None => p.unknown(
-                    "imdsv2_required",
-                    "ec2:DescribeInstances: the answer had no `MetadataOptions`",
-                ),
-            }
-            p.set(
-                "public_ip",
-                i.public_ip_address().map_or(Value::Null, |a| json!(a)),
-            );
-            match i.monitoring().and_then(|m| m.state()) {
-                Some(s) => p.set("detailed_monitoring", s.as_str() == "enabled"),
-                None => p.unknown(
-                    "detailed_monitoring",
-                    "ec2:DescribeInstances: the answer had no `Monitoring`",
-                ),
-            }
-            let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
-            let name = name_or(&t, id);
-            found.resources.push(p.into_resource(resource(
-                "aws.ec2.instance",
-                arn,
-                account,
-                region,
-                name,
-                t,
-            )));
+    let listed = util::all(
+        "ec2:DescribeInstances",
+        client
+            .describe_instances()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for i in found
+        .listed(listed, account, Some(region), &["aws.ec2.instance"])
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|r| r.instances())
+    {
+        let state = i.state().and_then(|s| s.name());
+        if matches!(state, Some(InstanceStateName::Terminated)) {
+            continue;
         }
+        let id = i.instance_id().unwrap_or_default();
+        let t = tags(i.tags());
+        let mut p = Props::default();
+        p.set("state", state.map_or("unknown", |s| s.as_str()));
+        match i.metadata_options() {
+            Some(m) => p.set(
+                "imdsv2_required",
+                m.http_tokens() == Some(&HttpTokensState::Required)
+                    || m.http_endpoint() == Some(&InstanceMetadataEndpointState::Disabled),
+            ),
+            None => p.unknown(
+                "imdsv2_required",
+                "ec2:DescribeInstances: the answer had no `MetadataOptions`",
+            ),
+        }
+        p.set(
+            "public_ip",
+            i.public_ip_address().map_or(Value::Null, |a| json!(a)),
+        );
+        match i.monitoring().and_then(|m| m.state()) {
+            Some(s) => p.set("detailed_monitoring", s.as_str() == "enabled"),
+            None => p.unknown(
+                "detailed_monitoring",
+                "ec2:DescribeInstances: the answer had no `Monitoring`",
+            ),
+        }
+        let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
+        let name = name_or(&t, id);
+        found.resources.push(p.into_resource(resource(
+            "aws.ec2.instance",
+            arn,
+            account,
+            region,
+            name,
+            t,
+        )));
     }
     found
 }

@@ -95,18 +95,20 @@ pub async fn collect(ctx: Arc<Ctx>) -> (Found, AccountSummary) {
     summary.support_role = support_role(&client, &ctx).await;
     let mut found = Found::default();
     found.extend(server_certificates(&ctx, &client).await);
-    let mut users = Vec::new();
-    let mut pages = client.list_users().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => users.extend(page.users().iter().cloned()),
-            Err(e) => {
-                found.gap(&ctx.account, None, &[USER], describe("iam:ListUsers", &e));
-                ctx.progress.done("iam");
-                return (found, summary);
-            }
-        }
-    }
+    let listed = all(
+        "iam:ListUsers",
+        client
+            .list_users()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let Some(users) = found.listed(listed, &ctx.account, None, &[USER]) else {
+        ctx.progress.done("iam");
+        return (found, summary);
+    };
     // Customer managed policies first: a user or group holding an administrator policy holds
     // administrator access. Then groups: a user holds what its groups hold.
     let (policies_found, admin_policies) = customer_policies(&ctx, &client).await;

@@ -31,179 +31,173 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     let client = Client::new(&ctx.config_for(region));
     let mut found = Found::default();
     let mut params = ParamCache::default();
-    let mut pages = client.describe_db_instances().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for db in page.db_instances() {
-                    let op = "rds:DescribeDBInstances";
-                    let mut p = Props::default();
-                    p.set("engine", db.engine().unwrap_or_default());
-                    opt(&mut p, "storage_encrypted", db.storage_encrypted(), op);
-                    p.set(
-                        "kms_key_id",
-                        db.kms_key_id().map_or(Value::Null, |k| json!(k)),
-                    );
-                    opt(
-                        &mut p,
-                        "backup_retention_days",
-                        db.backup_retention_period(),
-                        op,
-                    );
-                    opt(&mut p, "publicly_accessible", db.publicly_accessible(), op);
-                    opt(&mut p, "multi_az", db.multi_az(), op);
-                    opt(&mut p, "deletion_protection", db.deletion_protection(), op);
-                    p.set("log_exports", db.enabled_cloudwatch_logs_exports().to_vec());
-                    opt(
-                        &mut p,
-                        "auto_minor_version_upgrade",
-                        db.auto_minor_version_upgrade(),
-                        op,
-                    );
-                    opt(
-                        &mut p,
-                        "iam_auth_enabled",
-                        db.iam_database_authentication_enabled(),
-                        op,
-                    );
-                    // Absent means Enhanced Monitoring was never turned on (interval 0).
-                    p.set("monitoring_interval", db.monitoring_interval().unwrap_or(0));
-                    let engine = db.engine().unwrap_or_default();
-                    let group = match db.db_cluster_identifier() {
-                        Some(cluster) => ParamGroup::OfCluster(cluster.to_string()),
-                        None => ParamGroup::Instance(
-                            db.db_parameter_groups()
-                                .first()
-                                .and_then(|g| g.db_parameter_group_name())
-                                .unwrap_or_default()
-                                .to_string(),
-                        ),
-                    };
-                    let values = params.values(&client, group).await;
-                    match values
-                        .as_ref()
-                        .map_err(String::clone)
-                        .and_then(|v| tls_enforced(engine, v))
-                    {
-                        Ok(v) => p.set("tls_enforced", v),
-                        Err(why) => p.unknown("tls_enforced", why),
-                    }
-                    set_connection_logging(&mut p, engine, &values);
-                    let audit = if is_postgres(engine) || engine == "aurora-mysql" {
-                        values.and_then(|v| audit_logging(engine, &v))
-                    } else if engine == "mysql" || engine == "mariadb" {
-                        let group = db
-                            .option_group_memberships()
-                            .first()
-                            .and_then(|g| g.option_group_name())
-                            .unwrap_or_default()
-                            .to_string();
-                        params.audit_plugin(&client, &group).await
-                    } else {
-                        Err(format!(
-                            "engine `{engine}` audits through its own facilities (e.g. Oracle unified auditing, SQL Server Audit); not read"
-                        ))
-                    };
-                    match audit {
-                        Ok(v) => p.set("audit_logging", v),
-                        Err(why) => p.unknown("audit_logging", why),
-                    }
-                    let name = db.db_instance_identifier().unwrap_or_default().to_string();
-                    let id = db.db_instance_arn().map_or_else(
-                        || format!("arn:aws:rds:{region}:{}:db:{name}", ctx.account),
-                        str::to_string,
-                    );
-                    found.resources.push(p.into_resource(resource(
-                        INSTANCE,
-                        id,
-                        &ctx.account,
-                        region,
-                        name,
-                        tags(db.tag_list()),
-                    )));
-                }
-            }
-            Err(e) => {
-                found.gap(
-                    &ctx.account,
-                    Some(region),
-                    &[INSTANCE],
-                    describe("rds:DescribeDBInstances", &e),
-                );
-                break;
-            }
+    let listed = util::all(
+        "rds:DescribeDBInstances",
+        client
+            .describe_db_instances()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for db in found
+        .listed(listed, &ctx.account, Some(region), &[INSTANCE])
+        .unwrap_or_default()
+    {
+        let op = "rds:DescribeDBInstances";
+        let mut p = Props::default();
+        p.set("engine", db.engine().unwrap_or_default());
+        opt(&mut p, "storage_encrypted", db.storage_encrypted(), op);
+        p.set(
+            "kms_key_id",
+            db.kms_key_id().map_or(Value::Null, |k| json!(k)),
+        );
+        opt(
+            &mut p,
+            "backup_retention_days",
+            db.backup_retention_period(),
+            op,
+        );
+        opt(&mut p, "publicly_accessible", db.publicly_accessible(), op);
+        opt(&mut p, "multi_az", db.multi_az(), op);
+        opt(&mut p, "deletion_protection", db.deletion_protection(), op);
+        p.set("log_exports", db.enabled_cloudwatch_logs_exports().to_vec());
+        opt(
+            &mut p,
+            "auto_minor_version_upgrade",
+            db.auto_minor_version_upgrade(),
+            op,
+        );
+        opt(
+            &mut p,
+            "iam_auth_enabled",
+            db.iam_database_authentication_enabled(),
+            op,
+        );
+        // Absent means Enhanced Monitoring was never turned on (interval 0).
+        p.set("monitoring_interval", db.monitoring_interval().unwrap_or(0));
+        let engine = db.engine().unwrap_or_default();
+        let group = match db.db_cluster_identifier() {
+            Some(cluster) => ParamGroup::OfCluster(cluster.to_string()),
+            None => ParamGroup::Instance(
+                db.db_parameter_groups()
+                    .first()
+                    .and_then(|g| g.db_parameter_group_name())
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+        };
+        let values = params.values(&client, group).await;
+        match values
+            .as_ref()
+            .map_err(String::clone)
+            .and_then(|v| tls_enforced(engine, v))
+        {
+            Ok(v) => p.set("tls_enforced", v),
+            Err(why) => p.unknown("tls_enforced", why),
         }
+        set_connection_logging(&mut p, engine, &values);
+        let audit = if is_postgres(engine) || engine == "aurora-mysql" {
+            values.and_then(|v| audit_logging(engine, &v))
+        } else if engine == "mysql" || engine == "mariadb" {
+            let group = db
+                .option_group_memberships()
+                .first()
+                .and_then(|g| g.option_group_name())
+                .unwrap_or_default()
+                .to_string();
+            params.audit_plugin(&client, &group).await
+        } else {
+            Err(format!(
+                "engine `{engine}` audits through its own facilities (e.g. Oracle unified auditing, SQL Server Audit); not read"
+            ))
+        };
+        match audit {
+            Ok(v) => p.set("audit_logging", v),
+            Err(why) => p.unknown("audit_logging", why),
+        }
+        let name = db.db_instance_identifier().unwrap_or_default().to_string();
+        let id = db.db_instance_arn().map_or_else(
+            || format!("arn:aws:rds:{region}:{}:db:{name}", ctx.account),
+            str::to_string,
+        );
+        found.resources.push(p.into_resource(resource(
+            INSTANCE,
+            id,
+            &ctx.account,
+            region,
+            name,
+            tags(db.tag_list()),
+        )));
     }
-    let mut pages = client.describe_db_clusters().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                for c in page.db_clusters() {
-                    let op = "rds:DescribeDBClusters";
-                    let mut p = Props::default();
-                    p.set("engine", c.engine().unwrap_or_default());
-                    opt(&mut p, "storage_encrypted", c.storage_encrypted(), op);
-                    p.set(
-                        "kms_key_id",
-                        c.kms_key_id().map_or(Value::Null, |k| json!(k)),
-                    );
-                    opt(
-                        &mut p,
-                        "backup_retention_days",
-                        c.backup_retention_period(),
-                        op,
-                    );
-                    opt(&mut p, "deletion_protection", c.deletion_protection(), op);
-                    opt(&mut p, "multi_az", c.multi_az(), op);
-                    p.set("log_exports", c.enabled_cloudwatch_logs_exports().to_vec());
-                    opt(
-                        &mut p,
-                        "iam_auth_enabled",
-                        c.iam_database_authentication_enabled(),
-                        op,
-                    );
-                    let engine = c.engine().unwrap_or_default();
-                    let values = match c.db_cluster_parameter_group() {
-                        Some(g) => params.cluster_group(&client, g).await,
-                        None => Err(format!("{op}: the answer had no `DBClusterParameterGroup`")),
-                    };
-                    set_connection_logging(&mut p, engine, &values);
-                    let audit = if is_postgres(engine) || engine == "aurora-mysql" {
-                        values.and_then(|v| audit_logging(engine, &v))
-                    } else {
-                        Err(format!(
-                            "engine `{engine}` on a DB cluster: audit logging is not read from its parameters"
-                        ))
-                    };
-                    match audit {
-                        Ok(v) => p.set("audit_logging", v),
-                        Err(why) => p.unknown("audit_logging", why),
-                    }
-                    let name = c.db_cluster_identifier().unwrap_or_default().to_string();
-                    let id = c.db_cluster_arn().map_or_else(
-                        || format!("arn:aws:rds:{region}:{}:cluster:{name}", ctx.account),
-                        str::to_string,
-                    );
-                    found.resources.push(p.into_resource(resource(
-                        CLUSTER,
-                        id,
-                        &ctx.account,
-                        region,
-                        name,
-                        tags(c.tag_list()),
-                    )));
-                }
-            }
-            Err(e) => {
-                found.gap(
-                    &ctx.account,
-                    Some(region),
-                    &[CLUSTER],
-                    describe("rds:DescribeDBClusters", &e),
-                );
-                break;
-            }
+    let listed = util::all(
+        "rds:DescribeDBClusters",
+        client
+            .describe_db_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    for c in found
+        .listed(listed, &ctx.account, Some(region), &[CLUSTER])
+        .unwrap_or_default()
+    {
+        let op = "rds:DescribeDBClusters";
+        let mut p = Props::default();
+        p.set("engine", c.engine().unwrap_or_default());
+        opt(&mut p, "storage_encrypted", c.storage_encrypted(), op);
+        p.set(
+            "kms_key_id",
+            c.kms_key_id().map_or(Value::Null, |k| json!(k)),
+        );
+        opt(
+            &mut p,
+            "backup_retention_days",
+            c.backup_retention_period(),
+            op,
+        );
+        opt(&mut p, "deletion_protection", c.deletion_protection(), op);
+        opt(&mut p, "multi_az", c.multi_az(), op);
+        p.set("log_exports", c.enabled_cloudwatch_logs_exports().to_vec());
+        opt(
+            &mut p,
+            "iam_auth_enabled",
+            c.iam_database_authentication_enabled(),
+            op,
+        );
+        let engine = c.engine().unwrap_or_default();
+        let values = match c.db_cluster_parameter_group() {
+            Some(g) => params.cluster_group(&client, g).await,
+            None => Err(format!("{op}: the answer had no `DBClusterParameterGroup`")),
+        };
+        set_connection_logging(&mut p, engine, &values);
+        let audit = if is_postgres(engine) || engine == "aurora-mysql" {
+            values.and_then(|v| audit_logging(engine, &v))
+        } else {
+            Err(format!(
+                "engine `{engine}` on a DB cluster: audit logging is not read from its parameters"
+            ))
+        };
+        match audit {
+            Ok(v) => p.set("audit_logging", v),
+            Err(why) => p.unknown("audit_logging", why),
         }
+        let name = c.db_cluster_identifier().unwrap_or_default().to_string();
+        let id = c.db_cluster_arn().map_or_else(
+            || format!("arn:aws:rds:{region}:{}:cluster:{name}", ctx.account),
+            str::to_string,
+        );
+        found.resources.push(p.into_resource(resource(
+            CLUSTER,
+            id,
+            &ctx.account,
+            region,
+            name,
+            tags(c.tag_list()),
+        )));
     }
     found.extend(snapshots(ctx, &client, region).await);
     let instances_listed = !found

@@ -1,6 +1,7 @@
 //! Azure kinds: subscriptions, Storage, SQL, Key Vault, Entra ID users, networking, App Service,
 //! PostgreSQL/MySQL flexible servers, Cosmos DB, Redis, virtual machines and disks, Recovery
-//! Services vaults.
+//! Services vaults, AKS clusters, Event Hubs and Service Bus namespaces, Azure AI services
+//! accounts.
 
 use super::*;
 use crate::model::Provider;
@@ -280,4 +281,65 @@ pub(super) const KINDS: &[KindSpec] = &[
             p("soft_delete_state", STR, "`securitySettings.softDeleteSettings.softDeleteState`: `Enabled`, `AlwaysON` (cannot be turned off), `Disabled` or `Invalid`; unknown when absent."),
         ],
     },
+    KindSpec {
+        kind: "azure.containerservice.managed_cluster",
+        provider: Provider::Azure,
+        doc: "An Azure Kubernetes Service (AKS) cluster.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("rbac_enabled", BOOL, "`enableRBAC`: Kubernetes role-based access control; unknown when absent (it has no documented default in an answer)."),
+            p("entra_integration", STR, "How the cluster authenticates users with Microsoft Entra ID (`aadProfile`): `managed` (AKS-managed integration, `managed` true), `legacy` (the retired client and server application integration, `serverAppID` set) or `none` (no `aadProfile`). Unknown when the profile names neither."),
+            p("local_accounts_disabled", BOOL, "`disableLocalAccounts`: the static admin and user credentials (`listClusterAdminCredential`) are refused, so every access goes through Entra ID; false when absent (local accounts are on by default)."),
+            p("private_cluster", BOOL, "`apiServerAccessProfile.enablePrivateCluster`: the API server has only a private address; false when absent (the default is a public API server)."),
+            p("authorized_ip_ranges", STR_LIST, "`apiServerAccessProfile.authorizedIPRanges`: the addresses allowed to reach a public API server; empty when not set (every address)."),
+            p("internet_open_authorized_ranges", STR_LIST, "Why the authorized ranges let the internet in, by the CIDR arithmetic of the other firewalls (a range broader than the `--open-prefix` bound, or ranges adding up to more); empty when they do not, or when there are none; unknown when a range does not parse."),
+            p("disk_encryption_set", BOOL, "`diskEncryptionSetID` names a disk encryption set: node OS and data disks are encrypted with a customer-managed key; false when absent or empty."),
+            p("defender_profile", BOOL, "`securityProfile.defender.securityMonitoring.enabled`: the Defender for Containers sensor runs in the cluster; false when absent."),
+        ],
+    },
+    KindSpec {
+        kind: "azure.eventhub.namespace",
+        provider: Provider::Azure,
+        doc: "An Azure Event Hubs namespace, with its network rule set (`networkRuleSets/default`).",
+        native_id: "Azure resource ID",
+        props: MESSAGING_NAMESPACE,
+    },
+    KindSpec {
+        kind: "azure.servicebus.namespace",
+        provider: Provider::Azure,
+        doc: "An Azure Service Bus namespace, with its network rule set (`networkRuleSets/default`).",
+        native_id: "Azure resource ID",
+        props: MESSAGING_NAMESPACE,
+    },
+    KindSpec {
+        kind: "azure.cognitiveservices.account",
+        provider: Provider::Azure,
+        doc: "An Azure AI services (Cognitive Services) account, Azure OpenAI included.",
+        native_id: "Azure resource ID",
+        props: &[
+            p("account_kind", STR, "The account's `kind` (`OpenAI`, `AIServices`, `CognitiveServices`, `TextAnalytics`, `FormRecognizer`, ...); unknown when absent."),
+            opt("public_network_access", STR, "`publicNetworkAccess`: `Enabled` or `Disabled`; null when absent (the firewall, `networkAcls`, decides)."),
+            p("network_default_action", STR, "`networkAcls.defaultAction`: `Allow` (every network) or `Deny` (only the listed addresses and networks, private endpoints and trusted services); `Allow` when the account has no `networkAcls` (accounts accept every network by default); unknown when `networkAcls` has no default action."),
+            p("ip_rules", STR_LIST, "`networkAcls.ipRules[].value`: the addresses or ranges let in."),
+            p("internet_open_ip_rules", STR_LIST, "Why the IP rules let the internet in, by the CIDR arithmetic of the other firewalls; empty when they do not; unknown when a rule does not parse."),
+            p("local_auth_disabled", BOOL, "`disableLocalAuth`: the account's keys are refused, only Entra ID tokens authorize requests; false when absent (keys work by default)."),
+            p("customer_managed_key", BOOL, "Data at rest is encrypted with a customer-managed key: `encryption.keySource` `Microsoft.KeyVault` (any case) with a key named in `keyVaultProperties`; false for `Microsoft.CognitiveServices` or no `encryption`."),
+            p("cmk_supported", BOOL, "The account's kind and tier can use a customer-managed key (`capabilities` lists `CustomerManagedKey`); unknown when the account lists no capabilities."),
+        ],
+    },
+];
+
+/// Event Hubs and Service Bus namespaces have the same settings, from the namespace and its
+/// network rule set.
+const MESSAGING_NAMESPACE: &[PropSpec] = &[
+    p("sku_tier", STR, "`sku.tier`: `Basic`, `Standard` or `Premium`; unknown when absent."),
+    p("cmk_supported", BOOL, "The namespace can use a customer-managed key: Service Bus in the Premium tier; Event Hubs in the Premium tier or in a dedicated cluster (`clusterArmId`)."),
+    p("minimum_tls_version", STR, "`minimumTlsVersion` (`1.0`, `1.1`, `1.2`, `1.3`); unknown when absent. Namespaces created with an api-version before 2022-01-01-preview answer `1.0`."),
+    p("public_network_access", STR, "`publicNetworkAccess` of the namespace (`Enabled`, `Disabled`, `SecuredByPerimeter`), `Disabled` also when the network rule set says so; `Enabled` when neither says (the documented default)."),
+    p("network_default_action", STR, "The network rule set's `defaultAction` (`Allow` or `Deny`); unknown when the rule set could not be read or has none. A `Deny` takes effect only when the rule set has at least one IP or virtual network rule."),
+    p("network_rules", INT, "How many IP rules and virtual network rules the network rule set holds; unknown when it could not be read."),
+    p("ip_rules", STR_LIST, "The network rule set's allowed addresses or ranges (`ipRules[].ipMask` with action `Allow`); unknown when the rule set could not be read."),
+    p("internet_open_ip_rules", STR_LIST, "Why the IP rules let the internet in, by the CIDR arithmetic of the other firewalls; empty when they do not; unknown when the rule set could not be read or a rule does not parse."),
+    p("local_auth_disabled", BOOL, "`disableLocalAuth`: shared access signature (SAS) keys are refused, only Entra ID tokens authorize requests; false when absent (SAS is allowed by default)."),
+    p("customer_managed_key", BOOL, "Data at rest is encrypted with a customer-managed key: `encryption.keySource` `Microsoft.KeyVault` (any case) with at least one key in `keyVaultProperties`; false without `encryption`."),
 ];
