@@ -15,6 +15,14 @@ use super::Ctx;
 /// What a failed Tagging API listing leaves unknown: which services are in use there.
 pub const ANY_RESOURCE: &str = "aws.tag.resource";
 
+/// What a failed reading of this module leaves unknown: the services in use, and the queues,
+/// functions and state machines it lists directly.
+pub const UNREAD: &[&str] = &[ANY_RESOURCE, QUEUE, FUNCTION, STATE_MACHINE];
+
+const QUEUE: &str = "aws.sqs.queue";
+const FUNCTION: &str = "aws.lambda.function";
+const STATE_MACHINE: &str = "aws.states.state_machine";
+
 /// The kind of an ARN: `aws.<service>.<type>`, the type being the resource part's prefix
 /// (`function` in `function:name`, `table` in `table/name`) in snake case; services whose ARNs
 /// carry no type name it by the service's one resource type.
@@ -128,7 +136,7 @@ async fn tagged(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
 }
 
 async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
-    const KIND: &str = "aws.sqs.queue";
+    const KIND: &str = QUEUE;
     let client = aws_sdk_sqs::Client::new(conf);
     let kms = aws_sdk_kms::Client::new(conf);
     let mut found = Found::default();
@@ -208,7 +216,7 @@ async fn queues(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found 
 }
 
 async fn functions(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
-    const KIND: &str = "aws.lambda.function";
+    const KIND: &str = FUNCTION;
     let client = aws_sdk_lambda::Client::new(conf);
     let mut found = Found::default();
     let listed = all(
@@ -283,7 +291,7 @@ async fn functions(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Fou
 }
 
 async fn state_machines(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
-    const KIND: &str = "aws.states.state_machine";
+    const KIND: &str = STATE_MACHINE;
     let client = aws_sdk_sfn::Client::new(conf);
     let mut found = Found::default();
     let listed = all(

@@ -331,9 +331,13 @@ pub async fn collect_account(
         util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(name, kinds, f, r)| {
             let ctx = ctx.clone();
             async move {
+                let unread = hipaa_scan_core::collect::service_kinds(
+                    hipaa_scan_core::model::Provider::Aws,
+                    kinds,
+                );
                 let found = hipaa_scan_core::collect::isolated(
                     f(ctx.clone(), r.clone()),
-                    hipaa_scan_core::model::Provider::Aws,
+                    &unread,
                     kinds,
                     &ctx.account,
                     Some(&r),
@@ -359,8 +363,8 @@ pub async fn collect_account(
                 };
                 let found = hipaa_scan_core::collect::isolated(
                     read,
-                    hipaa_scan_core::model::Provider::Aws,
-                    "tag",
+                    in_use::UNREAD,
+                    "in_use",
                     &account,
                     Some(&r),
                 )

@@ -308,19 +308,12 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         move |id| {
             let ctx = ctx.clone();
             async move {
-                // Each service is read as a task of its own: a panic there is a gap for that
-                // service in this subscription, and the rest goes on.
-                let reads = services::SERVICES.iter().map(|s| {
-                    hipaa_scan_core::collect::isolated(
-                        (s.read)(ctx.clone(), id.clone()),
-                        hipaa_scan_core::model::Provider::Azure,
-                        s.name,
-                        &id,
-                        None,
-                    )
-                });
+                // Each service is read as a task of its own: a panic there is a gap over what
+                // that service reads in this subscription, and the rest goes on.
                 let mut found = Found::default();
-                for f in futures::future::join_all(reads).await {
+                for (_, f) in
+                    hipaa_scan_core::collect::read_table(services::SERVICES, ctx, &id).await
+                {
                     found.extend(f);
                 }
                 found

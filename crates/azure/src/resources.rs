@@ -12,7 +12,7 @@ const RESOURCES_API: &str = "2021-04-01";
 pub(crate) const VAULT: &str = "azure.keyvault.vault";
 /// Stands for the resources of the generic listing in a gap: only checks over `azure.*` (the
 /// BAA scope check) depend on it.
-const GENERIC: &str = "azure.resources.generic";
+pub(crate) const GENERIC: &str = "azure.resources.generic";
 
 const KEYS: &str = "Microsoft.KeyVault/vaults/keys/read";
 const SECRETS: &str = "Microsoft.KeyVault/vaults/secrets/read";

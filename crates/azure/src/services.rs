@@ -4,108 +4,98 @@
 //! its BAA entry, its policies and its recorded-peer test. Entra ID users are read per tenant
 //! apart (`entra`), with a credential for each tenant.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-
-use hipaa_scan_core::collect::Found;
+use hipaa_scan_core::collect::{table_kinds, Service};
 
 use super::{
     aiservices, aks, compute, databases, datastores, entra, messaging, network, resources, sql,
     storage, subscription, web, Ctx,
 };
 
-/// Reads one service of one subscription.
-pub(crate) type Reader = fn(Arc<Ctx>, String) -> Pin<Box<dyn Future<Output = Found> + Send>>;
-
-/// One service module of the adapter.
-pub(crate) struct Service {
-    /// The name progress and task failures report.
-    pub name: &'static str,
-    /// The schema kinds it writes (other kinds it lists take part in the BAA check only).
-    pub kinds: &'static [&'static str],
-    pub read: Reader,
-}
-
-pub(crate) const SERVICES: &[Service] = &[
+pub(crate) const SERVICES: &[Service<Ctx>] = &[
     Service {
         name: "subscription",
         kinds: &[subscription::SUBSCRIPTION],
+        lists: &[],
         read: |c, s| Box::pin(async move { subscription::collect(&c, &s).await }),
     },
     Service {
         name: "storage",
         kinds: &[storage::ACCOUNT],
+        lists: &[],
         read: |c, s| Box::pin(async move { storage::collect(&c, &s).await }),
     },
     Service {
         name: "sql",
         kinds: &[sql::SERVER, sql::DATABASE],
+        lists: &[],
         read: |c, s| Box::pin(async move { sql::collect(&c, &s).await }),
     },
     // Key vaults, and every other resource (for the BAA check).
     Service {
         name: "keyvault",
         kinds: &[resources::VAULT],
+        lists: &[resources::GENERIC],
         read: |c, s| Box::pin(async move { resources::collect(&c, &s).await }),
     },
     Service {
         name: "network",
         kinds: &[network::NSG, network::REGION],
+        lists: &[],
         read: |c, s| Box::pin(async move { network::collect(&c, &s).await }),
     },
     Service {
         name: "web",
         kinds: &[web::SITE],
+        lists: &[],
         read: |c, s| Box::pin(async move { web::collect(&c, &s).await }),
     },
     // PostgreSQL and MySQL flexible servers.
     Service {
         name: "databases",
         kinds: &[databases::POSTGRES, databases::MYSQL],
+        lists: &[],
         read: |c, s| Box::pin(async move { databases::collect(&c, &s).await }),
     },
     // Cosmos DB and Azure Cache for Redis.
     Service {
         name: "datastores",
         kinds: &[datastores::COSMOS, datastores::REDIS],
+        lists: &[],
         read: |c, s| Box::pin(async move { datastores::collect(&c, &s).await }),
     },
     // VMs, disks and Recovery Services vaults.
     Service {
         name: "compute",
         kinds: &[compute::VM, compute::DISK, compute::VAULT],
+        lists: &[],
         read: |c, s| Box::pin(async move { compute::collect(&c, &s).await }),
     },
     // Azure Kubernetes Service clusters.
     Service {
         name: "aks",
         kinds: &[aks::CLUSTER],
+        lists: &[],
         read: |c, s| Box::pin(async move { aks::collect(&c, &s).await }),
     },
     // Event Hubs and Service Bus namespaces, each with its network rule set.
     Service {
         name: "messaging",
         kinds: &[messaging::EVENTHUB, messaging::SERVICEBUS],
+        lists: &[],
         read: |c, s| Box::pin(async move { messaging::collect(&c, &s).await }),
     },
     // Azure AI services (Cognitive Services) accounts, Azure OpenAI included.
     Service {
         name: "aiservices",
         kinds: &[aiservices::ACCOUNT],
+        lists: &[],
         read: |c, s| Box::pin(async move { aiservices::collect(&c, &s).await }),
     },
 ];
 
 /// Every schema kind the adapter writes: the services' and the tenants' users.
 pub fn produced_kinds() -> Vec<&'static str> {
-    let mut kinds: Vec<&str> = SERVICES
-        .iter()
-        .flat_map(|s| s.kinds.iter().copied())
-        .collect();
-    kinds.push(entra::USER);
-    kinds.sort_unstable();
-    kinds
+    table_kinds(SERVICES, &[entra::USER])
 }
 
 #[cfg(test)]

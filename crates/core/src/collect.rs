@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -156,11 +157,11 @@ where
 }
 
 /// Runs one service's reading as a task of its own: a panic there (a bug, or an answer the
-/// code did not expect) becomes a gap over every kind of `service` (`aws.rds.*`) in
+/// code did not expect) becomes a gap over `unread` (the kinds the reading writes or lists) in
 /// `account`/`region`, and the rest of the scan goes on.
 pub async fn isolated<F>(
     fut: F,
-    provider: Provider,
+    unread: &[&str],
     service: &str,
     account: &str,
     region: Option<&str>,
@@ -171,24 +172,75 @@ where
     match tokio::spawn(fut).await {
         Ok(found) => found,
         Err(e) => {
-            let whole = format!("{}.{service}", provider.as_str());
-            let prefix = format!("{whole}.");
-            let kinds: Vec<&str> = crate::model::all_kinds()
-                .map(|k| k.kind)
-                .filter(|k| *k == whole || k.starts_with(&prefix))
-                .collect();
             let why = if e.is_panic() {
                 "the reading stopped on an internal error (a bug: please report it)"
             } else {
                 "the reading was cancelled"
             };
             let mut found = Found::default();
-            if !kinds.is_empty() {
-                found.gap(account, region, &kinds, format!("{service}: {why}"));
-            }
+            found.gap(account, region, unread, format!("{service}: {why}"));
             found
         }
     }
+}
+
+/// The schema kinds of one service segment (`aws.rds.*` for `rds`; `azure.subscription` for
+/// `subscription`).
+pub fn service_kinds(provider: Provider, service: &str) -> Vec<&'static str> {
+    let whole = format!("{}.{service}", provider.as_str());
+    let prefix = format!("{whole}.");
+    crate::model::all_kinds()
+        .map(|k| k.kind)
+        .filter(|k| *k == whole || k.starts_with(&prefix))
+        .collect()
+}
+
+/// Reads one service of one account, project or subscription.
+pub type Reader<C> = fn(Arc<C>, String) -> Pin<Box<dyn Future<Output = Found> + Send>>;
+
+/// One entry of an adapter's service table.
+pub struct Service<C: 'static> {
+    /// The name progress and task failures report.
+    pub name: &'static str,
+    /// The schema kinds it writes.
+    pub kinds: &'static [&'static str],
+    /// Kinds without a schema that stand for what it lists for the BAA check (every other
+    /// resource): a failed reading leaves them unknown too.
+    pub lists: &'static [&'static str],
+    pub read: Reader<C>,
+}
+
+/// Every schema kind a service table writes, with those its adapter writes apart, sorted.
+pub fn table_kinds<C>(table: &[Service<C>], apart: &[&'static str]) -> Vec<&'static str> {
+    let mut kinds: Vec<&str> = table
+        .iter()
+        .flat_map(|s| s.kinds.iter().copied())
+        .chain(apart.iter().copied())
+        .collect();
+    kinds.sort_unstable();
+    kinds
+}
+
+/// Reads every service of `table` for `scope` at once, each as a task of its own
+/// ([`isolated`]): (service name, what it found), in table order.
+pub async fn read_table<C: Send + Sync + 'static>(
+    table: &'static [Service<C>],
+    ctx: Arc<C>,
+    scope: &str,
+) -> Vec<(&'static str, Found)> {
+    bounded(
+        table.iter().collect(),
+        table.len(),
+        |s: &'static Service<C>| {
+            let read = (s.read)(ctx.clone(), scope.to_string());
+            let scope = scope.to_string();
+            async move {
+                let unread: Vec<&str> = s.kinds.iter().chain(s.lists).copied().collect();
+                (s.name, isolated(read, &unread, s.name, &scope, None).await)
+            }
+        },
+    )
+    .await
 }
 
 /// Progress on stderr, one step per service and region (or project, subscription); drawn only
@@ -237,11 +289,44 @@ pub fn error_reason(op: &str, code: Option<&str>, message: Option<&str>, http: u
 
 #[cfg(test)]
 mod tests {
-    use super::{isolated, Found};
+    use super::{isolated, read_table, service_kinds, Found, Service};
     use crate::model::Provider;
+
+    /// A table whose first service panics: it lists resources beside the kinds it writes.
+    const TABLE: &[Service<()>] = &[
+        Service {
+            name: "in_use",
+            kinds: &["gcp.storage.bucket"],
+            lists: &["gcp.cloudasset.resource"],
+            read: |_, _| Box::pin(async { panic!("an answer the code did not expect") }),
+        },
+        Service {
+            name: "sql",
+            kinds: &["gcp.sql.instance"],
+            lists: &[],
+            read: |_, _| Box::pin(async { Found::default() }),
+        },
+    ];
+
+    #[tokio::test]
+    async fn a_panicking_table_service_leaves_what_it_writes_and_lists_unknown() {
+        let read = read_table(TABLE, std::sync::Arc::new(()), "p").await;
+        assert_eq!(read.len(), 2);
+        let (name, broken) = &read[0];
+        assert_eq!(*name, "in_use");
+        assert_eq!(broken.gaps.len(), 1);
+        assert_eq!(
+            broken.gaps[0].kinds,
+            ["gcp.storage.bucket", "gcp.cloudasset.resource"]
+        );
+        assert_eq!(broken.gaps[0].account, "p");
+        assert_eq!(read[1].0, "sql");
+        assert!(read[1].1.gaps.is_empty());
+    }
 
     #[tokio::test]
     async fn a_panicking_service_becomes_a_gap_and_a_healthy_one_is_untouched() {
+        let rds = service_kinds(Provider::Aws, "rds");
         let broken = isolated(
             async {
                 let answer: Option<u8> = std::hint::black_box(None);
@@ -249,7 +334,7 @@ mod tests {
                 let _ = answer.expect("a field the API always sends");
                 Found::default()
             },
-            Provider::Aws,
+            &rds,
             "rds",
             "111122223333",
             Some("eu-west-1"),
@@ -267,17 +352,22 @@ mod tests {
         assert_eq!(gap.region.as_deref(), Some("eu-west-1"));
         assert!(gap.reason.contains("internal error"), "{}", gap.reason);
 
-        let whole = isolated(
+        assert_eq!(
+            service_kinds(Provider::Azure, "subscription"),
+            ["azure.subscription"]
+        );
+        // Kinds without a schema (what a services-in-use reading lists) are named as given.
+        let listing = isolated(
             async { panic!("boom") },
-            Provider::Azure,
-            "subscription",
-            "sub",
+            &["gcp.cloudasset.resource"],
+            "in_use",
+            "p",
             None,
         )
         .await;
-        assert_eq!(whole.gaps[0].kinds, ["azure.subscription"]);
+        assert_eq!(listing.gaps[0].kinds, ["gcp.cloudasset.resource"]);
 
-        let fine = isolated(async { Found::default() }, Provider::Gcp, "sql", "p", None).await;
+        let fine = isolated(async { Found::default() }, &rds, "rds", "p", None).await;
         assert!(fine.gaps.is_empty());
     }
 }

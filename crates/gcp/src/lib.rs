@@ -196,22 +196,8 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
             async move {
                 // Each service of the table is read as a task of its own: a panic there is a
                 // gap for that service in this project, and the rest goes on.
-                let table = services::SERVICES.iter().collect::<Vec<_>>();
-                let read_all = bounded(table, services::SERVICES.len(), |s| {
-                    let read = (s.read)(ctx.clone(), p.clone());
-                    let (name, p) = (s.name, p.clone());
-                    async move {
-                        let found = hipaa_scan_core::collect::isolated(
-                            read,
-                            hipaa_scan_core::model::Provider::Gcp,
-                            name,
-                            &p,
-                            None,
-                        )
-                        .await;
-                        (name, found)
-                    }
-                });
+                let read_all =
+                    hipaa_scan_core::collect::read_table(services::SERVICES, ctx.clone(), &p);
                 // Cloud Logging needs the project's ancestors (for aggregated sinks).
                 let project_and_logging = async {
                     let (proj, logged) = project::collect(&ctx, &p).await;
@@ -361,7 +347,7 @@ async fn users(ctx: Arc<Ctx>, customer: String) -> Found {
     let account = customer.clone();
     hipaa_scan_core::collect::isolated(
         async move { directory::collect(&ctx, &customer).await },
-        hipaa_scan_core::model::Provider::Gcp,
+        &[directory::USER],
         "identity",
         &account,
         None,

@@ -5,54 +5,43 @@
 //! read apart (logging needs the project's ancestors; buckets need the project's audit config),
 //! and Workspace users once per customer (`directory`).
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-
-use hipaa_scan_core::collect::Found;
+use hipaa_scan_core::collect::{table_kinds, Service};
 
 use super::{compute, directory, in_use, kms, logging, project, sql, storage, Ctx};
-
-/// Reads one service of one project.
-pub(crate) type Reader = fn(Arc<Ctx>, String) -> Pin<Box<dyn Future<Output = Found> + Send>>;
-
-/// One service module of the adapter.
-pub(crate) struct Service {
-    /// The name progress and task failures report.
-    pub name: &'static str,
-    /// The schema kinds it writes (other kinds it lists take part in the BAA check only).
-    pub kinds: &'static [&'static str],
-    pub read: Reader,
-}
 
 pub(crate) const STORAGE: &str = "storage";
 pub(crate) const IN_USE: &str = "in_use";
 
-pub(crate) const SERVICES: &[Service] = &[
+pub(crate) const SERVICES: &[Service<Ctx>] = &[
     Service {
         name: STORAGE,
         kinds: &[storage::BUCKET],
+        lists: &[],
         read: |c, p| Box::pin(async move { storage::collect(&c, &p).await }),
     },
     Service {
         name: "sql",
         kinds: &[sql::INSTANCE],
+        lists: &[],
         read: |c, p| Box::pin(async move { sql::collect(&c, &p).await }),
     },
     Service {
         name: "kms",
         kinds: &[kms::KEY],
+        lists: &[],
         read: |c, p| Box::pin(async move { kms::collect(&c, &p).await }),
     },
     Service {
         name: "compute",
         kinds: &[compute::FIREWALL, compute::INSTANCE],
+        lists: &[],
         read: |c, p| Box::pin(async move { compute::collect(&c, &p).await }),
     },
     // Every other resource and enabled API (for the BAA check and the map).
     Service {
         name: IN_USE,
         kinds: &[],
+        lists: &[in_use::ANY_RESOURCE, in_use::ANY_API],
         read: |c, p| Box::pin(async move { in_use::collect(&c, &p).await }),
     },
 ];
@@ -63,13 +52,10 @@ pub(crate) const STEPS_PER_PROJECT: u64 = SERVICES.len() as u64 + 2;
 /// Every schema kind the adapter writes: the services', the project's, Cloud Logging's and the
 /// Workspace users'.
 pub fn produced_kinds() -> Vec<&'static str> {
-    let mut kinds: Vec<&str> = SERVICES
-        .iter()
-        .flat_map(|s| s.kinds.iter().copied())
-        .chain([project::PROJECT, logging::SETTINGS, directory::USER])
-        .collect();
-    kinds.sort_unstable();
-    kinds
+    table_kinds(
+        SERVICES,
+        &[project::PROJECT, logging::SETTINGS, directory::USER],
+    )
 }
 
 #[cfg(test)]
