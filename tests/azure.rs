@@ -111,6 +111,11 @@ fn routes(base: &str) -> Vec<Route> {
         route("GET", format!("{sub}/providers/Microsoft.EventHub/namespaces"), vec![json("empty-list.json")]),
         route("GET", format!("{sub}/providers/Microsoft.ServiceBus/namespaces"), vec![json("empty-list.json")]),
         route("GET", format!("{sub}/providers/Microsoft.CognitiveServices/accounts"), vec![json("empty-list.json")]),
+        // tests/azure_identity.rs serves owners, custom roles and the tenant's sign-in policy.
+        route("GET", format!("{sub}/providers/Microsoft.Authorization/roleAssignments"), vec![json("empty-list.json")]),
+        route("GET", format!("{sub}/providers/Microsoft.Authorization/roleDefinitions"), vec![json("empty-list.json")]),
+        route("GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", vec![json("security-defaults-on.json")]),
+        route("GET", "/v1.0/identity/conditionalAccess/policies", vec![json("empty-list.json")]),
         route("GET", "/v1.0/users", vec![json("graph-users-page2.json")]).with_query("$skiptoken=users-page-2"),
         route("GET", "/v1.0/users", vec![json("graph-users-page1.json")]),
         route("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", vec![json("graph-registration.json")]),
@@ -155,14 +160,13 @@ fn setup_with(graph_denied: bool, extra: impl FnOnce(&str) -> Vec<Route>) -> Set
         r.extend(routes(base));
         if graph_denied {
             let forbidden = Reply::json(403, recorded("graph-forbidden.json", base));
-            r.insert(
-                0,
-                route(
-                    "GET",
-                    "/v1.0/reports/authenticationMethods/userRegistrationDetails",
-                    vec![forbidden],
-                ),
-            );
+            for path in [
+                "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+                "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+                "/v1.0/identity/conditionalAccess/policies",
+            ] {
+                r.insert(0, route("GET", path, vec![forbidden.clone()]));
+            }
         }
         r
     })
@@ -392,6 +396,8 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         eligible("bob@acme.example"),
         eligible("auditor_partner.example#EXT#@acme.onmicrosoft.com"),
         eligible("former@acme.example"),
+        // The tenant's sign-in policy (tests/azure_identity.rs judges its MFA enforcement).
+        eligible(TENANT),
     ]);
     let got = common::written_for(verdicts(&result), &expected);
     assert_eq!(
@@ -486,9 +492,10 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         s.dir.path(),
     );
     assert_eq!(replay.code, 1, "{}", replay.stderr);
+    // The replay gives every verdict of the live scan, those of policies judged elsewhere too.
     assert_eq!(
         verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
-        expected
+        verdicts(&result)
     );
     // Every ARM call carries api-version; every call carries the token from the real exchange.
     for r in s.peer.seen.lock().unwrap().iter() {
@@ -747,11 +754,22 @@ fn a_tenant_the_identity_cannot_sign_in_to_is_a_gap_not_the_home_tenants_users()
         users(&result)
     );
     let gaps = result["inventory"]["gaps"].as_array().unwrap();
+    // Its users and its sign-in policy alike.
+    let kinds: BTreeSet<&str> = gaps
+        .iter()
+        .filter(|g| g["account"] == TENANT2)
+        .flat_map(|g| g["kinds"].as_array().unwrap())
+        .filter_map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["azure.entra.tenant", "azure.entra.user"]),
+        "{gaps:?}"
+    );
     let gap = gaps
         .iter()
         .find(|g| g["account"] == TENANT2)
         .unwrap_or_else(|| panic!("no gap for {TENANT2}: {gaps:?}"));
-    assert_eq!(gap["kinds"], serde_json::json!(["azure.entra.user"]));
     let reason = gap["reason"].as_str().unwrap();
     // The token endpoint's own reason, not azure_core's generic one alone.
     assert!(reason.contains("AADSTS700016"), "{reason}");

@@ -90,9 +90,13 @@ fn fault_reply(family: Family, fault: Fault, base: &str) -> Reply {
         Fault::Malformed => Reply::json(200, "<html>this is not the API</html>"),
         Fault::RepeatingPageToken => match family {
             Family::Gcp => Reply::json(200, r#"{"nextPageToken":"again","items":[]}"#),
+            // Resource Manager's link and Graph's (`@odata.nextLink`), so that Graph's lists
+            // (users, Conditional Access policies) repeat too rather than read as empty.
             Family::Azure => Reply::json(
                 200,
-                format!(r#"{{"value":[],"nextLink":"{base}/again?api-version=2023-01-01"}}"#),
+                format!(
+                    r#"{{"value":[],"nextLink":"{base}/again?api-version=2023-01-01","@odata.nextLink":"{base}/v1.0/again"}}"#
+                ),
             ),
             // The first AWS call (sts:GetCallerIdentity) has no pages: the SDK's paginators
             // stop on a repeated token themselves. Answered as an unreadable page here.

@@ -1,4 +1,5 @@
-//! Microsoft Entra ID users and their MFA registration, through Microsoft Graph, tenant by tenant.
+//! Microsoft Entra ID users and their MFA registration, and the tenant's sign-in policy for its
+//! administrators (`conditional_access`), through Microsoft Graph, tenant by tenant.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use azure_core::credentials::TokenCredential;
 use serde_json::Value;
 
 use super::client::Api;
+use super::conditional_access::{self, TENANT};
 use super::identity::Identity;
 use super::{absent, put, unexpected, Ctx};
 use hipaa_scan_core::collect::{resource, Found, Props};
@@ -95,12 +97,12 @@ pub(crate) async fn collect(ctx: &Ctx, graph: &Result<Api, String>, tenant: &str
         Ok(g) => g,
         Err(why) => {
             let mut found = Found::default();
-            found.gap(tenant, None, &[USER], why.clone());
+            found.gap(tenant, None, &[USER, TENANT], why.clone());
             ctx.progress.done(&format!("entra {tenant}"));
             return found;
         }
     };
-    let (users, registration) = tokio::join!(
+    let (users, registration, signin) = tokio::join!(
         graph.list(
             USERS,
             "/v1.0/users?$select=id,displayName,userPrincipalName,accountEnabled,userType&$top=999",
@@ -111,8 +113,13 @@ pub(crate) async fn collect(ctx: &Ctx, graph: &Result<Api, String>, tenant: &str
             "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=999",
             None,
         ),
+        conditional_access::tenant(graph, tenant),
     );
     let mut found = Found::default();
+    match signin {
+        Ok(r) => found.resources.push(r),
+        Err(why) => found.gap(tenant, None, &[TENANT], why),
+    }
     let users = match users {
         Ok(u) => u,
         Err(why) => {

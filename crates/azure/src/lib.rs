@@ -10,8 +10,10 @@
 
 mod aiservices;
 mod aks;
+mod authorization;
 mod client;
 mod compute;
+mod conditional_access;
 mod databases;
 mod datastores;
 mod entra;
@@ -92,6 +94,8 @@ pub enum AzureError {
 /// What every service module needs.
 pub(crate) struct Ctx {
     pub arm: Api,
+    /// Graph for each subscription's tenant (owners' groups and user types), by subscription ID.
+    pub graphs: BTreeMap<String, Arc<Result<Api, String>>>,
     pub concurrency: usize,
     pub progress: Progress,
 }
@@ -293,9 +297,32 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
     }
 
     let ids: Vec<String> = subs.iter().map(|s| s.id.clone()).collect();
-    let graphs = entra::graphs(&identity, &graph, cred, &tenants).await;
+    // Graph for the tenants whose users this shard reads and for the scanned subscriptions'
+    // tenants (their owners are looked up there).
+    let mut graph_tenants = tenants.clone();
+    graph_tenants.extend(subs.iter().filter_map(|s| s.tenant.clone()));
+    graph_tenants.sort();
+    graph_tenants.dedup();
+    let by_tenant: BTreeMap<String, Arc<Result<Api, String>>> =
+        entra::graphs(&identity, &graph, cred, &graph_tenants)
+            .await
+            .into_iter()
+            .map(|(t, api)| (t, Arc::new(api)))
+            .collect();
+    let graphs: Vec<(String, Arc<Result<Api, String>>)> = tenants
+        .iter()
+        .filter_map(|t| Some((t.clone(), by_tenant.get(t)?.clone())))
+        .collect();
+    let sub_graphs = subs
+        .iter()
+        .filter_map(|s| {
+            let t = s.tenant.as_ref()?;
+            Some((s.id.clone(), by_tenant.get(t)?.clone()))
+        })
+        .collect();
     let ctx = Arc::new(Ctx {
         arm,
+        graphs: sub_graphs,
         concurrency: opts.concurrency.max(1),
         progress: Progress::new(
             "Azure",
@@ -324,7 +351,7 @@ pub async fn collect(opts: &AzureOptions) -> Result<Inventory, AzureError> {
         let ctx = ctx.clone();
         move |(t, graph)| {
             let ctx = ctx.clone();
-            async move { entra::collect(&ctx, &graph, &t).await }
+            async move { entra::collect(&ctx, graph.as_ref(), &t).await }
         }
     });
     let (per_sub, users) = tokio::join!(per_sub, users);

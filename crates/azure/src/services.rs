@@ -1,14 +1,14 @@
 //! The service table: every per-subscription service the Azure adapter reads, one entry each
 //! (progress name, the schema kinds it produces, its reader). The scan, its progress total and
 //! the kinds check read it; adding an Azure service is its module, one entry here, its kinds,
-//! its BAA entry, its policies and its recorded-peer test. Entra ID users are read per tenant
-//! apart (`entra`), with a credential for each tenant.
+//! its BAA entry, its policies and its recorded-peer test. Entra ID users and the tenant's
+//! sign-in policy are read per tenant apart (`entra`), with a credential for each tenant.
 
 use hipaa_scan_core::collect::{table_kinds, Service};
 
 use super::{
-    aiservices, aks, compute, databases, datastores, entra, messaging, network, resources, sql,
-    storage, subscription, web, Ctx,
+    aiservices, aks, authorization, compute, conditional_access, databases, datastores, entra,
+    messaging, network, resources, sql, storage, subscription, web, Ctx,
 };
 
 pub(crate) const SERVICES: &[Service<Ctx>] = &[
@@ -84,6 +84,13 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
         lists: &[],
         read: |c, s| Box::pin(async move { messaging::collect(&c, &s).await }),
     },
+    // Azure RBAC: Owner assignments at the subscription and above, custom administrator roles.
+    Service {
+        name: "authorization",
+        kinds: &[authorization::SUBSCRIPTION],
+        lists: &[],
+        read: |c, s| Box::pin(async move { authorization::collect(&c, &s).await }),
+    },
     // Azure AI services (Cognitive Services) accounts, Azure OpenAI included.
     Service {
         name: "aiservices",
@@ -93,9 +100,10 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
     },
 ];
 
-/// Every schema kind the adapter writes: the services' and the tenants' users.
+/// Every schema kind the adapter writes: the services', and the tenants' users and sign-in
+/// policy.
 pub fn produced_kinds() -> Vec<&'static str> {
-    table_kinds(SERVICES, &[entra::USER])
+    table_kinds(SERVICES, &[entra::USER, conditional_access::TENANT])
 }
 
 #[cfg(test)]

@@ -206,6 +206,7 @@ mod aws_identity;
 mod aws_monitoring;
 mod aws_network;
 mod azure;
+mod azure_identity;
 mod gcp;
 mod gcp_compute;
 
@@ -220,6 +221,7 @@ const TABLES: &[&[KindSpec]] = &[
     gcp::KINDS,
     gcp_compute::KINDS,
     azure::KINDS,
+    azure_identity::KINDS,
 ];
 
 /// Kinds no live adapter reads: they come only from snapshots. None today (Workspace users, the
