@@ -43,6 +43,11 @@ fn the_azure_service_table_names_every_kind_the_adapter_writes() {
 }
 
 #[test]
+fn the_aws_service_tables_name_every_kind_the_adapter_writes() {
+    table_names_every_kind_written("aws", &hipaa_scan::aws::produced_kinds());
+}
+
+#[test]
 fn the_gcp_service_table_names_every_kind_the_adapter_writes() {
     table_names_every_kind_written("gcp", &hipaa_scan::gcp::produced_kinds());
 }

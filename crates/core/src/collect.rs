@@ -207,7 +207,31 @@ pub struct Service<C: 'static> {
     /// Kinds without a schema that stand for what it lists for the BAA check (every other
     /// resource): a failed reading leaves them unknown too.
     pub lists: &'static [&'static str],
+    /// The calls it makes, named as the provider's permissions name them (`rds:DescribeDBInstances`,
+    /// `cloudsql.instances.list`, `Microsoft.Sql/servers`): the README's call lists are generated
+    /// from them.
+    pub calls: &'static [&'static str],
     pub read: Reader<C>,
+}
+
+impl<C> Service<C> {
+    /// What it reads and calls, for the generated call lists.
+    pub const fn reads(&self) -> Reads {
+        Reads {
+            name: self.name,
+            kinds: self.kinds,
+            calls: self.calls,
+        }
+    }
+}
+
+/// What one reader of a live adapter writes and which calls it makes: a service-table entry, or
+/// a reader the adapter runs apart from its table (accounts, organizations, directories).
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    pub name: &'static str,
+    pub kinds: &'static [&'static str],
+    pub calls: &'static [&'static str],
 }
 
 /// Every schema kind a service table writes, with those its adapter writes apart, sorted.
@@ -298,12 +322,14 @@ mod tests {
             name: "in_use",
             kinds: &["gcp.storage.bucket"],
             lists: &["gcp.cloudasset.resource"],
+            calls: &["cloudasset.assets.searchAllResources"],
             read: |_, _| Box::pin(async { panic!("an answer the code did not expect") }),
         },
         Service {
             name: "sql",
             kinds: &["gcp.sql.instance"],
             lists: &[],
+            calls: &["cloudsql.instances.list"],
             read: |_, _| Box::pin(async { Found::default() }),
         },
     ];
