@@ -57,7 +57,7 @@ mod organization;
 use organization::*;
 
 mod services;
-pub use services::{produced_kinds, reads};
+pub use services::reads;
 mod session;
 use session::*;
 

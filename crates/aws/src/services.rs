@@ -5,7 +5,7 @@
 //! account-wide services are read apart (their results feed others): [`APART`] says what they
 //! write and call.
 
-use hipaa_scan_core::collect::{table_kinds, Reads, Service};
+use hipaa_scan_core::collect::{table_reads, Reads, Service};
 
 use super::*;
 
@@ -389,38 +389,7 @@ const APART: &[Reads] = &[
     },
 ];
 
-/// What every reader writes and calls: the regional table's, then those read apart.
+/// What every reader writes and calls: the table's, then those read apart.
 pub fn reads() -> Vec<Reads> {
-    REGIONAL
-        .iter()
-        .map(Service::reads)
-        .chain(APART.iter().copied())
-        .collect()
-}
-
-/// Every schema kind the adapter writes.
-pub fn produced_kinds() -> Vec<&'static str> {
-    let apart: Vec<&str> = APART.iter().flat_map(|r| r.kinds.iter().copied()).collect();
-    let mut kinds = table_kinds(REGIONAL, &apart);
-    kinds.dedup();
-    kinds
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_every_kind_is_in_the_schema() {
-        let mut names: Vec<&str> = reads().iter().map(|r| r.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), reads().len());
-        for k in produced_kinds() {
-            assert!(
-                hipaa_scan_core::model::kind_spec(k).is_some(),
-                "{k} is not a schema kind"
-            );
-        }
-    }
+    table_reads(REGIONAL, APART)
 }

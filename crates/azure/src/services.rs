@@ -4,7 +4,7 @@
 //! its BAA entry, its policies and its recorded-peer test. Entra ID users are read per tenant
 //! apart (`entra`), with a credential for each tenant.
 
-use hipaa_scan_core::collect::{table_kinds, Reads, Service};
+use hipaa_scan_core::collect::{table_reads, Reads, Service};
 
 use super::{
     aiservices, aks, compute, databases, datastores, entra, messaging, network, resources, sql,
@@ -182,34 +182,5 @@ const APART: &[Reads] = &[
 
 /// What every reader writes and calls: the table's, then those read apart.
 pub fn reads() -> Vec<Reads> {
-    SERVICES
-        .iter()
-        .map(Service::reads)
-        .chain(APART.iter().copied())
-        .collect()
-}
-
-/// Every schema kind the adapter writes: the services' and the tenants' users.
-pub fn produced_kinds() -> Vec<&'static str> {
-    let apart: Vec<&str> = APART.iter().flat_map(|r| r.kinds.iter().copied()).collect();
-    table_kinds(SERVICES, &apart)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_every_kind_is_in_the_schema() {
-        let mut names: Vec<&str> = SERVICES.iter().map(|s| s.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), SERVICES.len());
-        for k in produced_kinds() {
-            assert!(
-                hipaa_scan_core::model::kind_spec(k).is_some(),
-                "{k} is not a schema kind"
-            );
-        }
-    }
+    table_reads(SERVICES, APART)
 }

@@ -234,14 +234,20 @@ pub struct Reads {
     pub calls: &'static [&'static str],
 }
 
-/// Every schema kind a service table writes, with those its adapter writes apart, sorted.
-pub fn table_kinds<C>(table: &[Service<C>], apart: &[&'static str]) -> Vec<&'static str> {
-    let mut kinds: Vec<&str> = table
+/// What an adapter's readers write and call: its table's entries, then those it runs apart.
+pub fn table_reads<C>(table: &[Service<C>], apart: &[Reads]) -> Vec<Reads> {
+    table
         .iter()
-        .flat_map(|s| s.kinds.iter().copied())
+        .map(Service::reads)
         .chain(apart.iter().copied())
-        .collect();
+        .collect()
+}
+
+/// Every schema kind some reader writes, sorted, each once.
+pub fn reads_kinds(reads: &[Reads]) -> Vec<&'static str> {
+    let mut kinds: Vec<&str> = reads.iter().flat_map(|r| r.kinds.iter().copied()).collect();
     kinds.sort_unstable();
+    kinds.dedup();
     kinds
 }
 

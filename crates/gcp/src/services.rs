@@ -5,7 +5,7 @@
 //! read apart (logging needs the project's ancestors; buckets need the project's audit config),
 //! and Workspace users once per customer (`directory`).
 
-use hipaa_scan_core::collect::{table_kinds, Reads, Service};
+use hipaa_scan_core::collect::{table_reads, Reads, Service};
 
 use super::{compute, directory, in_use, kms, logging, project, sql, storage, Ctx};
 
@@ -111,35 +111,5 @@ const APART: &[Reads] = &[
 
 /// What every reader writes and calls: the table's, then those read apart.
 pub fn reads() -> Vec<Reads> {
-    SERVICES
-        .iter()
-        .map(Service::reads)
-        .chain(APART.iter().copied())
-        .collect()
-}
-
-/// Every schema kind the adapter writes: the services', the project's, Cloud Logging's and the
-/// Workspace users'.
-pub fn produced_kinds() -> Vec<&'static str> {
-    let apart: Vec<&str> = APART.iter().flat_map(|r| r.kinds.iter().copied()).collect();
-    table_kinds(SERVICES, &apart)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_every_kind_is_in_the_schema() {
-        let mut names: Vec<&str> = SERVICES.iter().map(|s| s.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), SERVICES.len());
-        for k in produced_kinds() {
-            assert!(
-                hipaa_scan_core::model::kind_spec(k).is_some(),
-                "{k} is not a schema kind"
-            );
-        }
-    }
+    table_reads(SERVICES, APART)
 }
