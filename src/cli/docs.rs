@@ -11,7 +11,8 @@ use super::{input, EXIT_INPUT};
 
 /// The README's generated blocks: each live adapter's call list, from its service tables.
 fn readme_blocks() -> Vec<(&'static str, String)> {
-    let calls = hipaa_scan::docs::calls_markdown;
+    #[cfg(any(feature = "aws", feature = "gcp", feature = "azure"))]
+    use hipaa_scan::docs::calls_markdown as calls;
     vec![
         #[cfg(feature = "aws")]
         ("aws-calls", calls(&hipaa_scan::aws::reads())),
