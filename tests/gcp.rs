@@ -283,6 +283,43 @@ fn google(throttle_first_sql_list: bool) -> Peer {
             denied(),
         ),
         route("GET", "/compute/v1/projects/acme-denied", denied()),
+        // Service accounts and GKE: none in acme-prod (tests/gcp_services.rs reads some); BigQuery:
+        // the dataset Cloud Asset Inventory also lists, read by its own reader. acme-denied
+        // refuses all three.
+        route(
+            "GET",
+            "/v1/projects/acme-prod/serviceAccounts",
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-prod/locations/-/clusters",
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            "/bigquery/v2/projects/acme-prod/datasets",
+            vec![Reply::json(
+                200,
+                r#"{"datasets":[{"id":"acme-prod:phi_warehouse","datasetReference":{"projectId":"acme-prod","datasetId":"phi_warehouse"},"location":"US","labels":{"phi":"true"}}]}"#,
+            )],
+        ),
+        route(
+            "GET",
+            "/bigquery/v2/projects/acme-prod/datasets/phi_warehouse",
+            vec![json("bigquery-dataset-phi_warehouse.json")],
+        ),
+        route("GET", "/v1/projects/acme-denied/serviceAccounts", denied()),
+        route(
+            "GET",
+            "/v1/projects/acme-denied/locations/-/clusters",
+            denied(),
+        ),
+        route(
+            "GET",
+            "/bigquery/v2/projects/acme-denied/datasets",
+            denied(),
+        ),
     ];
     serve(|_| routes, None)
 }
@@ -617,10 +654,10 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-logging-alert-network", "acme-prod", "not_evaluated"),
         ("gcp-logging-alert-storage-iam", "acme-prod", "fail"),
         ("gcp-logging-alert-sql-config", "acme-prod", "not_evaluated"),
-        // Services in use, from Cloud Asset Inventory (both pages): BigQuery and Pub/Sub are
-        // covered; Firebase Realtime Database is not on the list. Buckets, Cloud SQL instances
-        // and Service Usage's own assets are read by their own readers, and pods are inside
-        // a cluster: none is listed twice.
+        // Services in use, from Cloud Asset Inventory (both pages): Pub/Sub is covered;
+        // Firebase Realtime Database is not on the list. Buckets, Cloud SQL instances, BigQuery
+        // datasets (phi_warehouse, read by the BigQuery reader) and Service Usage's own assets
+        // are read by their own readers, and pods are inside a cluster: none is listed twice.
         eligible("phi_warehouse"),
         eligible("lab-results"),
         ("gcp-service-hipaa-eligible", "acme-intake", "fail"),
@@ -728,7 +765,10 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
     );
     assert_eq!(replay.code, 1, "{}", replay.stderr);
     assert_eq!(
-        verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
+        common::written_for(
+            verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
+            &expected
+        ),
         expected
     );
 }
@@ -770,6 +810,9 @@ fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
         "compute.instances.aggregatedList",
         "cloudasset.searchAllResources",
         "serviceusage.services.list",
+        "iam.serviceAccounts.list",
+        "bigquery.datasets.list",
+        "container.clusters.list",
     ] {
         assert!(
             text.contains(&format!("{op}: PERMISSION_DENIED")),
@@ -788,13 +831,13 @@ fn missing_credentials_or_a_bad_endpoint_is_a_usage_error() {
             "--project",
             "p",
             "--endpoint",
-            "container=http://127.0.0.1:9",
+            "dataproc=http://127.0.0.1:9",
         ],
         dir.path(),
         &[],
     );
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("container"), "{}", run.stderr);
+    assert!(run.stderr.contains("dataproc"), "{}", run.stderr);
     let run = common::hipaa_scan_env(
         &["scan", "gcp", "--project", "p"],
         dir.path(),

@@ -56,7 +56,8 @@ fn denied(permission: &str) -> Reply {
 
 /// The peer for project `acme-prod`: Resource Manager, IAM and the token endpoint recorded;
 /// Cloud SQL, Cloud KMS, Cloud Logging, Cloud Monitoring, Cloud Storage, Cloud Asset Inventory,
-/// Service Usage and the Workspace users empty; Compute Engine as given.
+/// Service Usage, the Workspace users, service accounts, BigQuery and GKE empty; Compute Engine as
+/// given.
 fn google(compute: Compute) -> Peer {
     let json = |name: &str| vec![Reply::json(200, recorded(name))];
     let empty = || vec![Reply::json(200, "{}")];
@@ -97,6 +98,7 @@ fn google(compute: Compute) -> Peer {
         route("GET", COMPUTE, compute.project),
     ];
     routes.extend(compute.firewalls);
+    routes.extend(common::google::no_platform_resources("acme-prod"));
     serve(|_| routes, None)
 }
 

@@ -46,3 +46,17 @@ pub fn scan_acme_prod(dir: &Path, peer: &Peer, head: &[&str], tail: &[&str]) -> 
         ],
     )
 }
+
+/// Empty answers for IAM service accounts, BigQuery datasets and GKE clusters in `project`, for
+/// peers whose estate holds none (tests/gcp_services.rs reads some).
+pub fn no_platform_resources(project: &str) -> Vec<super::peer::Route> {
+    use super::peer::{route, Reply};
+    [
+        format!("/v1/projects/{project}/serviceAccounts"),
+        format!("/bigquery/v2/projects/{project}/datasets"),
+        format!("/v1/projects/{project}/locations/-/clusters"),
+    ]
+    .into_iter()
+    .map(|path| route("GET", path, vec![Reply::json(200, "{}")]))
+    .collect()
+}

@@ -6,10 +6,13 @@ use std::time::Duration;
 use google_cloud_api_serviceusage_v1::client::ServiceUsage;
 use google_cloud_asset_v1::client::AssetService;
 use google_cloud_auth::credentials::{self, Credentials};
+use google_cloud_bigquery_v2::client::DatasetService;
 use google_cloud_compute_v1::client::{Firewalls, Instances, Projects as ComputeProjects};
+use google_cloud_container_v1::client::ClusterManager;
 use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt, TooManyRequests};
+use google_cloud_iam_admin_v1::client::Iam;
 use google_cloud_kms_v1::client::KeyManagementService;
 use google_cloud_logging_v2::client::{ConfigServiceV2, MetricsServiceV2};
 use google_cloud_monitoring_v3::client::AlertPolicyService;
@@ -33,10 +36,15 @@ pub struct Endpoints {
     pub admin: Option<String>,
     pub cloudasset: Option<String>,
     pub serviceusage: Option<String>,
+    /// IAM: service accounts and their keys.
+    pub iam: Option<String>,
+    pub bigquery: Option<String>,
+    /// Google Kubernetes Engine.
+    pub container: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 13] = [
         "storage",
         "sqladmin",
         "cloudkms",
@@ -47,6 +55,9 @@ impl Endpoints {
         "admin",
         "cloudasset",
         "serviceusage",
+        "iam",
+        "bigquery",
+        "container",
     ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
@@ -80,6 +91,9 @@ impl Endpoints {
                 "admin" => e.admin = url,
                 "cloudasset" => e.cloudasset = url,
                 "serviceusage" => e.serviceusage = url,
+                "iam" => e.iam = url,
+                "bigquery" => e.bigquery = url,
+                "container" => e.container = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -125,6 +139,9 @@ pub(crate) struct Clients {
     pub compute_projects: ComputeProjects,
     pub assets: AssetService,
     pub service_usage: ServiceUsage,
+    pub iam: Iam,
+    pub datasets: DatasetService,
+    pub clusters: ClusterManager,
     pub storage: Rest,
     /// The Admin SDK Directory API, with a token of the Directory scope.
     pub admin: Rest,
@@ -313,6 +330,21 @@ impl Clients {
                 e.serviceusage,
                 opts,
                 "Service Usage"
+            ),
+            iam: configure!(Iam::builder(), creds, e.iam, opts, "IAM"),
+            datasets: configure!(
+                DatasetService::builder(),
+                creds,
+                e.bigquery,
+                opts,
+                "BigQuery"
+            ),
+            clusters: configure!(
+                ClusterManager::builder(),
+                creds,
+                e.container,
+                opts,
+                "Kubernetes Engine"
             ),
             storage: Rest::new(
                 storage_creds,

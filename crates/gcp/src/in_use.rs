@@ -28,6 +28,12 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     ("cloudkms.googleapis.com/CryptoKey", "gcp.kms.key"),
     ("compute.googleapis.com/Instance", "gcp.compute.instance"),
     ("compute.googleapis.com/Firewall", "gcp.compute.firewall"),
+    (
+        "iam.googleapis.com/ServiceAccount",
+        "gcp.iam.service_account",
+    ),
+    ("bigquery.googleapis.com/Dataset", "gcp.bigquery.dataset"),
+    ("container.googleapis.com/Cluster", "gcp.container.cluster"),
     ("cloudresourcemanager.googleapis.com/Project", "gcp.project"),
     ("serviceusage.googleapis.com/Service", ANY_API),
 ];

@@ -1,8 +1,8 @@
 //! The live Google Cloud adapter: enumerates projects into normalized resources.
 //!
 //! Credentials are Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`, gcloud's
-//! file, the metadata server) through `google-cloud-auth`. Cloud SQL, Cloud KMS, Compute Engine
-//! and Resource Manager are read with googleapis' clients; Cloud Storage bucket metadata with its
+//! file, the metadata server) through `google-cloud-auth`. Cloud SQL, Cloud KMS, Compute Engine,
+//! IAM service accounts, BigQuery, GKE and Resource Manager are read with googleapis' clients; Cloud Storage bucket metadata with its
 //! JSON API and the same credentials (the `google-cloud-storage` crate reads bucket metadata over
 //! gRPC only); Cloud Identity / Google Workspace users with the Admin SDK's Directory API, with a
 //! token of its own scope, for the customer named or that of the projects' organizations.
@@ -44,10 +44,12 @@ macro_rules! list_all {
 }
 
 mod audit;
+mod bigquery;
 mod clients;
 mod compute;
 mod customer;
 mod directory;
+mod gke;
 mod iam;
 mod in_use;
 mod kms;
@@ -55,6 +57,7 @@ mod logfilter;
 mod logging;
 mod project;
 mod rest;
+mod service_accounts;
 mod services;
 mod sql;
 mod storage;
@@ -177,7 +180,7 @@ pub async fn collect(opts: &GcpOptions) -> Result<Inventory, GcpError> {
         progress: Progress::new(
             "Google Cloud",
             "service-projects",
-            // Seven steps per project, and the Workspace users.
+            // The steps of each project, and the Workspace users.
             services::STEPS_PER_PROJECT * projects.len() as u64 + 1,
         ),
         hierarchy: project::Hierarchy::default(),

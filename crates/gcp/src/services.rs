@@ -7,7 +7,10 @@
 
 use hipaa_scan_core::collect::{table_reads, Reads, Service};
 
-use super::{compute, directory, in_use, kms, logging, project, sql, storage, Ctx};
+use super::{
+    bigquery, compute, directory, gke, in_use, kms, logging, project, service_accounts, sql,
+    storage, Ctx,
+};
 
 pub(crate) const STORAGE: &str = "storage";
 pub(crate) const IN_USE: &str = "in_use";
@@ -55,6 +58,27 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
             "compute.projects.get",
         ],
         read: |c, p| Box::pin(async move { compute::collect(&c, &p).await }),
+    },
+    Service {
+        name: "service_accounts",
+        kinds: &[service_accounts::SERVICE_ACCOUNT],
+        lists: &[],
+        calls: &["iam.serviceAccounts.list", "iam.serviceAccountKeys.list"],
+        read: |c, p| Box::pin(async move { service_accounts::collect(&c, &p).await }),
+    },
+    Service {
+        name: "bigquery",
+        kinds: &[bigquery::DATASET],
+        lists: &[],
+        calls: &["bigquery.datasets.list", "bigquery.datasets.get"],
+        read: |c, p| Box::pin(async move { bigquery::collect(&c, &p).await }),
+    },
+    Service {
+        name: "gke",
+        kinds: &[gke::CLUSTER],
+        lists: &[],
+        calls: &["container.clusters.list"],
+        read: |c, p| Box::pin(async move { gke::collect(&c, &p).await }),
     },
     // Every other resource and enabled API (for the BAA check and the map).
     Service {

@@ -209,6 +209,7 @@ mod azure;
 mod azure_identity;
 mod gcp;
 mod gcp_compute;
+mod gcp_platform;
 
 /// Every kind with a typed schema, one table per provider and job. Resources of other
 /// `<provider>.<service>.<type>` kinds are accepted without properties: they take part in the
@@ -220,6 +221,7 @@ const TABLES: &[&[KindSpec]] = &[
     aws_monitoring::KINDS,
     gcp::KINDS,
     gcp_compute::KINDS,
+    gcp_platform::KINDS,
     azure::KINDS,
     azure_identity::KINDS,
 ];
