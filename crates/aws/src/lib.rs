@@ -25,6 +25,7 @@ mod http;
 mod iam;
 mod in_use;
 mod inspector2;
+mod kinesis;
 mod kms;
 mod logs;
 mod macie2;
@@ -33,6 +34,7 @@ mod opensearch;
 mod rds;
 mod redshift;
 mod s3;
+mod sagemaker;
 mod secretsmanager;
 mod securityhub;
 mod sns;
@@ -65,7 +67,7 @@ type Regional =
     fn(Arc<Ctx>, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Found> + Send>>;
 
 /// Regional service modules besides CloudTrail (whose result feeds the account resource).
-const REGIONAL_SERVICES: usize = 24;
+const REGIONAL_SERVICES: usize = 26;
 
 /// How to reach the account.
 #[derive(Debug, Clone)]

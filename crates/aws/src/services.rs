@@ -79,4 +79,10 @@ pub(super) const REGIONAL: [(&str, &str, Regional); REGIONAL_SERVICES] = [
     ("dms", "dms", |c, r| {
         Box::pin(async move { dms::collect(&c, &r).await })
     }),
+    ("kinesis", "kinesis", |c, r| {
+        Box::pin(async move { kinesis::collect(&c, &r).await })
+    }),
+    ("sagemaker", "sagemaker", |c, r| {
+        Box::pin(async move { sagemaker::collect(&c, &r).await })
+    }),
 ];
