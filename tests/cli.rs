@@ -539,12 +539,61 @@ fn generated_docs_are_current() {
             "--check",
             "--out",
             root().join("docs").to_str().unwrap(),
+            "--readme",
+            root().join("README.md").to_str().unwrap(),
         ],
         &root(),
     );
     assert_eq!(
         run.code, 0,
         "docs are stale; run `cargo run -- docs`: {}",
+        run.stderr
+    );
+}
+
+/// The README's call lists are generated blocks: a README whose block is stale or missing fails
+/// the check with the difference or the missing marker named, and writes nothing.
+#[test]
+fn a_stale_or_missing_readme_block_fails_the_docs_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = "<!-- end generated: aws-calls -->";
+    let stale = readme.replacen(marker, &format!("| gone | — | `s3:Nothing` |\n{marker}"), 1);
+    let path = dir.path().join("README.md");
+    std::fs::write(&path, &stale).unwrap();
+    let docs = root().join("docs");
+    let args = |readme: &std::path::Path| {
+        vec![
+            "docs".to_string(),
+            "--check".to_string(),
+            "--out".to_string(),
+            docs.to_str().unwrap().to_string(),
+            "--readme".to_string(),
+            readme.to_str().unwrap().to_string(),
+        ]
+    };
+    let run = hipaa_scan(
+        &args(&path).iter().map(String::as_str).collect::<Vec<_>>(),
+        &root(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("-| gone | — | `s3:Nothing` |"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), stale);
+
+    let headless = readme.replace("<!-- generated: gcp-calls", "<!-- gcp-calls");
+    std::fs::write(&path, headless).unwrap();
+    let run = hipaa_scan(
+        &args(&path).iter().map(String::as_str).collect::<Vec<_>>(),
+        &root(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("generated: gcp-calls"),
+        "{}",
         run.stderr
     );
 }

@@ -36,18 +36,38 @@ fn every_kind_is_produced_by_an_adapter_or_marked_snapshot_only() {
 }
 
 /// The service tables say which kinds each service writes (and the scans read them): each must
-/// name exactly the schema kinds its adapter's modules write.
+/// name exactly the schema kinds its adapter's modules write, and name each reader once.
+#[test]
+fn the_aws_service_tables_name_every_kind_the_adapter_writes() {
+    tables_are_sound("aws", &hipaa_scan::aws::reads());
+}
+
 #[test]
 fn the_azure_service_table_names_every_kind_the_adapter_writes() {
-    table_names_every_kind_written("azure", &hipaa_scan::azure::produced_kinds());
+    tables_are_sound("azure", &hipaa_scan::azure::reads());
 }
 
 #[test]
 fn the_gcp_service_table_names_every_kind_the_adapter_writes() {
-    table_names_every_kind_written("gcp", &hipaa_scan::gcp::produced_kinds());
+    tables_are_sound("gcp", &hipaa_scan::gcp::reads());
 }
 
-fn table_names_every_kind_written(provider: &str, table: &[&str]) {
+fn tables_are_sound(provider: &str, reads: &[hipaa_scan::collect::Reads]) {
+    let mut names: Vec<&str> = reads.iter().map(|r| r.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        reads.len(),
+        "{provider}: a reader is named twice"
+    );
+    let table = hipaa_scan::collect::reads_kinds(reads);
+    for k in &table {
+        assert!(
+            hipaa_scan::model::kind_spec(k).is_some(),
+            "{provider}: {k} is in a service table but not a schema kind"
+        );
+    }
     let sources = adapter_sources(provider);
     let prefix = format!("{provider}.");
     for k in all_kinds().filter(|k| k.kind.starts_with(&prefix)) {

@@ -414,6 +414,9 @@ pub(crate) struct DocsArgs {
     /// Folder to write into.
     #[arg(long, default_value = "docs")]
     pub(crate) out: PathBuf,
+    /// The README whose generated blocks (each cloud's call list) to rewrite.
+    #[arg(long, default_value = "README.md")]
+    pub(crate) readme: PathBuf,
     /// Do not write: fail (exit 2) when the files differ from what would be generated.
     #[arg(long)]
     pub(crate) check: bool,

@@ -9,27 +9,53 @@ use hipaa_scan::scan::Setup;
 
 use super::{input, EXIT_INPUT};
 
-pub(crate) fn docs(out: &Path, check: bool) -> Result<u8> {
+/// The README's generated blocks: each live adapter's call list, from its service tables.
+fn readme_blocks() -> Vec<(&'static str, String)> {
+    #[cfg(any(feature = "aws", feature = "gcp", feature = "azure"))]
+    use hipaa_scan::docs::calls_markdown as calls;
+    vec![
+        #[cfg(feature = "aws")]
+        ("aws-calls", calls(&hipaa_scan::aws::reads())),
+        #[cfg(feature = "gcp")]
+        ("gcp-calls", calls(&hipaa_scan::gcp::reads())),
+        #[cfg(feature = "azure")]
+        ("azure-calls", calls(&hipaa_scan::azure::reads())),
+    ]
+}
+
+pub(crate) fn docs(out: &Path, readme: &Path, check: bool) -> Result<u8> {
     let setup = input(Setup::load(&[], None), "invalid built-in policies")?;
-    let files = [
+    let mut files = vec![
         (
-            "policies.md",
+            out.join("policies.md"),
             hipaa_scan::docs::policies_markdown(&setup.policies),
         ),
         (
-            "resource-kinds.md",
+            out.join("resource-kinds.md"),
             hipaa_scan::docs::resource_kinds_markdown(),
         ),
         (
-            "catalog-mapping.md",
+            out.join("catalog-mapping.md"),
             hipaa_scan::docs::catalog_mapping_markdown(&setup.policies),
         ),
     ];
+    // The README's generated blocks, spliced into the README as it stands.
+    let mut text = std::fs::read_to_string(readme)
+        .with_context(|| format!("cannot read {}", readme.display()))?;
+    for (name, body) in readme_blocks() {
+        text = match hipaa_scan::docs::splice_generated(&text, name, &body) {
+            Ok(t) => t,
+            Err(why) => {
+                eprintln!("error: {}: {why}", readme.display());
+                return Ok(EXIT_INPUT);
+            }
+        };
+    }
+    files.push((readme.to_path_buf(), text));
     let mut stale = Vec::new();
-    for (name, text) in &files {
-        let path = out.join(name);
+    for (path, text) in &files {
         if check {
-            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            let current = std::fs::read_to_string(path).unwrap_or_default();
             if current != *text {
                 let shown = path.display().to_string();
                 // What a regeneration would change, so a reviewer sees why the check failed.
@@ -43,9 +69,11 @@ pub(crate) fn docs(out: &Path, check: bool) -> Result<u8> {
                 stale.push(shown);
             }
         } else {
-            std::fs::create_dir_all(out)
-                .with_context(|| format!("cannot create {}", out.display()))?;
-            write_atomic(&path, text)?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            write_atomic(path, text)?;
         }
     }
     if !stale.is_empty() {

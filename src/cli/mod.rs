@@ -66,7 +66,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Map(args) => scan::map(args),
         Command::Inventory(args) => estate::inventory(args),
         Command::Policies(cmd) => policies::policies(cmd),
-        Command::Docs(args) => docs::docs(&args.out, args.check),
+        Command::Docs(args) => docs::docs(&args.out, &args.readme, args.check),
         Command::Baseline(cmd) => baseline::baseline(cmd),
     }
 }

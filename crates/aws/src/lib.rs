@@ -59,15 +59,12 @@ mod organization;
 use organization::*;
 
 mod services;
+pub use services::reads;
 mod session;
 use session::*;
 
-/// A regional service module: reads one region of the account.
-type Regional =
-    fn(Arc<Ctx>, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Found> + Send>>;
-
 /// Regional service modules besides CloudTrail (whose result feeds the account resource).
-const REGIONAL_SERVICES: usize = 26;
+const REGIONAL_SERVICES: usize = services::REGIONAL.len();
 
 /// How to reach the account.
 #[derive(Debug, Clone)]
@@ -320,32 +317,26 @@ pub async fn collect_account(
     });
     // Every other regional service: one module each, each region of it a task.
     let regional = async {
-        // (progress name, the service segment of its kinds, reader)
-        let services = services::REGIONAL;
-        let jobs: Vec<(&str, &str, Regional, String)> = services
-            .iter()
-            .flat_map(|(name, kinds, f)| {
-                regions.iter().map(move |r| (*name, *kinds, *f, r.clone()))
-            })
-            .collect();
+        let jobs: Vec<(&'static hipaa_scan_core::collect::Service<Ctx>, String)> =
+            services::REGIONAL
+                .iter()
+                .flat_map(|s| regions.iter().map(move |r| (s, r.clone())))
+                .collect();
         let ctx = ctx.clone();
         // A bound per service as before (4 regions at a time), across all services.
-        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(name, kinds, f, r)| {
+        util::bounded(jobs, 4 * REGIONAL_SERVICES, move |(s, r)| {
             let ctx = ctx.clone();
             async move {
-                let unread = hipaa_scan_core::collect::service_kinds(
-                    hipaa_scan_core::model::Provider::Aws,
-                    kinds,
-                );
+                let unread: Vec<&str> = s.kinds.iter().chain(s.lists).copied().collect();
                 let found = hipaa_scan_core::collect::isolated(
-                    f(ctx.clone(), r.clone()),
+                    (s.read)(ctx.clone(), r.clone()),
                     &unread,
-                    kinds,
+                    s.name,
                     &ctx.account,
                     Some(&r),
                 )
                 .await;
-                ctx.progress.done(&format!("{name} {r}"));
+                ctx.progress.done(&format!("{} {r}", s.name));
                 found
             }
         })

@@ -25,7 +25,7 @@ mod storage;
 mod subscription;
 mod web;
 
-pub use services::produced_kinds;
+pub use services::reads;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

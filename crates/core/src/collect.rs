@@ -207,17 +207,47 @@ pub struct Service<C: 'static> {
     /// Kinds without a schema that stand for what it lists for the BAA check (every other
     /// resource): a failed reading leaves them unknown too.
     pub lists: &'static [&'static str],
+    /// The calls it makes, named as the provider's permissions name them (`rds:DescribeDBInstances`,
+    /// `cloudsql.instances.list`, `Microsoft.Sql/servers`): the README's call lists are generated
+    /// from them.
+    pub calls: &'static [&'static str],
     pub read: Reader<C>,
 }
 
-/// Every schema kind a service table writes, with those its adapter writes apart, sorted.
-pub fn table_kinds<C>(table: &[Service<C>], apart: &[&'static str]) -> Vec<&'static str> {
-    let mut kinds: Vec<&str> = table
+impl<C> Service<C> {
+    /// What it reads and calls, for the generated call lists.
+    pub const fn reads(&self) -> Reads {
+        Reads {
+            name: self.name,
+            kinds: self.kinds,
+            calls: self.calls,
+        }
+    }
+}
+
+/// What one reader of a live adapter writes and which calls it makes: a service-table entry, or
+/// a reader the adapter runs apart from its table (accounts, organizations, directories).
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    pub name: &'static str,
+    pub kinds: &'static [&'static str],
+    pub calls: &'static [&'static str],
+}
+
+/// What an adapter's readers write and call: its table's entries, then those it runs apart.
+pub fn table_reads<C>(table: &[Service<C>], apart: &[Reads]) -> Vec<Reads> {
+    table
         .iter()
-        .flat_map(|s| s.kinds.iter().copied())
+        .map(Service::reads)
         .chain(apart.iter().copied())
-        .collect();
+        .collect()
+}
+
+/// Every schema kind some reader writes, sorted, each once.
+pub fn reads_kinds(reads: &[Reads]) -> Vec<&'static str> {
+    let mut kinds: Vec<&str> = reads.iter().flat_map(|r| r.kinds.iter().copied()).collect();
     kinds.sort_unstable();
+    kinds.dedup();
     kinds
 }
 
@@ -298,12 +328,14 @@ mod tests {
             name: "in_use",
             kinds: &["gcp.storage.bucket"],
             lists: &["gcp.cloudasset.resource"],
+            calls: &["cloudasset.assets.searchAllResources"],
             read: |_, _| Box::pin(async { panic!("an answer the code did not expect") }),
         },
         Service {
             name: "sql",
             kinds: &["gcp.sql.instance"],
             lists: &[],
+            calls: &["cloudsql.instances.list"],
             read: |_, _| Box::pin(async { Found::default() }),
         },
     ];

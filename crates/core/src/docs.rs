@@ -1,9 +1,10 @@
 //! Documentation generated from the code: the policy catalog, the resource kinds and the
-//! catalog mapping.
+//! catalog mapping, and the call lists of the live adapters.
 //! `hipaa-scan docs --check` fails when the committed files are stale.
 
 use std::fmt::Write;
 
+use crate::collect::Reads;
 use crate::model::{all_kinds, PropSpec, COMMON_FIELDS};
 use crate::policy::{PolicySet, Scope, ANCHORS};
 
@@ -209,4 +210,62 @@ pub fn catalog_mapping_markdown(set: &PolicySet) -> String {
         }
     }
     o
+}
+
+/// The call list of one live adapter, from its service table and the readers it runs apart: a
+/// Markdown table of each reader's kinds and calls, for the README.
+pub fn calls_markdown(reads: &[Reads]) -> String {
+    let mut o = String::from("| Reader | Kinds it writes | Calls |\n|---|---|---|\n");
+    let code = |xs: &[&str]| {
+        if xs.is_empty() {
+            "—".to_string()
+        } else {
+            xs.iter()
+                .map(|x| format!("`{}`", x.replace('|', "\\|")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    for r in reads {
+        let _ = writeln!(o, "| {} | {} | {} |", r.name, code(r.kinds), code(r.calls));
+    }
+    o
+}
+
+/// `text` with the block between `<!-- generated: NAME -->` and `<!-- end generated: NAME -->`
+/// replaced by `body`; an error naming the missing marker when the text has no such block.
+pub fn splice_generated(text: &str, name: &str, body: &str) -> Result<String, String> {
+    let start = format!("<!-- generated: {name} (by `hipaa-scan docs`; do not edit) -->\n");
+    let end = format!("<!-- end generated: {name} -->");
+    let from = text
+        .find(&start)
+        .ok_or_else(|| format!("no `{}` marker", start.trim_end()))?
+        + start.len();
+    let to = text[from..]
+        .find(&end)
+        .ok_or_else(|| format!("no `{end}` marker after `{}`", start.trim_end()))?
+        + from;
+    Ok(format!("{}{body}{}", &text[..from], &text[to..]))
+}
+
+#[cfg(test)]
+mod splice_tests {
+    use super::splice_generated;
+
+    #[test]
+    fn only_the_named_block_is_replaced() {
+        let text = "a\n<!-- generated: x (by `hipaa-scan docs`; do not edit) -->\nold\n<!-- end generated: x -->\nb\n";
+        let out = splice_generated(text, "x", "new\n").unwrap();
+        assert_eq!(
+            out,
+            "a\n<!-- generated: x (by `hipaa-scan docs`; do not edit) -->\nnew\n<!-- end generated: x -->\nb\n"
+        );
+        assert!(splice_generated(text, "y", "new\n")
+            .unwrap_err()
+            .contains("generated: y"));
+        let unterminated = "<!-- generated: x (by `hipaa-scan docs`; do not edit) -->\nold\n";
+        assert!(splice_generated(unterminated, "x", "")
+            .unwrap_err()
+            .contains("end generated: x"));
+    }
 }

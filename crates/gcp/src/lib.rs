@@ -67,7 +67,7 @@ use hipaa_scan_core::model::Inventory;
 
 pub use clients::Endpoints;
 pub use customer::parse as parse_workspace_customer;
-pub use services::produced_kinds;
+pub use services::reads;
 
 /// How to reach the estate.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 //! read apart (logging needs the project's ancestors; buckets need the project's audit config),
 //! and Workspace users once per customer (`directory`).
 
-use hipaa_scan_core::collect::{table_kinds, Service};
+use hipaa_scan_core::collect::{table_reads, Reads, Service};
 
 use super::{compute, directory, in_use, kms, logging, project, sql, storage, Ctx};
 
@@ -17,24 +17,43 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
         name: STORAGE,
         kinds: &[storage::BUCKET],
         lists: &[],
+        calls: &[
+            "storage.buckets.list",
+            "storage.buckets.getIamPolicy",
+            "storage.defaultObjectAccessControls.list",
+        ],
         read: |c, p| Box::pin(async move { storage::collect(&c, &p).await }),
     },
     Service {
         name: "sql",
         kinds: &[sql::INSTANCE],
         lists: &[],
+        calls: &["cloudsql.instances.list"],
         read: |c, p| Box::pin(async move { sql::collect(&c, &p).await }),
     },
     Service {
         name: "kms",
         kinds: &[kms::KEY],
         lists: &[],
+        calls: &[
+            "cloudkms.locations.list",
+            "cloudkms.keyRings.list",
+            "cloudkms.keyRings.getIamPolicy",
+            "cloudkms.cryptoKeys.list",
+            "cloudkms.cryptoKeys.getIamPolicy",
+            "cloudkms.cryptoKeyVersions.list",
+        ],
         read: |c, p| Box::pin(async move { kms::collect(&c, &p).await }),
     },
     Service {
         name: "compute",
         kinds: &[compute::FIREWALL, compute::INSTANCE],
         lists: &[],
+        calls: &[
+            "compute.firewalls.list",
+            "compute.instances.aggregatedList",
+            "compute.projects.get",
+        ],
         read: |c, p| Box::pin(async move { compute::collect(&c, &p).await }),
     },
     // Every other resource and enabled API (for the BAA check and the map).
@@ -42,6 +61,10 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
         name: IN_USE,
         kinds: &[],
         lists: &[in_use::ANY_RESOURCE, in_use::ANY_API],
+        calls: &[
+            "cloudasset.assets.searchAllResources",
+            "serviceusage.services.list",
+        ],
         read: |c, p| Box::pin(async move { in_use::collect(&c, &p).await }),
     },
 ];
@@ -49,30 +72,44 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
 /// Progress steps per project: the table's services, the project and Cloud Logging.
 pub(crate) const STEPS_PER_PROJECT: u64 = SERVICES.len() as u64 + 2;
 
-/// Every schema kind the adapter writes: the services', the project's, Cloud Logging's and the
-/// Workspace users'.
-pub fn produced_kinds() -> Vec<&'static str> {
-    table_kinds(
-        SERVICES,
-        &[project::PROJECT, logging::SETTINGS, directory::USER],
-    )
-}
+/// The readers run apart from [`SERVICES`]: what each writes and calls.
+const APART: &[Reads] = &[
+    // Each project, its ancestors' IAM policies (audit configs are inherited) and, with
+    // `--organization`, the projects under the organization or folder.
+    Reads {
+        name: "project",
+        kinds: &[project::PROJECT],
+        calls: &[
+            "resourcemanager.projects.get",
+            "resourcemanager.projects.getIamPolicy",
+            "resourcemanager.projects.list",
+            "resourcemanager.projects.search",
+            "resourcemanager.folders.list",
+            "resourcemanager.folders.get",
+            "resourcemanager.folders.getIamPolicy",
+            "resourcemanager.organizations.get",
+            "resourcemanager.organizations.getIamPolicy",
+        ],
+    },
+    // Sinks (the project's and its ancestors'), log-based metrics and alert policies.
+    Reads {
+        name: "logging",
+        kinds: &[logging::SETTINGS],
+        calls: &[
+            "logging.sinks.list",
+            "logging.logMetrics.list",
+            "monitoring.alertPolicies.list",
+        ],
+    },
+    // Workspace / Cloud Identity users, once per customer.
+    Reads {
+        name: "directory",
+        kinds: &[directory::USER],
+        calls: &["admin.directory.users.list"],
+    },
+];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_every_kind_is_in_the_schema() {
-        let mut names: Vec<&str> = SERVICES.iter().map(|s| s.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), SERVICES.len());
-        for k in produced_kinds() {
-            assert!(
-                hipaa_scan_core::model::kind_spec(k).is_some(),
-                "{k} is not a schema kind"
-            );
-        }
-    }
+/// What every reader writes and calls: the table's, then those read apart.
+pub fn reads() -> Vec<Reads> {
+    table_reads(SERVICES, APART)
 }

@@ -27,6 +27,34 @@ fn opt<T: Into<Value> + Copy>(p: &mut Props, name: &str, v: Option<T>, op: &str)
     }
 }
 
+/// The properties DB instances and DB clusters share, as each answer gives them.
+struct Shared<'a> {
+    engine: Option<&'a str>,
+    storage_encrypted: Option<bool>,
+    kms_key_id: Option<&'a str>,
+    backup_retention_days: Option<i32>,
+    deletion_protection: Option<bool>,
+    multi_az: Option<bool>,
+    log_exports: &'a [String],
+    iam_auth_enabled: Option<bool>,
+}
+
+impl Shared<'_> {
+    fn set(self, p: &mut Props, op: &str) {
+        p.set("engine", self.engine.unwrap_or_default());
+        opt(p, "storage_encrypted", self.storage_encrypted, op);
+        p.set(
+            "kms_key_id",
+            self.kms_key_id.map_or(Value::Null, |k| json!(k)),
+        );
+        opt(p, "backup_retention_days", self.backup_retention_days, op);
+        opt(p, "deletion_protection", self.deletion_protection, op);
+        opt(p, "multi_az", self.multi_az, op);
+        p.set("log_exports", self.log_exports.to_vec());
+        opt(p, "iam_auth_enabled", self.iam_auth_enabled, op);
+    }
+}
+
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     let client = Client::new(&ctx.config_for(region));
     let mut found = Found::default();
@@ -47,32 +75,22 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     {
         let op = "rds:DescribeDBInstances";
         let mut p = Props::default();
-        p.set("engine", db.engine().unwrap_or_default());
-        opt(&mut p, "storage_encrypted", db.storage_encrypted(), op);
-        p.set(
-            "kms_key_id",
-            db.kms_key_id().map_or(Value::Null, |k| json!(k)),
-        );
-        opt(
-            &mut p,
-            "backup_retention_days",
-            db.backup_retention_period(),
-            op,
-        );
+        Shared {
+            engine: db.engine(),
+            storage_encrypted: db.storage_encrypted(),
+            kms_key_id: db.kms_key_id(),
+            backup_retention_days: db.backup_retention_period(),
+            deletion_protection: db.deletion_protection(),
+            multi_az: db.multi_az(),
+            log_exports: db.enabled_cloudwatch_logs_exports(),
+            iam_auth_enabled: db.iam_database_authentication_enabled(),
+        }
+        .set(&mut p, op);
         opt(&mut p, "publicly_accessible", db.publicly_accessible(), op);
-        opt(&mut p, "multi_az", db.multi_az(), op);
-        opt(&mut p, "deletion_protection", db.deletion_protection(), op);
-        p.set("log_exports", db.enabled_cloudwatch_logs_exports().to_vec());
         opt(
             &mut p,
             "auto_minor_version_upgrade",
             db.auto_minor_version_upgrade(),
-            op,
-        );
-        opt(
-            &mut p,
-            "iam_auth_enabled",
-            db.iam_database_authentication_enabled(),
             op,
         );
         // Absent means Enhanced Monitoring was never turned on (interval 0).
@@ -147,27 +165,17 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     {
         let op = "rds:DescribeDBClusters";
         let mut p = Props::default();
-        p.set("engine", c.engine().unwrap_or_default());
-        opt(&mut p, "storage_encrypted", c.storage_encrypted(), op);
-        p.set(
-            "kms_key_id",
-            c.kms_key_id().map_or(Value::Null, |k| json!(k)),
-        );
-        opt(
-            &mut p,
-            "backup_retention_days",
-            c.backup_retention_period(),
-            op,
-        );
-        opt(&mut p, "deletion_protection", c.deletion_protection(), op);
-        opt(&mut p, "multi_az", c.multi_az(), op);
-        p.set("log_exports", c.enabled_cloudwatch_logs_exports().to_vec());
-        opt(
-            &mut p,
-            "iam_auth_enabled",
-            c.iam_database_authentication_enabled(),
-            op,
-        );
+        Shared {
+            engine: c.engine(),
+            storage_encrypted: c.storage_encrypted(),
+            kms_key_id: c.kms_key_id(),
+            backup_retention_days: c.backup_retention_period(),
+            deletion_protection: c.deletion_protection(),
+            multi_az: c.multi_az(),
+            log_exports: c.enabled_cloudwatch_logs_exports(),
+            iam_auth_enabled: c.iam_database_authentication_enabled(),
+        }
+        .set(&mut p, op);
         let engine = c.engine().unwrap_or_default();
         let values = match c.db_cluster_parameter_group() {
             Some(g) => params.cluster_group(&client, g).await,
