@@ -1,12 +1,14 @@
 //! AWS Database Migration Service: replication instances, whether they are reachable from the
-//! internet, which key encrypts their storage, and their availability and upgrades, in one region.
+//! internet, which key encrypts their storage, and their availability and upgrades; and endpoints,
+//! whether the connection to their database is encrypted; in one region.
 //!
 //! A replication instance reads the source database and writes the target; changes in flight and
-//! task logs sit on its storage, so it holds what the databases hold while it runs.
+//! task logs sit on its storage, so it holds what the databases hold while it runs. An endpoint is
+//! how it connects to one of those databases: every row migrated crosses that connection.
 
 use std::collections::HashMap;
 
-use aws_sdk_databasemigration::types::ReplicationInstance;
+use aws_sdk_databasemigration::types::{Endpoint, ReplicationInstance};
 use aws_sdk_databasemigration::Client;
 use serde_json::Value;
 
@@ -14,10 +16,20 @@ use super::util::{all, customer_managed_key, describe, resource, tags, Found, Pr
 use super::Ctx;
 
 const KIND: &str = "aws.dms.replication_instance";
+const ENDPOINT: &str = "aws.dms.endpoint";
 
 pub async fn collect(ctx: &Ctx, region: &str) -> Found {
+    let client = Client::new(&ctx.config_for(region));
+    let (mut found, endpoints) = tokio::join!(
+        replication_instances(ctx, &client, region),
+        endpoints(ctx, &client, region)
+    );
+    found.extend(endpoints);
+    found
+}
+
+async fn replication_instances(ctx: &Ctx, client: &Client, region: &str) -> Found {
     let conf = ctx.config_for(region);
-    let client = Client::new(&conf);
     let mut found = Found::default();
     let pages = all(
         "dms:DescribeReplicationInstances",
@@ -53,15 +65,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 }
             }
         }
-        let tags = p.tags(
-            client
-                .list_tags_for_resource()
-                .resource_arn(&arn)
-                .send()
-                .await
-                .map(|out| tags(out.tag_list().iter().map(|t| (t.key(), t.value()))))
-                .map_err(|e| describe("dms:ListTagsForResource", &e)),
-        );
+        let tags = p.tags(resource_tags(client, &arn).await);
         let name = i
             .replication_instance_identifier()
             .map_or_else(|| arn.clone(), str::to_string);
@@ -75,6 +79,72 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
         )));
     }
     found
+}
+
+async fn resource_tags(
+    client: &Client,
+    arn: &str,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map(|out| tags(out.tag_list().iter().map(|t| (t.key(), t.value()))))
+        .map_err(|e| describe("dms:ListTagsForResource", &e))
+}
+
+async fn endpoints(ctx: &Ctx, client: &Client, region: &str) -> Found {
+    let mut found = Found::default();
+    let pages = all(
+        "dms:DescribeEndpoints",
+        client
+            .describe_endpoints()
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await,
+    );
+    let Some(pages) = found.listed(pages, &ctx.account, Some(region), &[ENDPOINT]) else {
+        return found;
+    };
+    for e in pages.iter().flat_map(|p| p.endpoints()) {
+        let Some(arn) = e.endpoint_arn().map(str::to_string) else {
+            continue;
+        };
+        let mut p = endpoint_properties(e);
+        let tags = p.tags(resource_tags(client, &arn).await);
+        let name = e
+            .endpoint_identifier()
+            .map_or_else(|| arn.clone(), str::to_string);
+        found.resources.push(p.into_resource(resource(
+            ENDPOINT,
+            arn,
+            &ctx.account,
+            region,
+            name,
+            tags,
+        )));
+    }
+    found
+}
+
+/// An endpoint's engine and SSL mode. `SslMode` left out is `none`, the default the API
+/// documents for it on the endpoint it answers with.
+pub fn endpoint_properties(e: &Endpoint) -> Props {
+    let mut p = Props::default();
+    match e.engine_name().filter(|n| !n.is_empty()) {
+        Some(engine) => p.set("engine_name", engine.to_ascii_lowercase()),
+        None => p.unknown(
+            "engine_name",
+            "dms:DescribeEndpoints: the answer had no `EngineName`",
+        ),
+    }
+    p.set(
+        "ssl_mode",
+        e.ssl_mode().map_or("none", |m| m.as_str()).to_string(),
+    );
+    p
 }
 
 /// What the description itself says; `customer_managed_key` needs KMS and is set by the caller.
@@ -151,5 +221,43 @@ mod tests {
             .replication_instance_public_ip_addresses("54.0.0.2")
             .build();
         assert_eq!(read(&addressed).0["publicly_accessible"], json!(true));
+    }
+
+    fn endpoint(e: Endpoint) -> (Value, Vec<String>) {
+        let r = endpoint_properties(&e).into_resource(resource(
+            ENDPOINT,
+            "arn".into(),
+            "111122223333",
+            "us-east-1",
+            "e".into(),
+            Default::default(),
+        ));
+        (
+            Value::Object(r.properties),
+            r.unknown.keys().cloned().collect(),
+        )
+    }
+
+    #[test]
+    fn an_endpoint_without_a_mode_connects_in_the_clear() {
+        use aws_sdk_databasemigration::types::DmsSslModeValue;
+        let (got, _) = endpoint(
+            Endpoint::builder()
+                .engine_name("Postgres")
+                .ssl_mode(DmsSslModeValue::VerifyFull)
+                .build(),
+        );
+        assert_eq!(
+            got,
+            json!({"engine_name": "postgres", "ssl_mode": "verify-full"})
+        );
+        // No mode in the answer: DMS's documented default, `none`.
+        let (got, unknown) = endpoint(Endpoint::builder().engine_name("mysql").build());
+        assert_eq!(got, json!({"engine_name": "mysql", "ssl_mode": "none"}));
+        assert!(unknown.is_empty());
+        // No engine: whether SSL applies to it is unknown.
+        let (got, unknown) = endpoint(Endpoint::builder().build());
+        assert_eq!(got, json!({"ssl_mode": "none"}));
+        assert_eq!(unknown, ["engine_name"]);
     }
 }

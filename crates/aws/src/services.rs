@@ -271,13 +271,38 @@ pub(super) const REGIONAL: &[Service<Ctx>] = &[
     },
     Service {
         name: "dms",
-        kinds: &["aws.dms.replication_instance"],
+        kinds: &["aws.dms.replication_instance", "aws.dms.endpoint"],
         lists: &[],
         calls: &[
             "dms:DescribeReplicationInstances",
             "dms:ListTagsForResource",
+            "dms:DescribeEndpoints",
         ],
         read: |c, r| Box::pin(async move { dms::collect(&c, &r).await }),
+    },
+    Service {
+        name: "kinesis",
+        kinds: &["aws.kinesis.stream"],
+        lists: &[],
+        calls: &[
+            "kinesis:ListStreams",
+            "kinesis:DescribeStreamSummary",
+            "kinesis:ListTagsForStream",
+            "kms:DescribeKey",
+        ],
+        read: |c, r| Box::pin(async move { kinesis::collect(&c, &r).await }),
+    },
+    Service {
+        name: "sagemaker",
+        kinds: &["aws.sagemaker.notebook_instance"],
+        lists: &[],
+        calls: &[
+            "sagemaker:ListNotebookInstances",
+            "sagemaker:DescribeNotebookInstance",
+            "sagemaker:ListTags",
+            "kms:DescribeKey",
+        ],
+        read: |c, r| Box::pin(async move { sagemaker::collect(&c, &r).await }),
     },
 ];
 

@@ -205,6 +205,7 @@ mod aws_data;
 mod aws_identity;
 mod aws_monitoring;
 mod aws_network;
+mod aws_pipelines;
 mod azure;
 mod azure_identity;
 mod gcp;
@@ -218,6 +219,7 @@ const TABLES: &[&[KindSpec]] = &[
     aws_identity::KINDS,
     aws_data::KINDS,
     aws_network::KINDS,
+    aws_pipelines::KINDS,
     aws_monitoring::KINDS,
     gcp::KINDS,
     gcp_compute::KINDS,
