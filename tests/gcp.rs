@@ -320,6 +320,39 @@ fn google(throttle_first_sql_list: bool) -> Peer {
             "/bigquery/v2/projects/acme-denied/datasets",
             denied(),
         ),
+        // Filestore: none in acme-prod (tests/gcp_backups.rs reads some); refused in acme-denied.
+        route(
+            "GET",
+            "/v1/projects/acme-prod/locations/-/instances",
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-prod/locations/-/backups",
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-denied/locations/-/instances",
+            denied(),
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-denied/locations/-/backups",
+            denied(),
+        ),
+        // Security Command Center: nothing returned in acme-prod (Security Health Analytics is
+        // then unknown); refused in acme-denied.
+        route(
+            "GET",
+            "/v1/projects/acme-prod/locations/global/securityCenterServices",
+            vec![Reply::json(200, "{}")],
+        ),
+        route(
+            "GET",
+            "/v1/projects/acme-denied/locations/global/securityCenterServices",
+            denied(),
+        ),
     ];
     serve(|_| routes, None)
 }
@@ -673,6 +706,9 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         eligible("serviceusage.googleapis.com"),
         eligible("storage-api.googleapis.com"),
         eligible("vision.googleapis.com"),
+        // Security Command Center answered no service: Security Health Analytics is written with
+        // its state unknown.
+        eligible("security-health-analytics"),
     ]);
     let mut expected = expected;
     expected.extend(sql_flag_verdicts());
@@ -813,6 +849,8 @@ fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
         "iam.serviceAccounts.list",
         "bigquery.datasets.list",
         "container.clusters.list",
+        "file.instances.list",
+        "securitycentermanagement.securityCenterServices.list",
     ] {
         assert!(
             text.contains(&format!("{op}: PERMISSION_DENIED")),

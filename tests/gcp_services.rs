@@ -135,6 +135,14 @@ fn google(platform: Vec<Route>) -> Peer {
         route("GET", "/compute/v1/projects/acme-prod", empty()),
     ];
     routes.extend(platform);
+    // Filestore and Security Command Center: none here (tests/gcp_backups.rs reads some).
+    for what in ["-/instances", "-/backups", "global/securityCenterServices"] {
+        routes.push(route(
+            "GET",
+            format!("/v1/projects/acme-prod/locations/{what}"),
+            empty(),
+        ));
+    }
     serve(|_| routes, None)
 }
 
@@ -271,6 +279,13 @@ fn service_accounts_datasets_and_clusters_get_exact_verdicts_with_their_look_ali
         expected.push(("gcp-service-hipaa-eligible", cluster, "pass"));
     }
     expected.push(("gcp-service-hipaa-eligible", "acme-prod", "pass"));
+    // Security Command Center answered no service: Security Health Analytics is written with
+    // its state unknown (tests/gcp_scc.rs).
+    expected.push((
+        "gcp-service-hipaa-eligible",
+        "security-health-analytics",
+        "pass",
+    ));
     let expected = set(&expected);
     let got = verdicts(&result);
     // The location BigQuery could not reach and the zone GKE could not: gaps, judged as
@@ -385,6 +400,11 @@ fn denied_listings_leave_every_check_not_evaluated() {
         route("GET", SA, denied()),
         route("GET", BQ, denied()),
         route("GET", GKE, denied()),
+        route(
+            "GET",
+            "/v1/projects/acme-prod/locations/global/securityCenterServices",
+            denied(),
+        ),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let (run, result) = scan(dir.path(), &peer);

@@ -201,8 +201,9 @@ pub(crate) struct GcpArgs {
     pub(crate) workspace_customer: Option<String>,
     /// Replace an API's base URL, e.g. `sqladmin=https://...`; repeatable. APIs: storage,
     /// sqladmin, cloudkms, cloudresourcemanager, logging, monitoring, compute, admin (the Admin
-    /// SDK's Directory API), cloudasset, serviceusage, iam, bigquery, container. Cloud Storage
-    /// also honours STORAGE_EMULATOR_HOST.
+    /// SDK's Directory API), cloudasset, serviceusage, iam, bigquery, container, file (Filestore),
+    /// securitycentermanagement.
+    /// Cloud Storage also honours STORAGE_EMULATOR_HOST.
     #[arg(long = "endpoint", value_name = "NAME=URL")]
     pub(crate) endpoints: Vec<String>,
     /// Attempts per call, throttling included.

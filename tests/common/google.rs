@@ -47,16 +47,74 @@ pub fn scan_acme_prod(dir: &Path, peer: &Peer, head: &[&str], tail: &[&str]) -> 
     )
 }
 
-/// Empty answers for IAM service accounts, BigQuery datasets and GKE clusters in `project`, for
-/// peers whose estate holds none (tests/gcp_services.rs reads some).
+/// Empty answers for IAM service accounts, BigQuery datasets, GKE clusters, Filestore instances
+/// and backups and Security Command Center services in `project`, for peers whose estate holds
+/// none (tests/gcp_services.rs and tests/gcp_backups.rs read some). Security Health Analytics
+/// still appears, its state unknown (the listing did not return it).
 pub fn no_platform_resources(project: &str) -> Vec<super::peer::Route> {
     use super::peer::{route, Reply};
     [
         format!("/v1/projects/{project}/serviceAccounts"),
         format!("/bigquery/v2/projects/{project}/datasets"),
         format!("/v1/projects/{project}/locations/-/clusters"),
+        format!("/v1/projects/{project}/locations/-/instances"),
+        format!("/v1/projects/{project}/locations/-/backups"),
+        format!("/v1/projects/{project}/locations/global/securityCenterServices"),
     ]
     .into_iter()
     .map(|path| route("GET", path, vec![Reply::json(200, "{}")]))
     .collect()
+}
+
+/// Project `acme-prod` with Resource Manager, IAM policy and the token endpoint recorded and
+/// every service empty: tests put their own routes first, so that theirs win.
+pub fn acme_prod_routes() -> Vec<super::peer::Route> {
+    use super::peer::{route, Reply};
+    let recorded = |name: &str| {
+        std::fs::read_to_string(super::root().join("tests/recorded/gcp").join(name)).unwrap()
+    };
+    let json = |name: &str| vec![Reply::json(200, recorded(name))];
+    let empty = || vec![Reply::json(200, "{}")];
+    let mut routes = vec![
+        route("POST", "/token", json("token.json")),
+        route("GET", "/v3/projects/acme-prod", json("project.json")),
+        route(
+            "POST",
+            "/v3/projects/acme-prod:getIamPolicy",
+            json("project-iam-policy.json"),
+        ),
+        route(
+            "POST",
+            "/v3/organizations/433637338589:getIamPolicy",
+            json("organization-iam-policy.json"),
+        ),
+        route(
+            "GET",
+            "/v3/organizations/433637338589",
+            json("organization.json"),
+        ),
+        route("GET", "/admin/directory/v1/users", empty()),
+        route("GET", "/v1/projects/acme-prod/instances", empty()),
+        route("GET", "/v1/projects/acme-prod/locations", empty()),
+        route("GET", "/v2/projects/acme-prod/sinks", empty()),
+        route("GET", "/v2/organizations/433637338589/sinks", empty()),
+        route("GET", "/v2/projects/acme-prod/metrics", empty()),
+        route("GET", "/v3/projects/acme-prod/alertPolicies", empty()),
+        route("GET", "/storage/v1/b", empty()),
+        route("GET", "/v1/projects/acme-prod:searchAllResources", empty()),
+        route("GET", "/v1/projects/acme-prod/services", empty()),
+        route(
+            "GET",
+            "/compute/v1/projects/acme-prod/global/firewalls",
+            empty(),
+        ),
+        route(
+            "GET",
+            "/compute/v1/projects/acme-prod/aggregated/instances",
+            empty(),
+        ),
+        route("GET", "/compute/v1/projects/acme-prod", empty()),
+    ];
+    routes.extend(no_platform_resources("acme-prod"));
+    routes
 }

@@ -9,6 +9,7 @@ use google_cloud_auth::credentials::{self, Credentials};
 use google_cloud_bigquery_v2::client::DatasetService;
 use google_cloud_compute_v1::client::{Firewalls, Instances, Projects as ComputeProjects};
 use google_cloud_container_v1::client::ClusterManager;
+use google_cloud_filestore_v1::client::CloudFilestoreManager;
 use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt, TooManyRequests};
@@ -17,6 +18,7 @@ use google_cloud_kms_v1::client::KeyManagementService;
 use google_cloud_logging_v2::client::{ConfigServiceV2, MetricsServiceV2};
 use google_cloud_monitoring_v3::client::AlertPolicyService;
 use google_cloud_resourcemanager_v3::client::{Folders, Organizations, Projects};
+use google_cloud_securitycentermanagement_v1::client::SecurityCenterManagement;
 use google_cloud_sql_v1::client::SqlInstancesService;
 
 use super::rest::Rest;
@@ -41,10 +43,14 @@ pub struct Endpoints {
     pub bigquery: Option<String>,
     /// Google Kubernetes Engine.
     pub container: Option<String>,
+    /// Filestore instances and backups.
+    pub file: Option<String>,
+    /// The Security Command Center Management API.
+    pub securitycentermanagement: Option<String>,
 }
 
 impl Endpoints {
-    pub const NAMES: [&'static str; 13] = [
+    pub const NAMES: [&'static str; 15] = [
         "storage",
         "sqladmin",
         "cloudkms",
@@ -58,6 +64,8 @@ impl Endpoints {
         "iam",
         "bigquery",
         "container",
+        "file",
+        "securitycentermanagement",
     ];
 
     /// Parses `NAME=URL` pairs; the URL must be http(s).
@@ -94,6 +102,8 @@ impl Endpoints {
                 "iam" => e.iam = url,
                 "bigquery" => e.bigquery = url,
                 "container" => e.container = url,
+                "file" => e.file = url,
+                "securitycentermanagement" => e.securitycentermanagement = url,
                 other => {
                     return Err(GcpError::Endpoint(format!(
                         "`{other}` is not an API this scan calls; use one of {}",
@@ -142,6 +152,8 @@ pub(crate) struct Clients {
     pub iam: Iam,
     pub datasets: DatasetService,
     pub clusters: ClusterManager,
+    pub filestore: CloudFilestoreManager,
+    pub scc: SecurityCenterManagement,
     pub storage: Rest,
     /// The Admin SDK Directory API, with a token of the Directory scope.
     pub admin: Rest,
@@ -345,6 +357,20 @@ impl Clients {
                 e.container,
                 opts,
                 "Kubernetes Engine"
+            ),
+            filestore: configure!(
+                CloudFilestoreManager::builder(),
+                creds,
+                e.file,
+                opts,
+                "Filestore"
+            ),
+            scc: configure!(
+                SecurityCenterManagement::builder(),
+                creds,
+                e.securitycentermanagement,
+                opts,
+                "Security Command Center"
             ),
             storage: Rest::new(
                 storage_creds,

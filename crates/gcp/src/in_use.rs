@@ -34,6 +34,7 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     ),
     ("bigquery.googleapis.com/Dataset", "gcp.bigquery.dataset"),
     ("container.googleapis.com/Cluster", "gcp.container.cluster"),
+    ("file.googleapis.com/Instance", "gcp.file.instance"),
     ("cloudresourcemanager.googleapis.com/Project", "gcp.project"),
     ("serviceusage.googleapis.com/Service", ANY_API),
 ];

@@ -8,8 +8,8 @@
 use hipaa_scan_core::collect::{table_reads, Reads, Service};
 
 use super::{
-    bigquery, compute, directory, gke, in_use, kms, logging, project, service_accounts, sql,
-    storage, Ctx,
+    bigquery, compute, directory, filestore, gke, in_use, kms, logging, project, scc,
+    service_accounts, sql, storage, Ctx,
 };
 
 pub(crate) const STORAGE: &str = "storage";
@@ -79,6 +79,20 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
         lists: &[],
         calls: &["container.clusters.list"],
         read: |c, p| Box::pin(async move { gke::collect(&c, &p).await }),
+    },
+    Service {
+        name: "filestore",
+        kinds: &[filestore::INSTANCE],
+        lists: &[],
+        calls: &["file.instances.list", "file.backups.list"],
+        read: |c, p| Box::pin(async move { filestore::collect(&c, &p).await }),
+    },
+    Service {
+        name: "scc",
+        kinds: &[scc::SERVICE],
+        lists: &[],
+        calls: &["securitycentermanagement.securityCenterServices.list"],
+        read: |c, p| Box::pin(async move { scc::collect(&c, &p).await }),
     },
     // Every other resource and enabled API (for the BAA check and the map).
     Service {

@@ -1,4 +1,5 @@
-//! Google Cloud kinds of IAM service accounts, BigQuery datasets and GKE clusters.
+//! Google Cloud kinds of IAM service accounts, BigQuery datasets, GKE clusters, Filestore
+//! instances and Security Command Center services.
 
 use super::*;
 use crate::model::Provider;
@@ -138,6 +139,39 @@ pub(super) const KINDS: &[KindSpec] = &[
                 "node_pools_without_auto_upgrade",
                 STR_LIST,
                 "Node pools whose nodes are not upgraded automatically (`management.autoUpgrade` false or an empty `management`). Unknown when a pool leaves `management` out.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "gcp.file.instance",
+        provider: Provider::Gcp,
+        doc: "A Filestore instance (`file.projects.locations.instances.list` over every location, `-`), with the newest of its backups from `file.projects.locations.backups.list` (every location, `-`): a backup is the instance's when its `sourceInstance` names the instance's location and ID (its project segment is the project's ID or number). Labels are its tags. A location the instance listing could not reach is a gap. Snapshots live on the instance and are lost with it: they are not read.",
+        native_id: "full resource name `//file.googleapis.com/projects/P/locations/L/instances/NAME`",
+        props: &[
+            p("state", STR, "`READY`, `CREATING`, `REPAIRING`, `DELETING`, `ERROR`, `SUSPENDED`, ..."),
+            p("tier", STR, "The service tier: `BASIC_HDD`, `BASIC_SSD`, `ZONAL`, `REGIONAL`, `ENTERPRISE`, ..."),
+            opt(
+                "latest_backup_time",
+                TS,
+                "`createTime` of the instance's newest backup in state `READY`; null when it has none. Backups still `CREATING` or `FINALIZING`, `INVALID` or `DELETING` cannot be restored and do not count. Unknown when the backups could not be listed, the listing could not reach a location, or a `READY` backup left out `createTime`.",
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "gcp.securitycenter.service",
+        provider: Provider::Gcp,
+        doc: "A Security Command Center service of the project (`securitycentermanagement.projects.locations.securityCenterServices.list` in location `global`): `security-health-analytics`, `event-threat-detection`, `container-threat-detection`, `vm-threat-detection`, `web-security-scanner`, ... The name is the service's ID. When the listing answers without `security-health-analytics`, that service is still written, with its states unknown. A refused listing is a gap.",
+        native_id: "full resource name `//securitycentermanagement.googleapis.com/projects/P/locations/global/securityCenterServices/SERVICE`",
+        props: &[
+            p(
+                "intended_enablement_state",
+                STR,
+                "The state set at the project (`intendedEnablementState`): `ENABLED`, `DISABLED`, or `INHERITED` from the closest ancestor folder or organization that sets one.",
+            ),
+            p(
+                "effective_enablement_state",
+                STR,
+                "The state that holds (`effectiveEnablementState`), inheritance resolved by the API: `ENABLED`, `DISABLED`, or `INGEST_ONLY` (findings ingested, the service itself not enabled: misconfigured). Unknown when the API answers `INHERITED` or unspecified here, or left the service out.",
             ),
         ],
     },
