@@ -60,3 +60,52 @@ pub fn no_platform_resources(project: &str) -> Vec<super::peer::Route> {
     .map(|path| route("GET", path, vec![Reply::json(200, "{}")]))
     .collect()
 }
+
+/// A recorded answer from `tests/recorded/gcp/`.
+pub fn recorded(name: &str) -> String {
+    std::fs::read_to_string(super::root().join("tests/recorded/gcp").join(name)).unwrap()
+}
+
+/// The routes every one-service test of project `acme-prod` needs: the token endpoint, the
+/// project, its and its organization's IAM policies and the organization (its Workspace customer,
+/// with no user) recorded; Cloud SQL, KMS, Logging, Monitoring, Storage, Cloud Asset and Service
+/// Usage empty. A test adds the routes of the service it reads.
+pub fn acme_prod_quiet() -> Vec<super::peer::Route> {
+    use super::peer::{route, Reply};
+    let json = |name: &str| vec![Reply::json(200, recorded(name))];
+    let empty = || vec![Reply::json(200, "{}")];
+    let mut routes = vec![
+        route("POST", "/token", json("token.json")),
+        route("GET", "/v3/projects/acme-prod", json("project.json")),
+        route(
+            "POST",
+            "/v3/projects/acme-prod:getIamPolicy",
+            json("project-iam-policy.json"),
+        ),
+        route(
+            "POST",
+            "/v3/organizations/433637338589:getIamPolicy",
+            json("organization-iam-policy.json"),
+        ),
+        route(
+            "GET",
+            "/v3/organizations/433637338589",
+            json("organization.json"),
+        ),
+    ];
+    for path in [
+        "/admin/directory/v1/users",
+        "/v1/projects/acme-prod/instances",
+        "/v1/projects/acme-prod/locations",
+        "/v2/projects/acme-prod/sinks",
+        "/v2/organizations/433637338589/sinks",
+        "/v2/projects/acme-prod/metrics",
+        "/v3/projects/acme-prod/alertPolicies",
+        "/storage/v1/b",
+        "/v1/projects/acme-prod:searchAllResources",
+        "/v1/projects/acme-prod/services",
+    ] {
+        routes.push(route("GET", path, empty()));
+    }
+    routes
+}
