@@ -14,9 +14,7 @@ use common::peer::{route, serve, Peer, Reply, Route};
 use common::{set, verdicts};
 use serde_json::Value;
 
-fn recorded(name: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/recorded/gcp").join(name)).unwrap()
-}
+use common::google::recorded;
 
 const INSTANCES: &str = "/v1/projects/acme-prod/locations/-/instances";
 const BACKUPS: &str = "/v1/projects/acme-prod/locations/-/backups";

@@ -13,9 +13,7 @@ use common::peer::{route, serve, Peer, Reply, Route};
 use common::{set, verdicts};
 use serde_json::Value;
 
-fn recorded(name: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/recorded/gcp").join(name)).unwrap()
-}
+use common::google::recorded;
 
 const COMPUTE: &str = "/compute/v1/projects/acme-prod";
 
@@ -59,44 +57,15 @@ fn denied(permission: &str) -> Reply {
 /// Service Usage, the Workspace users, service accounts, BigQuery and GKE empty; Compute Engine as
 /// given.
 fn google(compute: Compute) -> Peer {
-    let json = |name: &str| vec![Reply::json(200, recorded(name))];
-    let empty = || vec![Reply::json(200, "{}")];
-    let mut routes = vec![
-        route("POST", "/token", json("token.json")),
-        route("GET", "/v3/projects/acme-prod", json("project.json")),
-        route(
-            "POST",
-            "/v3/projects/acme-prod:getIamPolicy",
-            json("project-iam-policy.json"),
-        ),
-        route(
-            "POST",
-            "/v3/organizations/433637338589:getIamPolicy",
-            json("organization-iam-policy.json"),
-        ),
-        // The organization's Workspace customer, with no user.
-        route(
-            "GET",
-            "/v3/organizations/433637338589",
-            json("organization.json"),
-        ),
-        route("GET", "/admin/directory/v1/users", empty()),
-        route("GET", "/v1/projects/acme-prod/instances", empty()),
-        route("GET", "/v1/projects/acme-prod/locations", empty()),
-        route("GET", "/v2/projects/acme-prod/sinks", empty()),
-        route("GET", "/v2/organizations/433637338589/sinks", empty()),
-        route("GET", "/v2/projects/acme-prod/metrics", empty()),
-        route("GET", "/v3/projects/acme-prod/alertPolicies", empty()),
-        route("GET", "/storage/v1/b", empty()),
-        route("GET", "/v1/projects/acme-prod:searchAllResources", empty()),
-        route("GET", "/v1/projects/acme-prod/services", empty()),
+    let mut routes = common::google::acme_prod_quiet();
+    routes.extend([
         route(
             "GET",
             format!("{COMPUTE}/aggregated/instances"),
             compute.instances,
         ),
         route("GET", COMPUTE, compute.project),
-    ];
+    ]);
     routes.extend(compute.firewalls);
     routes.extend(common::google::no_platform_resources("acme-prod"));
     serve(|_| routes, None)

@@ -17,9 +17,7 @@ const SERVICES: &str = "/v1/projects/acme-prod/locations/global/securityCenterSe
 const POLICY: &str = "gcp-scc-enabled";
 const SHA: &str = "security-health-analytics";
 
-fn recorded(name: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/recorded/gcp").join(name)).unwrap()
-}
+use common::google::recorded;
 
 /// The recorded services with Security Health Analytics' intended and effective states (numbers).
 fn services(intended: u8, effective: u8) -> Vec<Reply> {

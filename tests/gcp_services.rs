@@ -14,9 +14,7 @@ use common::peer::{route, serve, Peer, Reply, Route};
 use common::{set, verdicts};
 use serde_json::Value;
 
-fn recorded(name: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/recorded/gcp").join(name)).unwrap()
-}
+use common::google::recorded;
 
 const SA: &str = "/v1/projects/acme-prod/serviceAccounts";
 const BQ: &str = "/bigquery/v2/projects/acme-prod/datasets";
@@ -92,48 +90,15 @@ fn platform() -> Vec<Route> {
 /// The peer for project `acme-prod`: Resource Manager, IAM policy and the token endpoint
 /// recorded; every other service empty; service accounts, BigQuery and GKE as given.
 fn google(platform: Vec<Route>) -> Peer {
-    let json = |name: &str| vec![Reply::json(200, recorded(name))];
     let empty = || vec![Reply::json(200, "{}")];
-    let mut routes = vec![
-        route("POST", "/token", json("token.json")),
-        route("GET", "/v3/projects/acme-prod", json("project.json")),
-        route(
-            "POST",
-            "/v3/projects/acme-prod:getIamPolicy",
-            json("project-iam-policy.json"),
-        ),
-        route(
-            "POST",
-            "/v3/organizations/433637338589:getIamPolicy",
-            json("organization-iam-policy.json"),
-        ),
-        route(
-            "GET",
-            "/v3/organizations/433637338589",
-            json("organization.json"),
-        ),
-        route("GET", "/admin/directory/v1/users", empty()),
-        route("GET", "/v1/projects/acme-prod/instances", empty()),
-        route("GET", "/v1/projects/acme-prod/locations", empty()),
-        route("GET", "/v2/projects/acme-prod/sinks", empty()),
-        route("GET", "/v2/organizations/433637338589/sinks", empty()),
-        route("GET", "/v2/projects/acme-prod/metrics", empty()),
-        route("GET", "/v3/projects/acme-prod/alertPolicies", empty()),
-        route("GET", "/storage/v1/b", empty()),
-        route("GET", "/v1/projects/acme-prod:searchAllResources", empty()),
-        route("GET", "/v1/projects/acme-prod/services", empty()),
-        route(
-            "GET",
-            "/compute/v1/projects/acme-prod/global/firewalls",
-            empty(),
-        ),
-        route(
-            "GET",
-            "/compute/v1/projects/acme-prod/aggregated/instances",
-            empty(),
-        ),
-        route("GET", "/compute/v1/projects/acme-prod", empty()),
-    ];
+    let mut routes = common::google::acme_prod_quiet();
+    for path in [
+        "/compute/v1/projects/acme-prod/global/firewalls",
+        "/compute/v1/projects/acme-prod/aggregated/instances",
+        "/compute/v1/projects/acme-prod",
+    ] {
+        routes.push(route("GET", path, empty()));
+    }
     routes.extend(platform);
     // Filestore and Security Command Center: none here (tests/gcp_backups.rs reads some).
     for what in ["-/instances", "-/backups", "global/securityCenterServices"] {

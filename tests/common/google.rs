@@ -66,13 +66,17 @@ pub fn no_platform_resources(project: &str) -> Vec<super::peer::Route> {
     .collect()
 }
 
-/// Project `acme-prod` with Resource Manager, IAM policy and the token endpoint recorded and
-/// every service empty: tests put their own routes first, so that theirs win.
-pub fn acme_prod_routes() -> Vec<super::peer::Route> {
+/// A recorded answer from `tests/recorded/gcp/`.
+pub fn recorded(name: &str) -> String {
+    std::fs::read_to_string(super::root().join("tests/recorded/gcp").join(name)).unwrap()
+}
+
+/// The routes every one-service test of project `acme-prod` needs: the token endpoint, the
+/// project, its and its organization's IAM policies and the organization (its Workspace customer,
+/// with no user) recorded; Cloud SQL, KMS, Logging, Monitoring, Storage, Cloud Asset and Service
+/// Usage empty. A test adds the routes of the service it reads.
+pub fn acme_prod_quiet() -> Vec<super::peer::Route> {
     use super::peer::{route, Reply};
-    let recorded = |name: &str| {
-        std::fs::read_to_string(super::root().join("tests/recorded/gcp").join(name)).unwrap()
-    };
     let json = |name: &str| vec![Reply::json(200, recorded(name))];
     let empty = || vec![Reply::json(200, "{}")];
     let mut routes = vec![
@@ -93,28 +97,37 @@ pub fn acme_prod_routes() -> Vec<super::peer::Route> {
             "/v3/organizations/433637338589",
             json("organization.json"),
         ),
-        route("GET", "/admin/directory/v1/users", empty()),
-        route("GET", "/v1/projects/acme-prod/instances", empty()),
-        route("GET", "/v1/projects/acme-prod/locations", empty()),
-        route("GET", "/v2/projects/acme-prod/sinks", empty()),
-        route("GET", "/v2/organizations/433637338589/sinks", empty()),
-        route("GET", "/v2/projects/acme-prod/metrics", empty()),
-        route("GET", "/v3/projects/acme-prod/alertPolicies", empty()),
-        route("GET", "/storage/v1/b", empty()),
-        route("GET", "/v1/projects/acme-prod:searchAllResources", empty()),
-        route("GET", "/v1/projects/acme-prod/services", empty()),
-        route(
-            "GET",
-            "/compute/v1/projects/acme-prod/global/firewalls",
-            empty(),
-        ),
-        route(
-            "GET",
-            "/compute/v1/projects/acme-prod/aggregated/instances",
-            empty(),
-        ),
-        route("GET", "/compute/v1/projects/acme-prod", empty()),
     ];
+    for path in [
+        "/admin/directory/v1/users",
+        "/v1/projects/acme-prod/instances",
+        "/v1/projects/acme-prod/locations",
+        "/v2/projects/acme-prod/sinks",
+        "/v2/organizations/433637338589/sinks",
+        "/v2/projects/acme-prod/metrics",
+        "/v3/projects/acme-prod/alertPolicies",
+        "/storage/v1/b",
+        "/v1/projects/acme-prod:searchAllResources",
+        "/v1/projects/acme-prod/services",
+    ] {
+        routes.push(route("GET", path, empty()));
+    }
+    routes
+}
+
+/// Project `acme-prod` as [`acme_prod_quiet`] gives it, with Compute Engine and the platform
+/// services (service accounts, BigQuery, GKE, Filestore, Security Command Center) empty too: tests
+/// put their own routes first, so that theirs win.
+pub fn acme_prod_routes() -> Vec<super::peer::Route> {
+    use super::peer::{route, Reply};
+    let mut routes = acme_prod_quiet();
+    for path in [
+        "/compute/v1/projects/acme-prod/global/firewalls",
+        "/compute/v1/projects/acme-prod/aggregated/instances",
+        "/compute/v1/projects/acme-prod",
+    ] {
+        routes.push(route("GET", path, vec![Reply::json(200, "{}")]));
+    }
     routes.extend(no_platform_resources("acme-prod"));
     routes
 }
