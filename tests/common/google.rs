@@ -131,3 +131,27 @@ pub fn acme_prod_routes() -> Vec<super::peer::Route> {
     routes.extend(no_platform_resources("acme-prod"));
     routes
 }
+
+/// `inventory gcp` of `acme-prod` at the peer writes a snapshot that passes the kinds' schema and,
+/// scanned with `--select select`, gives the verdicts of the live scan `result`.
+pub fn replay_matches(dir: &Path, peer: &Peer, select: &str, result: &serde_json::Value) {
+    let inv = scan_acme_prod(dir, peer, &["inventory", "--output", "estate.json"], &[]);
+    assert_eq!(inv.code, 0, "{}", inv.stderr);
+    let replay = super::hipaa_scan(
+        &[
+            "scan",
+            "--snapshot",
+            "estate.json",
+            "--format",
+            "json",
+            "--select",
+            select,
+        ],
+        dir,
+    );
+    assert_eq!(replay.code, 1, "{}", replay.stderr);
+    assert_eq!(
+        super::verdicts(&serde_json::from_str(&replay.stdout).unwrap()),
+        super::verdicts(result)
+    );
+}
