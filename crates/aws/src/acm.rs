@@ -158,19 +158,10 @@ mod tests {
     use aws_sdk_acm::types::{
         CertificateStatus, CertificateType, RenewalEligibility, RenewalStatus, RenewalSummary,
     };
-    use hipaa_scan_core::collect::resource;
     use serde_json::json;
 
     fn props(p: Props) -> (serde_json::Map<String, Value>, Vec<String>) {
-        let r = p.into_resource(resource(
-            KIND,
-            "arn".into(),
-            "111122223333",
-            "us-east-1",
-            "c".into(),
-            Default::default(),
-        ));
-        (r.properties, r.unknown.keys().cloned().collect())
+        p.into_parts()
     }
 
     fn summary() -> CertificateSummary {

@@ -167,19 +167,10 @@ pub fn properties(i: &ReplicationInstance) -> Props {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hipaa_scan_core::collect::resource;
     use serde_json::json;
 
     fn read(i: &ReplicationInstance) -> (serde_json::Map<String, Value>, Vec<String>) {
-        let r = properties(i).into_resource(resource(
-            KIND,
-            "arn".into(),
-            "111122223333",
-            "us-east-1",
-            "i".into(),
-            Default::default(),
-        ));
-        (r.properties, r.unknown.keys().cloned().collect())
+        properties(i).into_parts()
     }
 
     #[test]
@@ -224,18 +215,8 @@ mod tests {
     }
 
     fn endpoint(e: Endpoint) -> (Value, Vec<String>) {
-        let r = endpoint_properties(&e).into_resource(resource(
-            ENDPOINT,
-            "arn".into(),
-            "111122223333",
-            "us-east-1",
-            "e".into(),
-            Default::default(),
-        ));
-        (
-            Value::Object(r.properties),
-            r.unknown.keys().cloned().collect(),
-        )
+        let (known, unknown) = endpoint_properties(&e).into_parts();
+        (Value::Object(known), unknown)
     }
 
     #[test]

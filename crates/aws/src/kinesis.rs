@@ -186,7 +186,6 @@ mod tests {
     use super::*;
     use aws_sdk_kinesis::primitives::DateTime;
     use aws_sdk_kinesis::types::StreamStatus;
-    use hipaa_scan_core::collect::resource;
     use serde_json::json;
 
     fn summary(encryption: Option<EncryptionType>, key: Option<&str>) -> StreamDescriptionSummary {
@@ -206,19 +205,8 @@ mod tests {
 
     fn read(s: &StreamDescriptionSummary) -> (Value, Vec<String>, Option<String>) {
         let Read { props, pending_key } = properties(s);
-        let r = props.into_resource(resource(
-            STREAM,
-            "arn".into(),
-            "111122223333",
-            "us-east-1",
-            "s".into(),
-            Default::default(),
-        ));
-        (
-            Value::Object(r.properties),
-            r.unknown.keys().cloned().collect(),
-            pending_key,
-        )
+        let (known, unknown) = props.into_parts();
+        (Value::Object(known), unknown, pending_key)
     }
 
     #[test]

@@ -155,22 +155,11 @@ pub fn properties(out: &DescribeNotebookInstanceOutput) -> Props {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hipaa_scan_core::collect::resource;
     use serde_json::json;
 
     fn read(out: &DescribeNotebookInstanceOutput) -> (Value, Vec<String>) {
-        let r = properties(out).into_resource(resource(
-            NOTEBOOK,
-            "arn".into(),
-            "111122223333",
-            "us-east-1",
-            "n".into(),
-            Default::default(),
-        ));
-        (
-            Value::Object(r.properties),
-            r.unknown.keys().cloned().collect(),
-        )
+        let (known, unknown) = properties(out).into_parts();
+        (Value::Object(known), unknown)
     }
 
     #[test]

@@ -49,6 +49,12 @@ impl Props {
         })
     }
 
+    /// The known properties, and the names of the unknown ones: what a reader's unit test
+    /// checks of what it read.
+    pub fn into_parts(self) -> (Map<String, Value>, Vec<String>) {
+        (self.known, self.unknown.into_keys().collect())
+    }
+
     pub fn into_resource(self, mut r: Resource) -> Resource {
         r.properties = self.known;
         r.unknown = self.unknown;
