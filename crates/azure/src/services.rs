@@ -116,7 +116,7 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
         ],
         read: |c, s| Box::pin(async move { datastores::collect(&c, &s).await }),
     },
-    // VMs, disks and Recovery Services vaults.
+    // VMs, disks and Recovery Services vaults (with the protected items and their policies).
     Service {
         name: "compute",
         kinds: &[compute::VM, compute::DISK, compute::VAULT],
@@ -126,6 +126,7 @@ pub(crate) const SERVICES: &[Service<Ctx>] = &[
             "Microsoft.Compute/disks (2023-10-02)",
             "Microsoft.RecoveryServices/vaults (2024-04-01)",
             "Microsoft.RecoveryServices/vaults/backupProtectedItems (2024-04-01)",
+            "Microsoft.RecoveryServices/vaults/backupPolicies (2024-04-01)",
         ],
         read: |c, s| Box::pin(async move { compute::collect(&c, &s).await }),
     },

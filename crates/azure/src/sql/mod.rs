@@ -1,5 +1,5 @@
 //! Azure SQL: logical servers (firewall, auditing, TLS, Entra administrator, TDE protector,
-//! Defender) and their databases (TDE).
+//! Defender) and their databases (TDE, backup storage redundancy).
 //!
 //! Fields are read as the Microsoft.Sql 2021-11-01 reference defines them; a field the answer
 //! leaves out is unknown. Firewall ranges are judged by CIDR arithmetic ([`hipaa_scan_core::net`]), not by
@@ -23,6 +23,7 @@ const RULES: &str = "Microsoft.Sql/servers/firewallRules/read";
 const RULES_V6: &str = "Microsoft.Sql/servers/ipv6FirewallRules/read";
 const AUDIT: &str = "Microsoft.Sql/servers/auditingSettings/read";
 const TDE: &str = "Microsoft.Sql/servers/databases/transparentDataEncryption/read";
+const DATABASES: &str = "Microsoft.Sql/servers/databases/read";
 const ADMINS: &str = "Microsoft.Sql/servers/administrators/read";
 const PROTECTOR: &str = "Microsoft.Sql/servers/encryptionProtector/read";
 const ALERTS: &str = "Microsoft.Sql/servers/securityAlertPolicies/read";
@@ -100,8 +101,7 @@ async fn server(ctx: &Ctx, sub: &str, s: Value, plan: &Result<bool, String>) -> 
         ctx.arm.list(RULES, &rules_path, Some(API)),
         ctx.arm.list(RULES_V6, &rules_v6_path, Some(API)),
         ctx.arm.get(AUDIT, &audit_path, Some(API)),
-        ctx.arm
-            .list("Microsoft.Sql/servers/databases/read", &dbs_path, Some(API)),
+        ctx.arm.list(DATABASES, &dbs_path, Some(API)),
         ctx.arm.list(ADMINS, &admins_path, Some(API)),
         ctx.arm.get(PROTECTOR, &protector_path, Some(API)),
         ctx.arm.get(ALERTS, &alerts_path, Some(API)),
@@ -197,6 +197,19 @@ async fn server(ctx: &Ctx, sub: &str, s: Value, plan: &Result<bool, String>) -> 
                 };
                 let mut p = Props::default();
                 p.set("server", name.clone());
+                let props = &d["properties"];
+                put(
+                    &mut p,
+                    "backup_storage_redundancy",
+                    redundancy(props, "currentBackupStorageRedundancy").and_then(|r| {
+                        r.ok_or_else(|| absent(DATABASES, "currentBackupStorageRedundancy"))
+                    }),
+                );
+                put(
+                    &mut p,
+                    "requested_backup_storage_redundancy",
+                    redundancy(props, "requestedBackupStorageRedundancy"),
+                );
                 match t {
                     Ok(t) => put(&mut p, "tde_enabled", tde_enabled(&t["properties"])),
                     Err(why) => p.unknown("tde_enabled", why),
@@ -309,6 +322,21 @@ fn tde_enabled(props: &Value) -> Result<bool, String> {
         Some("Disabled") => Ok(false),
         None => Err(absent(TDE, "state")),
         Some(_) => Err(unexpected(TDE, "state", &props["state"])),
+    }
+}
+
+/// A database's backup storage redundancy field: `Geo`, `GeoZone`, `Zone` or `Local` (the
+/// 2021-11-01 reference's values, any case); none when absent, anything else unknown.
+fn redundancy(props: &Value, field: &str) -> Result<Option<String>, String> {
+    let v = &props[field];
+    match v.as_str() {
+        None if v.is_null() => Ok(None),
+        Some(s) => ["Geo", "GeoZone", "Zone", "Local"]
+            .iter()
+            .find(|r| r.eq_ignore_ascii_case(s))
+            .map(|r| Some(r.to_string()))
+            .ok_or_else(|| unexpected(DATABASES, field, v)),
+        None => Err(unexpected(DATABASES, field, v)),
     }
 }
 

@@ -390,3 +390,19 @@ fn tde_and_public_access_need_a_known_value() {
     );
     assert!(public_network_access(&json!({})).is_err());
 }
+
+#[test]
+fn backup_storage_redundancy_values() {
+    let r = |v: Value| {
+        redundancy(
+            &json!({ "currentBackupStorageRedundancy": v }),
+            "currentBackupStorageRedundancy",
+        )
+    };
+    assert_eq!(r(json!("Geo")), Ok(Some("Geo".into())));
+    assert_eq!(r(json!("geozone")), Ok(Some("GeoZone".into())));
+    assert_eq!(r(json!("Local")), Ok(Some("Local".into())));
+    assert_eq!(r(Value::Null), Ok(None));
+    assert!(r(json!("RA-GRS")).is_err());
+    assert!(r(json!(1)).is_err());
+}

@@ -134,6 +134,8 @@ pub(super) const KINDS: &[KindSpec] = &[
         props: &[
             p("server", STR, "Name of the logical server."),
             p("tde_enabled", BOOL, "Transparent data encryption is on (`transparentDataEncryption/current` state `Enabled`; `Disabled` is off, anything else unknown)."),
+            p("backup_storage_redundancy", STR, "Where the database's point-in-time and long-term retention backups are stored now (`currentBackupStorageRedundancy`): `Geo` (geo-redundant, copied to the paired region), `GeoZone`, `Zone` or `Local`. Unknown when absent or another value."),
+            opt("requested_backup_storage_redundancy", STR, "The redundancy asked for (`requestedBackupStorageRedundancy`, same values), which differs from the current one while a change is under way and applies to future backups only; null when absent."),
         ],
     },
     KindSpec {
@@ -259,6 +261,8 @@ pub(super) const KINDS: &[KindSpec] = &[
             p("managed_disks", BOOL, "The OS disk and every data disk are managed disks (`managedDisk`), none an unmanaged VHD (`vhd`) in a storage account."),
             p("public_ip", BOOL, "A network interface of the VM has an IP configuration with a public IP address."),
             p("backup_protected", BOOL, "A Recovery Services vault protects the VM (`backupProtectedItems` of type `AzureIaasVM` with protection state `Protected` or `IRPending`)."),
+            opt("backup_frequency", STR, "How often the backup policy of the VM's active protected item backs it up (`schedulePolicy.scheduleRunFrequency` of the `backupPolicies` entry its `policyId` names, compared as full IDs without regard to case): `Daily`, `Weekly`, or `Hourly` (an Enhanced policy). Null when no vault protects the VM (`backup_protected` false); unknown when the policy could not be read or names another frequency."),
+            opt("backup_daily_retention_days", INT, "How many days that policy keeps daily recovery points (`retentionPolicy.dailySchedule.retentionDuration` of a `LongTermRetentionPolicy`, or a `SimpleRetentionPolicy`'s `retentionDuration`; `Days`, or `Weeks` of seven). Null when the VM is not protected or its policy backs up weekly (no daily points, whatever the weekly retention); unknown when the policy could not be read, or a daily or hourly policy has no daily retention, or one in months or years."),
         ],
     },
     KindSpec {

@@ -1,11 +1,14 @@
-//! Virtual machines (managed disks, public IPs, backup), managed disks (encryption) and
-//! Recovery Services vaults (soft delete, and the VMs they protect).
+//! Virtual machines (managed disks, public IPs, backup and its policy), managed disks
+//! (encryption) and Recovery Services vaults (soft delete, and the VMs they protect: `backup`).
 
-use std::collections::{HashMap, HashSet};
+mod backup;
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{absent, arm_fields, in_order, put, unexpected, Ctx};
+use super::{absent, arm_fields, put, unexpected, Ctx};
+use backup::Backups;
 use hipaa_scan_core::collect::{resource, Found, Props};
 
 const COMPUTE_API: &str = "2024-03-01";
@@ -19,7 +22,6 @@ const VMS: &str = "Microsoft.Compute/virtualMachines/read";
 const DISKS: &str = "Microsoft.Compute/disks/read";
 const NICS: &str = "Microsoft.Network/networkInterfaces/read";
 const VAULTS: &str = "Microsoft.RecoveryServices/vaults/read";
-const ITEMS: &str = "Microsoft.RecoveryServices/vaults/backupProtectedItems/read";
 
 pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     let base = format!("/subscriptions/{sub}/providers");
@@ -36,40 +38,11 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
         ctx.arm.list(VAULTS, &vaults_path, Some(VAULTS_API)),
     );
     let mut found = Found::default();
-    // The VMs each vault protects; one unreadable vault leaves unprotected VMs unknown.
-    let protected = match &vaults {
-        Ok(vaults) => {
-            let paths: Vec<String> = vaults
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{}/backupProtectedItems",
-                        v["id"].as_str().unwrap_or_default()
-                    )
-                })
-                .collect();
-            let lists = in_order(
-                ctx.concurrency,
-                paths
-                    .into_iter()
-                    .map(|path| async move { ctx.arm.list(ITEMS, &path, Some(VAULTS_API)).await }),
-            )
-            .await;
-            let mut read = Protected::default();
-            for l in lists {
-                match l {
-                    Ok(items) => read.vms.extend(protected_vms(&items)),
-                    Err(why) => {
-                        read.unread.get_or_insert(why);
-                    }
-                }
-            }
-            read
-        }
-        Err(why) => Protected {
-            vms: HashSet::new(),
-            unread: Some(why.clone()),
-        },
+    // The VMs each vault protects and their policies; one unreadable vault leaves unprotected
+    // VMs unknown.
+    let backups = match &vaults {
+        Ok(vaults) => Backups::read(ctx, vaults, VAULTS_API).await,
+        Err(why) => Backups::unread(why.clone()),
     };
     let public_nics: Result<HashMap<String, bool>, String> = nics.map(|nics| {
         nics.iter()
@@ -93,7 +66,14 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
                 "public_ip",
                 public_ip(&props["networkProfile"], &public_nics),
             );
-            put(&mut p, "backup_protected", backup(&id, &protected));
+            let b = backups.of(&id);
+            put(&mut p, "backup_protected", b.protected);
+            put(&mut p, "backup_frequency", b.frequency);
+            put(
+                &mut p,
+                "backup_daily_retention_days",
+                b.daily_retention_days,
+            );
             found
                 .resources
                 .push(p.into_resource(resource(VM, id, sub, &location, name, tags)));
@@ -124,50 +104,6 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
     }
     ctx.progress.done(&format!("compute {sub}"));
     found
-}
-
-/// The VMs that readable vaults protect, and why some vault could not be read.
-#[derive(Default)]
-struct Protected {
-    vms: HashSet<String>,
-    unread: Option<String>,
-}
-
-/// Whether a VM is protected: known yes from any readable vault; known no only when every
-/// vault was read.
-fn backup(id: &str, protected: &Protected) -> Result<bool, String> {
-    if protected.vms.contains(&id.to_ascii_lowercase()) {
-        return Ok(true);
-    }
-    match &protected.unread {
-        Some(why) => Err(why.clone()),
-        None => Ok(false),
-    }
-}
-
-/// VMs (lower-case IDs) of `AzureIaasVM` protected items whose protection is `Protected` or
-/// `IRPending` (the first backup is scheduled). `ProtectionStopped`, `ProtectionError` and
-/// `ProtectionPaused` take no new backups.
-fn protected_vms(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .filter_map(|i| {
-            let p = &i["properties"];
-            let vm_item = p["backupManagementType"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case("AzureIaasVM"));
-            let active = p["protectionState"].as_str().is_some_and(|s| {
-                s.eq_ignore_ascii_case("Protected") || s.eq_ignore_ascii_case("IRPending")
-            });
-            if !(vm_item && active) {
-                return None;
-            }
-            p["virtualMachineId"]
-                .as_str()
-                .or(p["sourceResourceId"].as_str())
-                .map(str::to_ascii_lowercase)
-        })
-        .collect()
 }
 
 /// Every disk of the VM is managed: the OS disk and each data disk have `managedDisk` and no
@@ -296,24 +232,6 @@ mod tests {
         assert!(!public_ip(&vm(&["/n2"]), &nics).unwrap());
         assert!(public_ip(&vm(&["/n3"]), &nics).is_err());
         assert!(public_ip(&vm(&["/n1"]), &Err("denied".into())).is_err());
-    }
-
-    #[test]
-    fn backup_protection_states() {
-        let item = |vm: &str, state: &str| json!({"properties": {"backupManagementType": "AzureIaasVM", "virtualMachineId": vm, "protectionState": state}});
-        let got = protected_vms(&[
-            item("/VM/A", "Protected"),
-            item("/vm/b", "ProtectionStopped"),
-            item("/vm/c", "IRPending"),
-        ]);
-        assert_eq!(got, vec!["/vm/a", "/vm/c"]);
-        let partial = Protected {
-            vms: HashSet::from(["/vm/a".to_string()]),
-            unread: Some("403".into()),
-        };
-        assert!(backup("/vm/A", &partial).unwrap());
-        assert_eq!(backup("/vm/b", &partial).unwrap_err(), "403");
-        assert!(!backup("/vm/b", &Protected::default()).unwrap());
     }
 
     #[test]
