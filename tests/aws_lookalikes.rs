@@ -301,6 +301,16 @@ async fn seed_services_in_use(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
+    // The Tagging API lists it too, as `...:backup-vault:NAME`: it must stay one resource, the
+    // one Backup's own reader writes. (moto's DMS answers creation with a time the SDK cannot
+    // read, so the `rep` type is covered by the unit test only.)
+    aws_sdk_backup::Client::new(conf)
+        .create_backup_vault()
+        .backup_vault_name("tagged-vault")
+        .backup_vault_tags("team", "billing")
+        .send()
+        .await
+        .unwrap();
 }
 
 /// (policy, resource name, outcome) for the given policies.
@@ -362,6 +372,19 @@ async fn look_alikes_get_exact_verdicts() {
             in_use.contains(&(policy.into(), name.into(), outcome.into())),
             "{policy} on {name} should {outcome}: {in_use:?}"
         );
+    }
+
+    for (name, kind) in [("tagged-vault", "aws.backup.vault")] {
+        let listed: Vec<&str> = result["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| {
+                v["policy"] == "aws-service-hipaa-eligible" && v["resource"]["name"] == name
+            })
+            .map(|v| v["resource"]["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, [kind], "{name} is listed once, by its own reader");
     }
 
     // The inheritance map lists the services in use, with their BAA status.

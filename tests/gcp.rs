@@ -640,9 +640,9 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
         ("gcp-sql-no-public-ip", "office-db", "pass"),
         ("gcp-sql-cmek", "office-db", "fail"),
         eligible("office-db"),
-        // A SQL Server read replica on private IP, without backups of its own.
+        // A SQL Server read replica on private IP: it cannot take backups of its own.
         ("gcp-sql-ssl-required", "mssql-replica", "pass"),
-        ("gcp-sql-backups", "mssql-replica", "fail"),
+        ("gcp-sql-backups", "mssql-replica", "not_applicable"),
         ("gcp-sql-no-public-ip", "mssql-replica", "pass"),
         ("gcp-sql-cmek", "mssql-replica", "fail"),
         eligible("mssql-replica"),

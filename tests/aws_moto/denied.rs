@@ -21,7 +21,8 @@ async fn denied_calls_are_not_evaluated_never_passed() {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
                 {"Effect":"Deny","Action":["iam:ListMFADevices","rds:DescribeDBClusters",
                   "ec2:DescribeFlowLogs","ec2:DescribeVolumes","kms:GetKeyRotationStatus",
-                  "dynamodb:DescribeTable","iam:ListEntitiesForPolicy"],"Resource":"*"}]}"#,
+                  "dynamodb:DescribeTable","iam:ListEntitiesForPolicy",
+                  "cloudtrail:GetTrailStatus"],"Resource":"*"}]}"#,
         )
         .send()
         .await
@@ -146,6 +147,22 @@ async fn denied_calls_are_not_evaluated_never_passed() {
             .unwrap()
             .starts_with("iam:ListEntitiesForPolicy: "),
         "{support}"
+    );
+    // org-trail is multi-region, but whether it is logging could not be read: it may be the
+    // account's trail, so the account is not judged. It delivers to no log group, so the alarms
+    // still fail: it cannot be what they watch.
+    let trail = find("aws-cloudtrail-enabled", "123456789012");
+    assert_eq!(trail["outcome"], "not_evaluated", "{trail}");
+    assert!(
+        trail["reason"]
+            .as_str()
+            .unwrap()
+            .contains("trail org-trail: cloudtrail:GetTrailStatus: "),
+        "{trail}"
+    );
+    assert_eq!(
+        find("aws-cloudwatch-alarm-root-usage", "123456789012")["outcome"],
+        "fail"
     );
 
     let (code, _) = scan(&moto, &id, &secret, &["--fail-on", "high"]);

@@ -39,20 +39,68 @@ pub fn kind_of_arn(arn: &str) -> Option<String> {
     if service.is_empty() {
         return None;
     }
-    let typed = rest
-        .split_once(['/', ':'])
-        .map(|(t, _)| t)
-        .filter(|t| !t.is_empty());
-    let ty = match (service, typed) {
+    let service = service.to_ascii_lowercase();
+    let typed = if service == "apigateway" {
+        // API Gateway's ARNs are paths: `/restapis/ID/stages/NAME`, `/domainnames/NAME`.
+        api_gateway_type(rest)
+    } else {
+        rest.split_once(['/', ':'])
+            .map(|(t, _)| t)
+            .filter(|t| !t.is_empty())
+    };
+    if let Some(&(.., kind)) = typed.and_then(|t| {
+        ARN_TYPES
+            .iter()
+            .find(|(s, ty, _)| *s == service && t.eq_ignore_ascii_case(ty))
+    }) {
+        return Some(kind.to_string());
+    }
+    let ty = match (service.as_str(), typed) {
         ("s3", None) => "bucket".to_string(),
         ("sqs", _) => "queue".to_string(),
         ("sns", _) => "topic".to_string(),
         (_, Some(t)) => hipaa_scan_core::model::kinds::type_segment(t),
         (_, None) => "resource".to_string(),
     };
-    let kind = format!("aws.{}.{ty}", service.to_ascii_lowercase());
+    let kind = format!("aws.{service}.{ty}");
     let valid = hipaa_scan_core::model::kinds::parse_kind(&kind).is_some();
     valid.then_some(kind)
+}
+
+/// ARN resource types whose kind, read with its properties by its own reader, is named after
+/// the API rather than the ARN. The scan drops the Tagging API's copy of a resource a reader
+/// wrote under the same ARN; with these names it also skips one whose reader was denied or wrote
+/// another id, instead of listing a tagged DB instance as `aws.rds.db` beside `aws.rds.instance`.
+const ARN_TYPES: &[(&str, &str, &str)] = &[
+    ("rds", "db", "aws.rds.instance"),
+    ("rds", "cluster-snapshot", "aws.rds.snapshot"),
+    ("dms", "rep", "aws.dms.replication_instance"),
+    ("backup", "backup-plan", "aws.backup.plan"),
+    ("backup", "backup-vault", "aws.backup.vault"),
+    (
+        "elasticache",
+        "replicationgroup",
+        "aws.elasticache.replication_group",
+    ),
+    (
+        "elasticloadbalancing",
+        "loadbalancer",
+        "aws.elasticloadbalancing.load_balancer",
+    ),
+    ("apigateway", "stages", "aws.apigateway.stage"),
+    ("apigateway", "domainnames", "aws.apigateway.domain_name"),
+    ("apigateway", "restapis", "aws.apigateway.rest_api"),
+];
+
+/// The resource type of an API Gateway ARN's path: its last collection (`stages` in
+/// `/restapis/ID/stages/NAME`, `restapis` in `/restapis/ID`).
+fn api_gateway_type(path: &str) -> Option<&str> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    segments
+        .len()
+        .checked_sub(2)
+        .filter(|i| i % 2 == 0)
+        .map(|i| segments[i])
 }
 
 /// Whether a resource policy is public by S3's definition; no policy (or an empty one) is not.
@@ -369,6 +417,87 @@ mod tests {
             (
                 "arn:aws-us-gov:elasticfilesystem:us-gov-west-1:1:file-system/fs-1",
                 "aws.elasticfilesystem.file_system",
+            ),
+            // Resources their own readers list, named by their API, not by their ARN: the
+            // Tagging API must not list them a second time under another kind.
+            ("arn:aws:rds:us-east-1:1:db:patients", "aws.rds.instance"),
+            ("arn:aws:rds:us-east-1:1:cluster:aurora", "aws.rds.cluster"),
+            (
+                "arn:aws:rds:us-east-1:1:snapshot:manual",
+                "aws.rds.snapshot",
+            ),
+            (
+                "arn:aws:rds:us-east-1:1:cluster-snapshot:manual",
+                "aws.rds.snapshot",
+            ),
+            (
+                "arn:aws:dms:us-east-1:1:rep:ABCDEFG",
+                "aws.dms.replication_instance",
+            ),
+            (
+                "arn:aws:dms:us-east-1:1:endpoint:HIJKLMN",
+                "aws.dms.endpoint",
+            ),
+            (
+                "arn:aws:backup:us-east-1:1:backup-plan:id",
+                "aws.backup.plan",
+            ),
+            (
+                "arn:aws:backup:us-east-1:1:backup-vault:Default",
+                "aws.backup.vault",
+            ),
+            (
+                "arn:aws:elasticache:us-east-1:1:replicationgroup:sessions",
+                "aws.elasticache.replication_group",
+            ),
+            (
+                "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/50dc6c495c0c9188",
+                "aws.elasticloadbalancing.load_balancer",
+            ),
+            (
+                "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/classic-web",
+                "aws.elasticloadbalancing.load_balancer",
+            ),
+            (
+                "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/50dc/f2f7",
+                "aws.elasticloadbalancing.listener",
+            ),
+            (
+                "arn:aws:apigateway:us-east-1::/restapis/a1b2/stages/prod",
+                "aws.apigateway.stage",
+            ),
+            (
+                "arn:aws:apigateway:us-east-1::/domainnames/api.example.com",
+                "aws.apigateway.domain_name",
+            ),
+            (
+                "arn:aws:apigateway:us-east-1::/restapis/a1b2",
+                "aws.apigateway.rest_api",
+            ),
+            (
+                "arn:aws:kinesis:us-east-1:1:stream/events",
+                "aws.kinesis.stream",
+            ),
+            (
+                "arn:aws:sagemaker:us-east-1:1:notebook-instance/lab",
+                "aws.sagemaker.notebook_instance",
+            ),
+            ("arn:aws:es:us-east-1:1:domain/search", "aws.es.domain"),
+            (
+                "arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf",
+                "aws.secretsmanager.secret",
+            ),
+            (
+                "arn:aws:logs:us-east-1:1:log-group:app",
+                "aws.logs.log_group",
+            ),
+            (
+                "arn:aws:acm:us-east-1:1:certificate/1234",
+                "aws.acm.certificate",
+            ),
+            (
+                "arn:aws:ec2:us-east-1:1:vpn-connection/vpn-1",
+                "aws.ec2.vpn_connection",
             ),
         ] {
             assert_eq!(kind_of_arn(arn).as_deref(), Some(kind), "{arn}");

@@ -395,6 +395,7 @@ pub async fn collect_account(
     for t in trails {
         account_wide_logging |= t.account_wide_logging;
         trail_failures.extend(t.failed);
+        trail_failures.extend(t.unsettled);
         found.extend(t.found);
     }
     // Each trail's log bucket, as read with the buckets.

@@ -22,6 +22,13 @@ pub struct Trails {
     pub account_wide_logging: bool,
     /// The region could not be listed: the account-wide fact is unknown, not false.
     pub failed: Option<String>,
+    /// A multi-region trail here whose status or event selectors could not be read (and that
+    /// was not seen to be off): it may be the account-wide trail, so without another that fact
+    /// is unknown, not false.
+    pub unsettled: Vec<String>,
+    /// Those of [`Trails::unsettled`] that deliver to CloudWatch Logs, and so may be what the
+    /// account's metric filters and alarms watch.
+    pub unsettled_watched: Vec<String>,
     /// Multi-region trails here that log every management event to CloudWatch Logs, with the
     /// metric filters and alarms on their log group.
     pub watched: Vec<Watched>,
@@ -113,7 +120,10 @@ fn bucket_public(b: &Resource) -> Result<bool, String> {
 
 /// The account's log-in monitoring resource (see [`monitoring`]).
 pub fn monitoring_resource(account: &str, trails: &[Trails]) -> Resource {
-    let failures: Vec<String> = trails.iter().filter_map(|t| t.failed.clone()).collect();
+    let failures: Vec<String> = trails
+        .iter()
+        .flat_map(|t| t.failed.iter().chain(&t.unsettled_watched).cloned())
+        .collect();
     let watched: Vec<Watched> = trails.iter().flat_map(|t| t.watched.clone()).collect();
     monitoring::account_resource(account, &watched, &failures)
 }
@@ -213,6 +223,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
                 found,
                 account_wide_logging,
                 failed: Some(why),
+                unsettled: Vec::new(),
+                unsettled_watched: Vec::new(),
                 watched: Vec::new(),
                 data_events: Vec::new(),
             };
@@ -220,12 +232,14 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
     };
     let mut watched = Vec::new();
     let mut data_events = Vec::new();
+    let (mut unsettled, mut unsettled_watched) = (Vec::new(), Vec::new());
     for t in trails {
         let arn = t.trail_arn().unwrap_or_default().to_string();
         let name = t.name().unwrap_or_default().to_string();
         let mut p = Props::default();
         let multi = t.is_multi_region_trail().unwrap_or(false);
         let mut logging_unknown = String::new();
+        let mut management_unknown = String::new();
         p.set("multi_region", multi);
         p.set(
             "log_file_validation",
@@ -307,6 +321,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
             }
             Err(e) => {
                 let why = describe("cloudtrail:GetEventSelectors", &e);
+                management_unknown = why.clone();
                 p.unknown("management_events", why.clone());
                 p.unknown("s3_data_events", why.clone());
                 s3_selectors = Err(why.clone());
@@ -314,6 +329,23 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
                 None
             }
         };
+        if multi && logging != Some(false) && management != Some(false) {
+            let reasons: Vec<&str> = [
+                (&logging, &logging_unknown),
+                (&management, &management_unknown),
+            ]
+            .into_iter()
+            .filter(|(v, _)| v.is_none())
+            .map(|(_, why)| why.as_str())
+            .collect();
+            if !reasons.is_empty() {
+                let why = format!("trail {name}: {}", reasons.join("; "));
+                if log_group.is_some() {
+                    unsettled_watched.push(why.clone());
+                }
+                unsettled.push(why);
+            }
+        }
         if multi && logging == Some(true) && management == Some(true) {
             account_wide_logging = true;
             if let Some(group) = log_group {
@@ -353,6 +385,8 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Trails {
         found,
         account_wide_logging,
         failed: None,
+        unsettled,
+        unsettled_watched,
         watched,
         data_events,
     }

@@ -136,6 +136,11 @@ pub(super) const KINDS: &[KindSpec] = &[
                 BOOL,
                 "A recorder records every supported resource type (`allSupported`, no exclusions).",
             ),
+            p(
+                "all_types_recording",
+                BOOL,
+                "A recorder that records every supported resource type is recording (recorder and status joined by name: a service-linked recorder recording a few types does not stand in for a stopped one).",
+            ),
         ],
     },
     KindSpec {
