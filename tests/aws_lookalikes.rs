@@ -1,6 +1,8 @@
 //! Look-alikes in a real AWS peer (moto): configurations that read compliant but are not, and
 //! compliant ones that read otherwise. Each must get its exact verdict from a live scan.
 
+#[path = "aws_lookalikes/backup_selections.rs"]
+mod backup_selections;
 mod common;
 
 use std::collections::BTreeSet;
@@ -374,7 +376,8 @@ async fn look_alikes_get_exact_verdicts() {
         );
     }
 
-    for (name, kind) in [("tagged-vault", "aws.backup.vault")] {
+    {
+        let (name, kind) = ("tagged-vault", "aws.backup.vault");
         let listed: Vec<&str> = result["verdicts"]
             .as_array()
             .unwrap()
@@ -661,36 +664,7 @@ async fn seed_stores(conf: &SdkConfig) {
 
     let ddb = aws_sdk_dynamodb::Client::new(conf);
     for t in ["ledger", "ledger-archive"] {
-        use aws_sdk_dynamodb::types::{
-            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-        };
-        ddb.create_table()
-            .table_name(t)
-            .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name("id")
-                    .attribute_type(ScalarAttributeType::S)
-                    .build()
-                    .unwrap(),
-            )
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name("id")
-                    .key_type(KeyType::Hash)
-                    .build()
-                    .unwrap(),
-            )
-            .tags(
-                aws_sdk_dynamodb::types::Tag::builder()
-                    .key("phi")
-                    .value("true")
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        create_table(&ddb, t).await;
     }
     // A trail whose advanced selector names the ledger table exactly: `ledger-archive`, whose
     // ARN starts with the ledger's, is not taken.
@@ -735,6 +709,40 @@ async fn seed_stores(conf: &SdkConfig) {
         .await
         .unwrap();
     ct.start_logging().name("data-trail").send().await.unwrap();
+}
+
+/// An on-demand table tagged `phi=true`.
+async fn create_table(ddb: &aws_sdk_dynamodb::Client, name: &str) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    ddb.create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .tags(
+            aws_sdk_dynamodb::types::Tag::builder()
+                .key("phi")
+                .value("true")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -794,6 +802,57 @@ async fn audit_backup_and_data_event_look_alikes_get_exact_verdicts() {
         reason.starts_with("backup:ListBackupSelections: "),
         "{reason}"
     );
+
+    // The same plans with selections (answered in front of moto, which has none): a tag-only
+    // selection, `ListOfTags` OR a database's ARN, and RDS by service name with RDS not opted
+    // in.
+    backup_selections::seed(&moto, &conf).await;
+    let in_plan = ["aws-dynamodb-in-backup-plan", "aws-rds-in-backup-plan"];
+    let (_, result) = scan(&moto, "testing", "testing", &["--fail-on", "none"]);
+    assert_eq!(
+        verdicts(&result, &in_plan),
+        expect(&[
+            // Tag-only: `backup=daily` taken, `backup=never` not.
+            ("aws-dynamodb-in-backup-plan", "ledger", "pass"),
+            ("aws-dynamodb-in-backup-plan", "ledger-archive", "fail"),
+            // `ListOfTags` OR `Resources`: taken by its tag alone.
+            ("aws-dynamodb-in-backup-plan", "ledger-weekly", "pass"),
+            // ... and by its ARN alone, which names the `db` type: no opt-in needed.
+            ("aws-rds-in-backup-plan", "my-audit", "pass"),
+            // The tag matches, but a tag selection needs the RDS opt-in, which is off.
+            ("aws-rds-in-backup-plan", "my-noselect", "fail"),
+            // `arn:aws:rds:*` selects by service name: off too.
+            ("aws-rds-in-backup-plan", "pg-no-reads", "fail"),
+        ])
+    );
+
+    // Opt-in settings refused: what depends on them is unknown, the rest is decided.
+    backup_selections::deny_region_settings(&moto);
+    let (_, result) = scan(&moto, "testing", "testing", &["--fail-on", "none"]);
+    assert_eq!(
+        verdicts(&result, &in_plan),
+        expect(&[
+            ("aws-dynamodb-in-backup-plan", "ledger", "not_evaluated"),
+            ("aws-dynamodb-in-backup-plan", "ledger-archive", "fail"),
+            (
+                "aws-dynamodb-in-backup-plan",
+                "ledger-weekly",
+                "not_evaluated"
+            ),
+            ("aws-rds-in-backup-plan", "my-audit", "pass"),
+            ("aws-rds-in-backup-plan", "my-noselect", "not_evaluated"),
+            ("aws-rds-in-backup-plan", "pg-no-reads", "not_evaluated"),
+        ])
+    );
+    for v in result["verdicts"].as_array().unwrap() {
+        if in_plan.contains(&v["policy"].as_str().unwrap()) && v["outcome"] == "not_evaluated" {
+            let reason = v["reason"].as_str().unwrap();
+            assert!(
+                reason.starts_with("backup:DescribeRegionSettings: "),
+                "{reason}"
+            );
+        }
+    }
 }
 
 /// A warehouse, search domains and caches: one compliant of each, and the look-alikes.

@@ -165,6 +165,8 @@ pub struct Ctx {
     pub explicit_regions: bool,
     pub concurrency: usize,
     pub progress: Progress,
+    /// Each region's AWS Backup selections and opt-in settings, read once.
+    pub backup_regions: backup::Regions,
     path_style: bool,
     endpoint_url: Option<String>,
 }
@@ -304,6 +306,7 @@ pub async fn collect_account(
         explicit_regions,
         concurrency: opts.concurrency.max(1),
         progress,
+        backup_regions: Default::default(),
         path_style: opts.endpoint_url.is_some(),
         endpoint_url: opts.endpoint_url.clone(),
     });

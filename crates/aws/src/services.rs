@@ -119,6 +119,7 @@ pub(super) const REGIONAL: &[Service<Ctx>] = &[
             "backup:ListBackupPlans",
             "backup:ListBackupSelections",
             "backup:GetBackupSelection",
+            "backup:DescribeRegionSettings",
         ],
         read: |c, r| Box::pin(async move { efs::collect(&c, &r).await }),
     },

@@ -1,4 +1,12 @@
-//! AWS Backup: vaults and whether a customer managed KMS key encrypts them, in one region.
+//! AWS Backup: vaults and whether a customer managed KMS key encrypts them, plans and their
+//! schedules, in one region; which resources the plans' selections take (`selection.rs`, read
+//! per region in `region.rs`).
+
+mod region;
+mod selection;
+
+pub use region::{region, Regions};
+pub use selection::Target;
 
 use aws_sdk_backup::Client;
 use aws_sdk_kms::types::KeyManagerType;
@@ -152,8 +160,8 @@ pub fn runs_daily(schedule: &str) -> bool {
 }
 
 /// Sets `in_backup_plan` on the resources a plan's selection can take, region by region: some
-/// selection of some plan in the resource's region takes it. Unknown where the region's
-/// selections could not be read.
+/// selection of some plan in the resource's region takes it. Unknown where that depends on what
+/// could not be read: the region's selections, its opt-in settings, or the resource's tags.
 pub async fn mark_in_plans(
     ctx: &std::sync::Arc<Ctx>,
     resources: &mut [hipaa_scan_core::model::Resource],
@@ -168,7 +176,7 @@ pub async fn mark_in_plans(
         move |r: String| {
             let ctx = ctx.clone();
             async move {
-                let s = super::efs::backup_selections(&ctx, &r).await;
+                let s = region(&ctx, &r).await;
                 (r, s)
             }
         }
@@ -179,24 +187,26 @@ pub async fn mark_in_plans(
         .iter_mut()
         .filter(|r| BACKED_UP_KINDS.contains(&r.kind.as_str()))
     {
-        match by_region.get(&r.region) {
-            Some(Ok(list)) => {
-                let v = list.iter().any(|s| s.covers(&r.id, &r.tags));
-                // Selections choose by tag: with the tags unread, "not taken" is not known.
-                match (v, r.unknown.get("tags").cloned()) {
-                    (false, Some(why)) if list.iter().any(|s| s.uses_tags()) => {
-                        r.unknown.insert("in_backup_plan".into(), why);
-                    }
-                    _ => {
-                        r.properties
-                            .insert("in_backup_plan".into(), serde_json::Value::Bool(v));
-                    }
-                }
+        let Some(plans) = by_region.get(&r.region) else {
+            continue;
+        };
+        let why_tags = r.unknown.get("tags").cloned();
+        let target = Target {
+            arn: &r.id,
+            tags: match &why_tags {
+                Some(why) => Err(why.as_str()),
+                None => Ok(&r.tags),
+            },
+            engine: r.properties.get("engine").and_then(|e| e.as_str()),
+        };
+        match plans.covers(&target) {
+            Ok(v) => {
+                r.properties
+                    .insert("in_backup_plan".into(), serde_json::Value::Bool(v));
             }
-            Some(Err(why)) => {
-                r.unknown.insert("in_backup_plan".into(), why.clone());
+            Err(why) => {
+                r.unknown.insert("in_backup_plan".into(), why);
             }
-            None => {}
         }
     }
 }
