@@ -151,6 +151,11 @@ pub(super) const KINDS: &[KindSpec] = &[
             p("type", STR, "`application`, `network`, `gateway` or `classic`."),
             p("access_logs_enabled", BOOL, "Access logs are delivered to S3."),
             opt(
+                "tls_listener",
+                BOOL,
+                "Network Load Balancers: a listener uses TLS (their access logs record TLS requests only); null for other types.",
+            ),
+            opt(
                 "deletion_protection",
                 BOOL,
                 "`deletion_protection.enabled`; null for Classic Load Balancers, which have no such attribute.",
