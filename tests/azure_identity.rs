@@ -9,7 +9,7 @@ mod common;
 
 use common::azure::{recorded, serve_tls, Setup, TENANT};
 use common::peer::{route, Reply, Route};
-use common::{set, verdicts_of};
+use common::{set, verdict, verdicts_of};
 
 /// Owners: two users and a pipeline through a group at a management group; narrow custom roles.
 const SUB_A: &str = "a1111111-2222-3333-4444-555555555555";
@@ -148,16 +148,6 @@ fn scan(s: &Setup, subs: &[&str]) -> common::Run {
     }
     tail.extend(["--max-retries", "1"]);
     s.run(&["scan", "--output", "json=out.json"], &tail)
-}
-
-fn verdict(result: &serde_json::Value, policy: &str, name: &str) -> serde_json::Value {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-        .unwrap_or_else(|| panic!("no verdict {policy} {name}"))
-        .clone()
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::peer::{route, serve, Peer, Reply, Route};
-use common::{set, verdicts};
+use common::{set, verdict, verdicts};
 use serde_json::Value;
 
 use common::google::recorded;
@@ -144,16 +144,6 @@ fn scan(dir: &Path, peer: &Peer) -> (common::Run, Value) {
     let out = std::fs::read_to_string(dir.join("out.json"))
         .unwrap_or_else(|e| panic!("no JSON result ({e}): {}", run.stderr));
     (run, serde_json::from_str(&out).unwrap())
-}
-
-/// The verdict on `name` of `policy` in a JSON result.
-fn verdict<'a>(result: &'a Value, policy: &str, name: &str) -> &'a Value {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
 }
 
 #[test]
