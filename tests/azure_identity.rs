@@ -29,6 +29,7 @@ const RBAC: &[&str] = &[
     "azure-rbac-owners-min-2",
     "azure-rbac-no-guest-owners",
     "azure-rbac-no-custom-admin-roles",
+    "azure-rbac-no-custom-role-assigners",
 ];
 const ADMIN_MFA: &str = "azure-entra-admin-mfa-enforced";
 const G1: &str = "61000000-0000-4000-8000-000000000001";
@@ -164,30 +165,36 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
         ("azure-rbac-owners-max-3", SUB_A, "pass"),
         ("azure-rbac-owners-min-2", SUB_A, "pass"),
         ("azure-rbac-no-guest-owners", SUB_A, "pass"),
-        // A role assignable to a resource group only, `*/read`, `*` among dataActions only.
+        // A role assignable to a resource group only, `*/read`, `*` among dataActions only;
+        // a role without `*` that writes role assignments, and one that reads them.
         ("azure-rbac-no-custom-admin-roles", SUB_A, "pass"),
+        ("azure-rbac-no-custom-role-assigners", SUB_A, "fail"),
         // B: a service principal at `/`, alice, a managed identity, and a group of two (one a
         // guest): five accounts from four assignments; `*` less the Authorization writes.
         ("azure-rbac-owners-max-3", SUB_B, "fail"),
         ("azure-rbac-owners-min-2", SUB_B, "pass"),
         ("azure-rbac-no-guest-owners", SUB_B, "fail"),
         ("azure-rbac-no-custom-admin-roles", SUB_B, "fail"),
+        ("azure-rbac-no-custom-role-assigners", SUB_B, "pass"),
         // C: two owner accounts, but one user (the assignment of a deleted user is no
         // account, and no unknown either); `*` beside a narrower action.
         ("azure-rbac-owners-max-3", SUB_C, "pass"),
         ("azure-rbac-owners-min-2", SUB_C, "fail"),
         ("azure-rbac-no-guest-owners", SUB_C, "pass"),
         ("azure-rbac-no-custom-admin-roles", SUB_C, "fail"),
+        ("azure-rbac-no-custom-role-assigners", SUB_C, "fail"),
         // D: the owner group's members are denied; the owner user has no userType.
         ("azure-rbac-owners-max-3", SUB_D, "not_evaluated"),
         ("azure-rbac-owners-min-2", SUB_D, "not_evaluated"),
         ("azure-rbac-no-guest-owners", SUB_D, "not_evaluated"),
         ("azure-rbac-no-custom-admin-roles", SUB_D, "pass"),
+        ("azure-rbac-no-custom-role-assigners", SUB_D, "pass"),
         // E: Resource Manager refuses both lists: a gap, its checks not evaluated.
         ("azure-rbac-owners-max-3", E_GAP, "not_evaluated"),
         ("azure-rbac-owners-min-2", E_GAP, "not_evaluated"),
         ("azure-rbac-no-guest-owners", E_GAP, "not_evaluated"),
         ("azure-rbac-no-custom-admin-roles", E_GAP, "not_evaluated"),
+        ("azure-rbac-no-custom-role-assigners", E_GAP, "not_evaluated"),
         // The tenant: security defaults off; six look-alikes and one policy that qualifies.
         (ADMIN_MFA, TENANT, "pass"),
     ]);
@@ -213,6 +220,11 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
     assert_eq!(
         roles["evidence"]["custom_admin_roles"],
         serde_json::json!(["almost-owner (1b2c0000-0000-4000-8000-000000000001)"])
+    );
+    let granter = verdict(&result, "azure-rbac-no-custom-role-assigners", SUB_A);
+    assert_eq!(
+        granter["evidence"]["custom_role_assigners"],
+        serde_json::json!(["access-granter (1a2c0000-0000-4000-8000-000000000004)"])
     );
     let c = verdict(&result, "azure-rbac-owners-min-2", SUB_C);
     assert_eq!(c["evidence"]["owner_users"], 1, "{c}");

@@ -36,6 +36,11 @@ pub(super) const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "Custom role definitions (`type` `CustomRole`) applicable at the subscription whose `actions` include `*` (every control-plane action) and whose `assignableScopes` include the subscription, a management group or `/`; `notActions` do not clear a role (they subtract from `*`, they are no deny: a `*` role less a few actions still administers the subscription). Each as `roleName (GUID)`.",
             ),
+            p(
+                "custom_role_assigners",
+                STR_LIST,
+                "Custom role definitions applicable at the subscription, assignable there or above, that grant `Microsoft.Authorization/roleAssignments/write` or `Microsoft.Authorization/roleDefinitions/write` (by name or wildcard, case-insensitive; not when a `notActions` pattern of the same block takes it back): a holder can make anyone Owner, or widen a role to `*`. Each as `roleName (GUID)`.",
+            ),
         ],
     },
     KindSpec {
