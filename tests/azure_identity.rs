@@ -194,7 +194,11 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
         ("azure-rbac-owners-min-2", E_GAP, "not_evaluated"),
         ("azure-rbac-no-guest-owners", E_GAP, "not_evaluated"),
         ("azure-rbac-no-custom-admin-roles", E_GAP, "not_evaluated"),
-        ("azure-rbac-no-custom-role-assigners", E_GAP, "not_evaluated"),
+        (
+            "azure-rbac-no-custom-role-assigners",
+            E_GAP,
+            "not_evaluated",
+        ),
         // The tenant: security defaults off; six look-alikes and one policy that qualifies.
         (ADMIN_MFA, TENANT, "pass"),
     ]);

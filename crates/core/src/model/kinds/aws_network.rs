@@ -93,7 +93,7 @@ pub(super) const KINDS: &[KindSpec] = &[
                 BOOL,
                 "The instance metadata service requires session tokens (`HttpTokens` `required`, IMDSv2 only), or is turned off (`HttpEndpoint` `disabled`).",
             ),
-            opt("public_ip", STR, "Public IPv4 address; null when the instance has none."),
+            opt("public_ip", STR, "Public IPv4 address (`PublicIpAddress`, or an Elastic IP associated with a secondary network interface); null when the instance has none."),
             p("detailed_monitoring", BOOL, "Detailed (one-minute) CloudWatch monitoring is on (`Monitoring.State` `enabled`)."),
             p(
                 "ssm_managed",
