@@ -270,8 +270,8 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
     }
     let mfa = verdict(&result, ADMIN_MFA, TENANT);
     assert_eq!(
-        mfa["evidence"]["admin_mfa_policies"],
-        serde_json::json!(["Require MFA for admins"]),
+        mfa["evidence"]["admin_mfa_uncovered_roles"],
+        serde_json::json!([]),
         "{mfa}"
     );
     let text = result.to_string();
@@ -349,10 +349,17 @@ fn security_defaults_look_alikes_and_a_denied_read_decide_admin_mfa() {
             route("GET", CA, vec![json(base, "ca-policies-lookalikes.json")]),
         ]
     });
+    // ... and one enforced for Global Administrators only: every other administrator role
+    // is left to passwords.
     assert_eq!(lookalikes["outcome"], "fail", "{lookalikes}");
-    assert_eq!(
-        lookalikes["evidence"]["admin_mfa_policies"],
-        serde_json::json!([])
+    let uncovered = lookalikes["evidence"]["admin_mfa_uncovered_roles"]
+        .as_array()
+        .unwrap();
+    assert_eq!(uncovered.len(), 13, "{lookalikes}");
+    assert!(
+        uncovered.contains(&serde_json::json!("Privileged Role Administrator"))
+            && !uncovered.contains(&serde_json::json!("Global Administrator")),
+        "{lookalikes}"
     );
     // Policy.Read.All missing: both reads denied, a gap over the tenant's sign-in policy; not
     // evaluated, the permission named.
