@@ -405,15 +405,7 @@ fn scans_a_subscription_and_its_tenant_with_exact_verdicts() {
         Vec::<&(String, String, String)>::new(),
         "verdicts differ from the recorded estate"
     );
-    let verdict = |policy: &str, name: &str| {
-        result["verdicts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-            .unwrap_or_else(|| panic!("no verdict {policy} {name}"))
-            .clone()
-    };
+    let verdict = |policy: &str, name: &str| common::verdict(&result, policy, name).clone();
     // The evidence names what the export leaves out, and which plans count.
     let activity = verdict("azure-activity-log-exported", SUB);
     assert_eq!(

@@ -9,7 +9,7 @@ mod common;
 
 use common::azure::{recorded, serve_tls, Setup, TENANT};
 use common::peer::{route, Reply, Route};
-use common::{set, verdicts, written_for};
+use common::{set, verdict, verdicts, written_for};
 use serde_json::Value;
 
 const SUB: &str = "11111111-2222-3333-4444-555555555555";
@@ -109,17 +109,6 @@ fn scan(s: &Setup) -> common::Run {
         &["scan", "--output", "json=out.json"],
         &["--subscription", SUB, "--max-retries", "1"],
     )
-}
-
-/// The verdict of `policy` on the resource `name`.
-fn verdict(result: &Value, policy: &str, name: &str) -> Value {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-        .unwrap_or_else(|| panic!("no verdict {policy} {name}"))
-        .clone()
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 
 use common::azure::{recorded, serve_tls, Setup, TENANT};
 use common::peer::{route, Reply, Route};
-use common::{set, verdicts_of};
+use common::{set, verdict, verdicts_of};
 
 /// Owners: two users and a pipeline through a group at a management group; narrow custom roles.
 const SUB_A: &str = "a1111111-2222-3333-4444-555555555555";
@@ -29,6 +29,7 @@ const RBAC: &[&str] = &[
     "azure-rbac-owners-min-2",
     "azure-rbac-no-guest-owners",
     "azure-rbac-no-custom-admin-roles",
+    "azure-rbac-no-custom-role-assigners",
 ];
 const ADMIN_MFA: &str = "azure-entra-admin-mfa-enforced";
 const G1: &str = "61000000-0000-4000-8000-000000000001";
@@ -150,16 +151,6 @@ fn scan(s: &Setup, subs: &[&str]) -> common::Run {
     s.run(&["scan", "--output", "json=out.json"], &tail)
 }
 
-fn verdict(result: &serde_json::Value, policy: &str, name: &str) -> serde_json::Value {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-        .unwrap_or_else(|| panic!("no verdict {policy} {name}"))
-        .clone()
-}
-
 #[test]
 fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
     let s = serve_tls(|base| routes(base, qualifying_policy));
@@ -174,30 +165,40 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
         ("azure-rbac-owners-max-3", SUB_A, "pass"),
         ("azure-rbac-owners-min-2", SUB_A, "pass"),
         ("azure-rbac-no-guest-owners", SUB_A, "pass"),
-        // A role assignable to a resource group only, `*/read`, `*` among dataActions only.
+        // A role assignable to a resource group only, `*/read`, `*` among dataActions only;
+        // a role without `*` that writes role assignments, and one that reads them.
         ("azure-rbac-no-custom-admin-roles", SUB_A, "pass"),
+        ("azure-rbac-no-custom-role-assigners", SUB_A, "fail"),
         // B: a service principal at `/`, alice, a managed identity, and a group of two (one a
         // guest): five accounts from four assignments; `*` less the Authorization writes.
         ("azure-rbac-owners-max-3", SUB_B, "fail"),
         ("azure-rbac-owners-min-2", SUB_B, "pass"),
         ("azure-rbac-no-guest-owners", SUB_B, "fail"),
         ("azure-rbac-no-custom-admin-roles", SUB_B, "fail"),
+        ("azure-rbac-no-custom-role-assigners", SUB_B, "pass"),
         // C: two owner accounts, but one user (the assignment of a deleted user is no
         // account, and no unknown either); `*` beside a narrower action.
         ("azure-rbac-owners-max-3", SUB_C, "pass"),
         ("azure-rbac-owners-min-2", SUB_C, "fail"),
         ("azure-rbac-no-guest-owners", SUB_C, "pass"),
         ("azure-rbac-no-custom-admin-roles", SUB_C, "fail"),
+        ("azure-rbac-no-custom-role-assigners", SUB_C, "fail"),
         // D: the owner group's members are denied; the owner user has no userType.
         ("azure-rbac-owners-max-3", SUB_D, "not_evaluated"),
         ("azure-rbac-owners-min-2", SUB_D, "not_evaluated"),
         ("azure-rbac-no-guest-owners", SUB_D, "not_evaluated"),
         ("azure-rbac-no-custom-admin-roles", SUB_D, "pass"),
+        ("azure-rbac-no-custom-role-assigners", SUB_D, "pass"),
         // E: Resource Manager refuses both lists: a gap, its checks not evaluated.
         ("azure-rbac-owners-max-3", E_GAP, "not_evaluated"),
         ("azure-rbac-owners-min-2", E_GAP, "not_evaluated"),
         ("azure-rbac-no-guest-owners", E_GAP, "not_evaluated"),
         ("azure-rbac-no-custom-admin-roles", E_GAP, "not_evaluated"),
+        (
+            "azure-rbac-no-custom-role-assigners",
+            E_GAP,
+            "not_evaluated",
+        ),
         // The tenant: security defaults off; six look-alikes and one policy that qualifies.
         (ADMIN_MFA, TENANT, "pass"),
     ]);
@@ -223,6 +224,11 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
     assert_eq!(
         roles["evidence"]["custom_admin_roles"],
         serde_json::json!(["almost-owner (1b2c0000-0000-4000-8000-000000000001)"])
+    );
+    let granter = verdict(&result, "azure-rbac-no-custom-role-assigners", SUB_A);
+    assert_eq!(
+        granter["evidence"]["custom_role_assigners"],
+        serde_json::json!(["access-granter (1a2c0000-0000-4000-8000-000000000004)"])
     );
     let c = verdict(&result, "azure-rbac-owners-min-2", SUB_C);
     assert_eq!(c["evidence"]["owner_users"], 1, "{c}");
@@ -264,8 +270,8 @@ fn subscription_owners_guests_and_custom_roles_get_exact_verdicts() {
     }
     let mfa = verdict(&result, ADMIN_MFA, TENANT);
     assert_eq!(
-        mfa["evidence"]["admin_mfa_policies"],
-        serde_json::json!(["Require MFA for admins"]),
+        mfa["evidence"]["admin_mfa_uncovered_roles"],
+        serde_json::json!([]),
         "{mfa}"
     );
     let text = result.to_string();
@@ -343,10 +349,17 @@ fn security_defaults_look_alikes_and_a_denied_read_decide_admin_mfa() {
             route("GET", CA, vec![json(base, "ca-policies-lookalikes.json")]),
         ]
     });
+    // ... and one enforced for Global Administrators only: every other administrator role
+    // is left to passwords.
     assert_eq!(lookalikes["outcome"], "fail", "{lookalikes}");
-    assert_eq!(
-        lookalikes["evidence"]["admin_mfa_policies"],
-        serde_json::json!([])
+    let uncovered = lookalikes["evidence"]["admin_mfa_uncovered_roles"]
+        .as_array()
+        .unwrap();
+    assert_eq!(uncovered.len(), 13, "{lookalikes}");
+    assert!(
+        uncovered.contains(&serde_json::json!("Privileged Role Administrator"))
+            && !uncovered.contains(&serde_json::json!("Global Administrator")),
+        "{lookalikes}"
     );
     // Policy.Read.All missing: both reads denied, a gap over the tenant's sign-in policy; not
     // evaluated, the permission named.

@@ -247,15 +247,7 @@ fn aks_messaging_and_ai_services_get_exact_verdicts() {
             "{name}: {eligible:?}"
         );
     }
-    let verdict = |policy: &str, name: &str| {
-        result["verdicts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-            .unwrap_or_else(|| panic!("no verdict {policy} {name}"))
-            .clone()
-    };
+    let verdict = |policy: &str, name: &str| common::verdict(&result, policy, name).clone();
     // Evidence names why a look-alike is open, and reasons name the call that failed.
     let halves = verdict("azure-aks-api-server-restricted", "aks-halves");
     assert_eq!(

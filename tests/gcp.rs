@@ -720,15 +720,7 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
     );
 
     // Why: the public default object ACL is the evidence; the unread object ACLs the reason.
-    let verdict = |policy: &str, name: &str| {
-        result["verdicts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-            .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
-            .clone()
-    };
+    let verdict = |policy: &str, name: &str| common::verdict(&result, policy, name).clone();
     // A service outside the BAA holding ePHI (labelled phi) is critical; an enabled API the
     // project's labels leave out of scope, medium. The reason names the list and its date.
     for (name, severity, kind) in [

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::peer::{route, serve, Peer, Reply, Route};
-use common::{set, verdicts};
+use common::{set, verdict, verdicts};
 use serde_json::Value;
 
 use common::google::recorded;
@@ -100,16 +100,6 @@ const INSTANCE_POLICIES: [&str; 7] = [
     "gcp-compute-instance-cmek-disks",
     "gcp-compute-instance-ip-forwarding-disabled",
 ];
-
-/// The verdict on `name` of `policy` in a JSON result.
-fn verdict<'a>(result: &'a Value, policy: &str, name: &str) -> &'a Value {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
-}
 
 #[test]
 fn firewalls_and_instances_get_exact_verdicts_with_their_look_alikes() {

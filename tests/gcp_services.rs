@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::peer::{route, serve, Peer, Reply, Route};
-use common::{set, verdicts};
+use common::{set, verdict, verdicts};
 use serde_json::Value;
 
 use common::google::recorded;
@@ -119,13 +119,15 @@ const BQ_POLICIES: [&str; 2] = [
     "gcp-bigquery-dataset-not-public",
     "gcp-bigquery-dataset-cmek",
 ];
-const GKE_POLICIES: [&str; 6] = [
+const GKE_POLICIES: [&str; 8] = [
     "gcp-gke-control-plane-restricted",
     "gcp-gke-secrets-encryption",
     "gcp-gke-legacy-abac-disabled",
     "gcp-gke-logging-enabled",
     "gcp-gke-no-default-service-account",
     "gcp-gke-node-auto-upgrade",
+    "gcp-gke-shielded-nodes",
+    "gcp-gke-private-nodes",
 ];
 
 /// These policies and BAA coverage only.
@@ -142,16 +144,6 @@ fn scan(dir: &Path, peer: &Peer) -> (common::Run, Value) {
     let out = std::fs::read_to_string(dir.join("out.json"))
         .unwrap_or_else(|e| panic!("no JSON result ({e}): {}", run.stderr));
     (run, serde_json::from_str(&out).unwrap())
-}
-
-/// The verdict on `name` of `policy` in a JSON result.
-fn verdict<'a>(result: &'a Value, policy: &str, name: &str) -> &'a Value {
-    result["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
 }
 
 #[test]
@@ -228,15 +220,33 @@ fn service_accounts_datasets_and_clusters_get_exact_verdicts_with_their_look_ali
     }
     // Clusters, in the order of GKE_POLICIES.
     for (cluster, outcomes) in [
-        ("ehr-prod", ["pass", "pass", "pass", "pass", "pass", "pass"]),
-        // Two halves of IPv4 through the older fields; empty serviceAccount is the default.
-        ("ehr-web", ["fail", "fail", "fail", "fail", "fail", "fail"]),
+        (
+            "ehr-prod",
+            [
+                "pass", "pass", "pass", "pass", "pass", "pass", "pass", "pass",
+            ],
+        ),
+        // Two halves of IPv4 through the older fields; empty serviceAccount is the default; an
+        // empty shieldedNodes is off; no private cluster config: public nodes.
+        (
+            "ehr-web",
+            [
+                "fail", "fail", "fail", "fail", "fail", "fail", "fail", "fail",
+            ],
+        ),
         // Every Compute Engine address allowed; encryption pending; legacyAbac left out; a
-        // second pool on `default` with narrow scopes.
-        ("analytics", ["fail", "fail", ne, "pass", "fail", "pass"]),
+        // second pool on `default` with narrow scopes; shieldedNodes left out; a private cluster
+        // whose `spare` pool opted out of private nodes.
+        (
+            "analytics",
+            ["fail", "fail", ne, "pass", "fail", "pass", ne, "fail"],
+        ),
         // No databaseEncryption (off by default); a pool without config or management;
-        // loggingService left out.
-        ("batch", ["pass", "fail", "pass", ne, ne, ne]),
+        // loggingService left out; shielded; public nodes.
+        (
+            "batch",
+            ["pass", "fail", "pass", ne, ne, ne, "pass", "fail"],
+        ),
     ] {
         for (policy, outcome) in GKE_POLICIES.iter().zip(outcomes) {
             expected.push((policy, cluster, outcome));

@@ -1,5 +1,6 @@
 //! Load balancers: the application load balancer `web` (access logs, HTTP redirected to HTTPS)
-//! and the classic `legacy-elb` (plain HTTP, no logs). moto gives `web` a security group of its
+//! the TCP-only network load balancer `tcp-nlb`, and the classic `legacy-elb` (plain HTTP, no
+//! logs). moto gives `web` a security group of its
 //! own, named `default_elb` here; its EC2 verdicts are this module's.
 
 use aws_config::SdkConfig;
@@ -66,6 +67,47 @@ pub async fn seed(conf: &SdkConfig) {
         .send()
         .await
         .unwrap();
+    // A TCP-only network load balancer: its access logs would record nothing.
+    let subnet = ec2
+        .describe_subnets()
+        .send()
+        .await
+        .unwrap()
+        .subnets()
+        .iter()
+        .find(|s| s.default_for_az() == Some(true))
+        .cloned()
+        .unwrap();
+    let nlb = elb
+        .create_load_balancer()
+        .name("tcp-nlb")
+        .r#type(aws_sdk_elasticloadbalancingv2::types::LoadBalancerTypeEnum::Network)
+        .subnets(subnet.subnet_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let group = elb
+        .create_target_group()
+        .name("db")
+        .protocol(ProtocolEnum::Tcp)
+        .port(5432)
+        .vpc_id(subnet.vpc_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    elb.create_listener()
+        .load_balancer_arn(nlb.load_balancers()[0].load_balancer_arn().unwrap())
+        .protocol(ProtocolEnum::Tcp)
+        .port(5432)
+        .default_actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::Forward)
+                .target_group_arn(group.target_groups()[0].target_group_arn().unwrap())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
     let classic = aws_sdk_elasticloadbalancing::Client::new(conf);
     classic
         .create_load_balancer()
@@ -89,6 +131,13 @@ pub fn expected(_account: &str) -> Triples {
     set(&[
         ("aws-elb-access-logs", "web", "pass"),
         ("aws-elb-access-logs", "legacy-elb", "fail"),
+        ("aws-elb-access-logs", "tcp-nlb", "not_applicable"),
+        ("aws-elb-deletion-protection", "tcp-nlb", "fail"),
+        ("aws-elb-drop-invalid-headers", "tcp-nlb", "not_applicable"),
+        // TCP passes through: TLS, if any, is the database's own.
+        ("aws-elb-tls", "tcp-nlb:5432", "pass"),
+        ("aws-service-hipaa-eligible", "tcp-nlb", "pass"),
+        ("aws-service-hipaa-eligible", "tcp-nlb:5432", "pass"),
         ("aws-elb-tls", "web:80", "pass"),
         ("aws-elb-tls", "legacy-elb:80", "fail"),
         ("aws-ec2-no-open-admin-ports", "default_elb", "pass"),

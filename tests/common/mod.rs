@@ -80,6 +80,20 @@ pub fn verdicts(result: &serde_json::Value) -> BTreeSet<(String, String, String)
         .collect()
 }
 
+/// The verdict of `policy` on the resource named `name` in a JSON report.
+pub fn verdict<'a>(
+    result: &'a serde_json::Value,
+    policy: &str,
+    name: &str,
+) -> &'a serde_json::Value {
+    result["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .find(|v| v["policy"] == policy && v["resource"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {policy} verdict for {name}"))
+}
+
 /// (policy, resource name, outcome) of the verdicts of `policies` only.
 pub fn verdicts_of(
     result: &serde_json::Value,

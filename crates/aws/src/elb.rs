@@ -84,14 +84,8 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
                 }
             }
         }
-        found.resources.push(p.into_resource(resource(
-            LB,
-            arn.clone(),
-            &ctx.account,
-            region,
-            name.clone(),
-            Default::default(),
-        )));
+        // The load balancer waits for its listeners: whether a network one has a TLS listener.
+        let mut lb_props = p;
         let listeners = all(
             "elasticloadbalancing:DescribeListeners",
             client
@@ -103,6 +97,23 @@ async fn v2(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found {
                 .collect::<Vec<_>>()
                 .await,
         );
+        match (&listeners, kind.as_str()) {
+            (Ok(l), "network") => lb_props.set(
+                "tls_listener",
+                l.iter()
+                    .any(|l| l.protocol().is_some_and(|p| p.as_str() == "TLS")),
+            ),
+            (Err(why), "network") => lb_props.unknown("tls_listener", why.clone()),
+            _ => lb_props.set("tls_listener", Value::Null),
+        }
+        found.resources.push(lb_props.into_resource(resource(
+            LB,
+            arn.clone(),
+            &ctx.account,
+            region,
+            name.clone(),
+            Default::default(),
+        )));
         let listeners = match listeners {
             Ok(l) => l,
             Err(why) => {
@@ -243,6 +254,7 @@ async fn classic(ctx: &Ctx, conf: &aws_config::SdkConfig, region: &str) -> Found
         );
         let mut p = Props::default();
         p.set("type", "classic");
+        p.set("tls_listener", Value::Null);
         p.set("deletion_protection", Value::Null);
         p.set("drop_invalid_header_fields", Value::Null);
         match client

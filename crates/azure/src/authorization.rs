@@ -33,7 +33,7 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
         ctx.arm.list(DEFINITIONS, &definitions_path, Some(API)),
     );
     let owners = assignments.and_then(|a| owner_assignments(&a, sub));
-    let roles = definitions.and_then(|d| custom_admin_roles(&d, sub));
+    let roles = definitions.and_then(|d| custom_roles(&d, sub));
     let mut found = Found::default();
     // Nothing read (both lists refused, or answered with nothing the scanner can use): no
     // property is known, a gap as for any listing that failed.
@@ -61,8 +61,14 @@ pub(crate) async fn collect(ctx: &Ctx, sub: &str) -> Found {
         }
     }
     match roles {
-        Ok(roles) => p.set("custom_admin_roles", roles),
-        Err(why) => p.unknown("custom_admin_roles", why),
+        Ok(roles) => {
+            p.set("custom_admin_roles", roles.admin);
+            p.set("custom_role_assigners", roles.assigners);
+        }
+        Err(why) => {
+            p.unknown("custom_admin_roles", why.clone());
+            p.unknown("custom_role_assigners", why);
+        }
     }
     ctx.progress.done(&format!("authorization {sub}"));
     found.resources.push(p.into_resource(resource(
@@ -331,12 +337,41 @@ fn member(t: &mut Tally, m: &Value) -> bool {
     }
 }
 
-/// Custom roles that administer the subscription: `*` among the `actions` of a permission
-/// block, assignable at the subscription, a management group or `/`. `notActions` only subtract
-/// from what `*` grants (they deny nothing), so a `*` role less some actions is still listed, as
-/// CIS Azure and Prowler list it. `*/read` and `*` among `dataActions` are not `*`.
-pub(crate) fn custom_admin_roles(defs: &[Value], sub: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
+/// The custom roles assignable at the subscription, a management group or `/` that administer it.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct CustomRoles {
+    /// `*` among the `actions` of a permission block. `notActions` only subtract from what `*`
+    /// grants (they deny nothing), so a `*` role less some actions is still listed, as CIS Azure
+    /// and Prowler list it. `*/read` and `*` among `dataActions` are not `*`.
+    pub admin: Vec<String>,
+    /// Roles that grant `Microsoft.Authorization/roleAssignments/write` or
+    /// `Microsoft.Authorization/roleDefinitions/write` (by name or wildcard, and not taken back
+    /// by a `notActions` pattern of the same block): whoever holds one can assign themselves
+    /// Owner, or widen their own role to `*`.
+    pub assigners: Vec<String>,
+}
+
+/// The control-plane actions that hand out any other: writing role assignments or definitions.
+const ESCALATING: [&str; 2] = [
+    "microsoft.authorization/roleassignments/write",
+    "microsoft.authorization/roledefinitions/write",
+];
+
+/// Whether a permission block grants `action`: an `actions` pattern matches it (actions are
+/// case-insensitive, `*` a wildcard) and no `notActions` pattern of the block takes it back.
+fn grants(permission: &Value, action: &str) -> bool {
+    let matches = |key: &str| {
+        permission[key].as_array().is_some_and(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .any(|p| hipaa_scan_core::iam_doc::glob(&p.to_ascii_lowercase(), action))
+        })
+    };
+    matches("actions") && !matches("notActions")
+}
+
+pub(crate) fn custom_roles(defs: &[Value], sub: &str) -> Result<CustomRoles, String> {
+    let mut out = CustomRoles::default();
     for d in defs {
         let p = &d["properties"];
         let name = d["name"].as_str().unwrap_or("?");
@@ -353,7 +388,10 @@ pub(crate) fn custom_admin_roles(defs: &[Value], sub: &str) -> Result<Vec<String
                 .as_array()
                 .is_some_and(|a| a.iter().any(|x| x.as_str() == Some("*")))
         });
-        if !star {
+        let assigns = permissions
+            .iter()
+            .any(|perm| ESCALATING.iter().any(|a| grants(perm, a)));
+        if !star && !assigns {
             continue;
         }
         let Some(scopes) = p["assignableScopes"].as_array() else {
@@ -364,12 +402,19 @@ pub(crate) fn custom_admin_roles(defs: &[Value], sub: &str) -> Result<Vec<String
             .filter_map(Value::as_str)
             .any(|s| covers_subscription(s, sub))
         {
-            let role = p["roleName"].as_str().unwrap_or(name);
-            out.push(format!("{role} ({name})"));
+            let role = format!("{} ({name})", p["roleName"].as_str().unwrap_or(name));
+            if star {
+                out.admin.push(role.clone());
+            }
+            if assigns {
+                out.assigners.push(role);
+            }
         }
     }
-    out.sort();
-    out.dedup();
+    for list in [&mut out.admin, &mut out.assigners] {
+        list.sort();
+        list.dedup();
+    }
     Ok(out)
 }
 

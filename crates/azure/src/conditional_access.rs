@@ -13,6 +13,63 @@ const DEFAULTS: &str = "graph identitySecurityDefaultsEnforcementPolicy (Policy.
 const POLICIES: &str = "graph conditionalAccess/policies (Policy.Read.All)";
 /// The Global Administrator role template, the same in every tenant.
 const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
+/// The administrator roles Microsoft's "Require multifactor authentication for admins" policy
+/// template includes (role template IDs, the same in every tenant): each can take over the
+/// tenant or its administrators (assign roles, reset their credentials, add credentials to
+/// applications, turn the Conditional Access policy itself off), so MFA for Global
+/// Administrators alone leaves a way around it.
+pub(crate) const ADMIN_ROLES: [(&str, &str); 14] = [
+    (GLOBAL_ADMIN, "Global Administrator"),
+    (
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+        "Application Administrator",
+    ),
+    (
+        "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+        "Authentication Administrator",
+    ),
+    (
+        "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+        "Billing Administrator",
+    ),
+    (
+        "158c047a-c907-4556-b7ef-446551a6b5f7",
+        "Cloud Application Administrator",
+    ),
+    (
+        "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9",
+        "Conditional Access Administrator",
+    ),
+    (
+        "29232cdf-9323-42fd-ade2-1d097af3e4de",
+        "Exchange Administrator",
+    ),
+    (
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+        "Helpdesk Administrator",
+    ),
+    (
+        "966707d0-3269-4727-9be2-8c3a10f19b9d",
+        "Password Administrator",
+    ),
+    (
+        "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+        "Privileged Authentication Administrator",
+    ),
+    (
+        "e8611ab8-c189-46e8-94e1-60213ab1f814",
+        "Privileged Role Administrator",
+    ),
+    (
+        "194ae4cb-b126-40b2-bd5b-6091b380977d",
+        "Security Administrator",
+    ),
+    (
+        "f28a1f50-f6e7-4571-818b-6a12f2af6b6c",
+        "SharePoint Administrator",
+    ),
+    ("fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator"),
+];
 /// The built-in authentication strengths: multifactor, passwordless and phishing-resistant MFA.
 const MFA_STRENGTHS: [&str; 3] = [
     "00000000-0000-0000-0000-000000000002",
@@ -68,13 +125,19 @@ pub(crate) async fn tenant(graph: &Api, tenant: &str) -> Result<Resource, String
         Err(why) => p.unknown("security_defaults_enabled", why),
     }
     match policies {
-        Ok((names, exclusions)) => {
-            p.set("admin_mfa_policies", names);
-            p.set("admin_mfa_exclusions", exclusions);
+        Ok(m) => {
+            p.set("admin_mfa_policies", m.names);
+            p.set("admin_mfa_exclusions", m.exclusions);
+            p.set("admin_mfa_uncovered_roles", m.uncovered);
         }
         Err(why) => {
-            p.unknown("admin_mfa_policies", why.clone());
-            p.unknown("admin_mfa_exclusions", why);
+            for name in [
+                "admin_mfa_policies",
+                "admin_mfa_exclusions",
+                "admin_mfa_uncovered_roles",
+            ] {
+                p.unknown(name, why.clone());
+            }
         }
     }
     Ok(p.into_resource(resource(
@@ -87,11 +150,24 @@ pub(crate) async fn tenant(graph: &Api, tenant: &str) -> Result<Resource, String
     )))
 }
 
-/// The qualifying policies' names and their user exclusions; an error when none qualifies and
-/// one could not be judged.
-pub(crate) fn admin_mfa(policies: &[Value]) -> Result<(Vec<String>, Vec<String>), String> {
-    let mut names = Vec::new();
-    let mut exclusions = Vec::new();
+/// What the tenant's Conditional Access policies enforce for administrators.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct AdminMfa {
+    /// The policies that require MFA of all users or of directory roles on every sign-in.
+    pub names: Vec<String>,
+    /// Whom those policies leave out, per policy.
+    pub exclusions: Vec<String>,
+    /// The administrator roles of [`ADMIN_ROLES`] that no such policy covers, by name.
+    pub uncovered: Vec<String>,
+}
+
+/// The policies that require MFA of administrators and the administrator roles none covers;
+/// an error when some role is left uncovered and a policy could not be judged (it might be
+/// the one that covers it).
+pub(crate) fn admin_mfa(policies: &[Value]) -> Result<AdminMfa, String> {
+    let mut out = AdminMfa::default();
+    let mut all_users = false;
+    let mut roles: Vec<String> = Vec::new();
     let mut unjudged = None;
     for p in policies {
         let name = p["displayName"]
@@ -99,10 +175,12 @@ pub(crate) fn admin_mfa(policies: &[Value]) -> Result<(Vec<String>, Vec<String>)
             .or(p["id"].as_str())
             .unwrap_or("?");
         match judge(p) {
-            Ok(Some(excluded)) => {
-                names.push(name.to_string());
-                if let Some(what) = excluded.describe() {
-                    exclusions.push(format!("{name}: {what}"));
+            Ok(Some(covered)) => {
+                out.names.push(name.to_string());
+                all_users |= covered.all_users;
+                roles.extend(covered.roles);
+                if let Some(what) = covered.excluded.describe() {
+                    out.exclusions.push(format!("{name}: {what}"));
                 }
             }
             Ok(None) => {}
@@ -111,9 +189,16 @@ pub(crate) fn admin_mfa(policies: &[Value]) -> Result<(Vec<String>, Vec<String>)
             }
         }
     }
-    match (names.is_empty(), unjudged) {
-        (true, Some(why)) => Err(why),
-        _ => Ok((names, exclusions)),
+    if !all_users {
+        out.uncovered = ADMIN_ROLES
+            .iter()
+            .filter(|(id, _)| !roles.iter().any(|r| r.eq_ignore_ascii_case(id)))
+            .map(|(_, role)| role.to_string())
+            .collect();
+    }
+    match (out.uncovered.is_empty(), unjudged) {
+        (false, Some(why)) => Err(why),
+        _ => Ok(out),
     }
 }
 
@@ -138,9 +223,19 @@ fn has(v: &Value, want: &str) -> bool {
     strings(v).iter().any(|s| s.eq_ignore_ascii_case(want))
 }
 
-/// Whether one policy requires MFA of administrators on every sign-in: `Some` with whom it
-/// excludes when it does, `None` when it does not.
-fn judge(p: &Value) -> Result<Option<Excluded>, String> {
+/// Whom one policy requires MFA of on every sign-in.
+#[derive(Debug, PartialEq, Eq)]
+struct Covered {
+    /// `includeUsers` `All`.
+    all_users: bool,
+    /// `includeRoles`: role template IDs.
+    roles: Vec<String>,
+    excluded: Excluded,
+}
+
+/// Whether one policy requires MFA of all users or of directory roles on every sign-in:
+/// `Some` with whom it covers and excludes when it does, `None` when it does not.
+fn judge(p: &Value) -> Result<Option<Covered>, String> {
     match p["state"].as_str() {
         Some("enabled") => {}
         // `disabled`, and `enabledForReportingButNotEnforced` (report-only: nothing enforced).
@@ -152,7 +247,12 @@ fn judge(p: &Value) -> Result<Option<Excluded>, String> {
     if users.is_null() {
         return Err(absent(POLICIES, "conditions.users"));
     }
-    let admins = has(&users["includeUsers"], "All") || has(&users["includeRoles"], GLOBAL_ADMIN);
+    let all_users = has(&users["includeUsers"], "All");
+    let roles: Vec<String> = strings(&users["includeRoles"])
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let admins = all_users || !roles.is_empty();
     // An excluded role or group can hold administrators; only named users (break-glass
     // accounts) are let through.
     let excluded_admins =
@@ -173,9 +273,13 @@ fn judge(p: &Value) -> Result<Option<Excluded>, String> {
     if !requires_mfa(&p["grantControls"])? {
         return Ok(None);
     }
-    Ok(Some(Excluded {
-        users: strings(&users["excludeUsers"]).len(),
-        external: !users["excludeGuestsOrExternalUsers"].is_null(),
+    Ok(Some(Covered {
+        all_users,
+        roles,
+        excluded: Excluded {
+            users: strings(&users["excludeUsers"]).len(),
+            external: !users["excludeGuestsOrExternalUsers"].is_null(),
+        },
     }))
 }
 

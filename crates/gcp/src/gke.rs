@@ -107,6 +107,11 @@ pub(crate) fn normalize(
         Ok(v) => p.set("node_pools_without_auto_upgrade", v),
         Err(why) => p.unknown("node_pools_without_auto_upgrade", why),
     }
+    match &c.shielded_nodes {
+        Some(s) => p.set("shielded_nodes", s.enabled),
+        None => p.unknown("shielded_nodes", format!("{OP} left out shieldedNodes")),
+    }
+    p.set("public_nodes", public_nodes(c));
     let location = if c.location.is_empty() {
         "global"
     } else {
@@ -256,6 +261,38 @@ fn pools_with_default_sa(pools: &[NodePool]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Where nodes get external IP addresses: the node pools whose own setting, or the cluster's
+/// default it derives from, is public, and `cluster default` when new pools would be.
+#[allow(deprecated)]
+fn public_nodes(c: &Cluster) -> Vec<String> {
+    let default_private = c
+        .network_config
+        .as_ref()
+        .and_then(|n| n.default_enable_private_nodes)
+        .or_else(|| {
+            c.private_cluster_config
+                .as_ref()
+                .map(|p| p.enable_private_nodes)
+        })
+        .unwrap_or(false);
+    let mut out: Vec<String> = c
+        .node_pools
+        .iter()
+        .filter(|pool| {
+            !pool
+                .network_config
+                .as_ref()
+                .and_then(|n| n.enable_private_nodes)
+                .unwrap_or(default_private)
+        })
+        .map(|pool| pool.name.clone())
+        .collect();
+    if !default_private {
+        out.push("cluster default".to_string());
+    }
+    out
+}
+
 /// Node pools not upgraded automatically.
 fn pools_without_auto_upgrade(pools: &[NodePool]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
@@ -286,6 +323,39 @@ mod tests {
     ) -> Result<Vec<String>, String> {
         let blocks: Vec<String> = blocks.iter().map(|s| s.to_string()).collect();
         internet_open(public, enabled, &blocks, gcp, 8)
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn nodes_are_public_unless_their_pool_or_the_cluster_default_says_private() {
+        use google_cloud_container_v1::model::{
+            NetworkConfig, NodeNetworkConfig, PrivateClusterConfig,
+        };
+        let pool = |name: &str, private: Option<bool>| {
+            NodePool::new().set_name(name).set_or_clear_network_config(
+                private
+                    .map(|p| NodeNetworkConfig::new().set_or_clear_enable_private_nodes(Some(p))),
+            )
+        };
+        // Neither default set: a public cluster; a pool may still opt in to private nodes.
+        let plain = Cluster::new().set_node_pools([pool("web", None), pool("db", Some(true))]);
+        assert_eq!(public_nodes(&plain), ["web", "cluster default"]);
+        // A private default; one pool opts out of it.
+        let private = Cluster::new()
+            .set_network_config(
+                NetworkConfig::new().set_or_clear_default_enable_private_nodes(Some(true)),
+            )
+            .set_node_pools([pool("app", None), pool("edge", Some(false))]);
+        assert_eq!(public_nodes(&private), ["edge"]);
+        // The older private cluster config still counts, and the newer field wins over it.
+        let older = Cluster::new()
+            .set_private_cluster_config(PrivateClusterConfig::new().set_enable_private_nodes(true))
+            .set_node_pools([pool("app", None)]);
+        assert!(public_nodes(&older).is_empty());
+        let both = older.set_network_config(
+            NetworkConfig::new().set_or_clear_default_enable_private_nodes(Some(false)),
+        );
+        assert_eq!(public_nodes(&both), ["app", "cluster default"]);
     }
 
     #[test]

@@ -438,10 +438,7 @@ async fn instances(client: &Client, account: &str, region: &str) -> Found {
                 "ec2:DescribeInstances: the answer had no `MetadataOptions`",
             ),
         }
-        p.set(
-            "public_ip",
-            i.public_ip_address().map_or(Value::Null, |a| json!(a)),
-        );
+        p.set("public_ip", public_ip(&i).map_or(Value::Null, |a| json!(a)));
         match i.monitoring().and_then(|m| m.state()) {
             Some(s) => p.set("detailed_monitoring", s.as_str() == "enabled"),
             None => p.unknown(
@@ -461,6 +458,18 @@ async fn instances(client: &Client, account: &str, region: &str) -> Found {
         )));
     }
     found
+}
+
+/// The instance's public IPv4 address: `PublicIpAddress` names only the primary network
+/// interface's, so an Elastic IP on a secondary interface is read from that interface's
+/// association.
+pub fn public_ip(i: &aws_sdk_ec2::types::Instance) -> Option<&str> {
+    i.public_ip_address().filter(|a| !a.is_empty()).or_else(|| {
+        i.network_interfaces()
+            .iter()
+            .filter_map(|n| n.association().and_then(|a| a.public_ip()))
+            .find(|a| !a.is_empty())
+    })
 }
 
 #[cfg(test)]

@@ -124,3 +124,37 @@ fn two_halves_are_the_internet_and_bad_addresses_are_unknown() {
     assert!(world_open_admin_ports(&[perm("tcp", 5432, 5432, "0.0.0.0/0")]).is_empty());
     assert!(world_open(&[perm("tcp", 22, 22, "not-a-cidr")], &ADMIN_PORTS).is_err());
 }
+
+#[test]
+fn an_elastic_ip_on_a_secondary_interface_is_a_public_ip() {
+    use aws_sdk_ec2::types::{
+        Instance, InstanceNetworkInterface, InstanceNetworkInterfaceAssociation,
+    };
+    let eni = |public: Option<&str>| {
+        let mut n = InstanceNetworkInterface::builder().network_interface_id("eni-1");
+        if let Some(ip) = public {
+            n = n.association(
+                InstanceNetworkInterfaceAssociation::builder()
+                    .public_ip(ip)
+                    .build(),
+            );
+        }
+        n.build()
+    };
+    let private = Instance::builder()
+        .network_interfaces(eni(None))
+        .network_interfaces(eni(None))
+        .build();
+    assert_eq!(super::public_ip(&private), None);
+    // eth0 private, eth1 with an Elastic IP: `PublicIpAddress` is empty, the instance is not.
+    let secondary = Instance::builder()
+        .network_interfaces(eni(None))
+        .network_interfaces(eni(Some("203.0.113.7")))
+        .build();
+    assert_eq!(super::public_ip(&secondary), Some("203.0.113.7"));
+    let primary = Instance::builder()
+        .public_ip_address("198.51.100.1")
+        .network_interfaces(eni(Some("198.51.100.1")))
+        .build();
+    assert_eq!(super::public_ip(&primary), Some("198.51.100.1"));
+}

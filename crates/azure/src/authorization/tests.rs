@@ -60,7 +60,7 @@ fn custom_roles_with_every_action_where_they_reach_the_subscription() {
             "assignableScopes": scopes}})
     };
     let sub = format!("/subscriptions/{SUB}");
-    let got = custom_admin_roles(
+    let got = custom_roles(
         &[
             role("star", json!(["*"]), json!([]), json!([sub])),
             role(
@@ -87,5 +87,68 @@ fn custom_roles_with_every_action_where_they_reach_the_subscription() {
         SUB,
     )
     .unwrap();
-    assert_eq!(got, ["mg (mg)", "star (star)"]);
+    assert_eq!(got.admin, ["mg (mg)", "star (star)"]);
+    // `*` less every Microsoft.Authorization write hands out no role.
+    assert!(got.assigners.is_empty(), "{got:?}");
+}
+
+#[test]
+fn custom_roles_that_can_hand_out_roles_escalate_to_owner() {
+    let role = |name: &str, actions: Value, not: Value| {
+        json!({"name": name, "properties": {"roleName": name, "type": "CustomRole",
+            "permissions": [{"actions": actions, "notActions": not}],
+            "assignableScopes": [format!("/subscriptions/{SUB}")]}})
+    };
+    let got = custom_roles(
+        &[
+            // Role assignments by name, in another case.
+            role(
+                "assigner",
+                json!(["microsoft.authorization/roleAssignments/WRITE"]),
+                json!([]),
+            ),
+            // Every Authorization action: assignments and definitions.
+            role("authz", json!(["Microsoft.Authorization/*"]), json!([])),
+            // Editing role definitions: widen one's own role to `*`.
+            role(
+                "definer",
+                json!(["Microsoft.Authorization/roleDefinitions/*"]),
+                json!([]),
+            ),
+            // `*` with only deletes taken back still writes assignments.
+            role(
+                "star-less-deletes",
+                json!(["*"]),
+                json!(["Microsoft.Authorization/*/Delete"]),
+            ),
+            // Taken back by notActions, or read-only: not listed.
+            role(
+                "authz-less-writes",
+                json!(["Microsoft.Authorization/*"]),
+                json!(["Microsoft.Authorization/*/write"]),
+            ),
+            role(
+                "auditor",
+                json!(["Microsoft.Authorization/*/read"]),
+                json!([]),
+            ),
+            role(
+                "locks",
+                json!(["Microsoft.Authorization/locks/write"]),
+                json!([]),
+            ),
+        ],
+        SUB,
+    )
+    .unwrap();
+    assert_eq!(
+        got.assigners,
+        [
+            "assigner (assigner)",
+            "authz (authz)",
+            "definer (definer)",
+            "star-less-deletes (star-less-deletes)"
+        ]
+    );
+    assert_eq!(got.admin, ["star-less-deletes (star-less-deletes)"]);
 }

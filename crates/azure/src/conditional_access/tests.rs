@@ -20,7 +20,7 @@ fn policy(f: impl FnOnce(&mut Value)) -> Value {
 }
 
 fn verdict(p: Value) -> Result<Option<usize>, String> {
-    judge(&p).map(|e| e.map(|e| e.users))
+    judge(&p).map(|e| e.map(|e| e.excluded.users))
 }
 
 #[test]
@@ -70,13 +70,6 @@ fn look_alikes_do_not_qualify() {
         (
             "excluded group",
             policy(|p| p["conditions"]["users"]["excludeGroups"] = json!(["g"])),
-        ),
-        (
-            "another role",
-            policy(|p| {
-                p["conditions"]["users"]["includeRoles"] =
-                    json!(["194ae4cb-b126-40b2-bd5b-6091b380977d"])
-            }),
         ),
         (
             "one app",
@@ -138,10 +131,70 @@ fn what_cannot_be_judged_is_unknown_unless_another_policy_qualifies() {
     });
     let err = admin_mfa(std::slice::from_ref(&odd)).unwrap_err();
     assert!(err.contains("allowedCombinations"), "{err}");
-    let (names, exclusions) = admin_mfa(&[odd, policy(|_| {})]).unwrap();
-    assert_eq!(names, ["admins"]);
-    assert_eq!(exclusions, ["admins: 1 user excluded"]);
-    assert_eq!(admin_mfa(&[]).unwrap(), (vec![], vec![]));
+    // Global Administrators only: the other roles are uncovered, and the odd policy might
+    // cover them.
+    assert!(admin_mfa(&[odd.clone(), policy(|_| {})]).is_err());
+    let got = admin_mfa(&[odd, every_admin_role()]).unwrap();
+    assert_eq!(got.names, ["admins"]);
+    assert_eq!(got.exclusions, ["admins: 1 user excluded"]);
+    assert!(got.uncovered.is_empty());
+    let none = admin_mfa(&[]).unwrap();
+    assert!(none.names.is_empty());
+    assert_eq!(none.uncovered.len(), ADMIN_ROLES.len());
+}
+
+/// The policy of Microsoft's template: every administrator role of [`ADMIN_ROLES`].
+fn every_admin_role() -> Value {
+    policy(|p| {
+        p["conditions"]["users"]["includeRoles"] =
+            json!(ADMIN_ROLES.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+    })
+}
+
+#[test]
+fn every_administrator_role_must_be_covered_by_some_enforced_policy() {
+    // Global Administrators only: a Privileged Role Administrator signing in with a password
+    // can make anyone Global Administrator.
+    let ga = admin_mfa(&[policy(|_| {})]).unwrap();
+    assert_eq!(ga.names, ["admins"]);
+    assert_eq!(ga.uncovered.len(), ADMIN_ROLES.len() - 1);
+    assert!(ga
+        .uncovered
+        .contains(&"Privileged Role Administrator".to_string()));
+    // The roles split over two policies, in upper case: covered.
+    let ids: Vec<String> = ADMIN_ROLES
+        .iter()
+        .map(|(id, _)| id.to_uppercase())
+        .collect();
+    let (first, second) = ids.split_at(5);
+    let split = admin_mfa(&[
+        policy(|p| p["conditions"]["users"]["includeRoles"] = json!(first)),
+        policy(|p| p["conditions"]["users"]["includeRoles"] = json!(second)),
+    ])
+    .unwrap();
+    assert!(split.uncovered.is_empty(), "{split:?}");
+    // A role that is not an administrator role covers none of them.
+    let other = admin_mfa(&[policy(|p| {
+        p["conditions"]["users"]["includeRoles"] = json!(["88d8e3e3-8f55-4a1e-953a-9b9898b8876b"])
+    })])
+    .unwrap();
+    assert_eq!(other.uncovered.len(), ADMIN_ROLES.len());
+    // All users: every role.
+    let all = admin_mfa(&[policy(|p| {
+        p["conditions"]["users"] = json!({"includeUsers": ["All"], "excludeUsers": []});
+    })])
+    .unwrap();
+    assert!(all.uncovered.is_empty());
+    // Every role, but report-only for half of them: those stay uncovered.
+    let half = admin_mfa(&[
+        policy(|p| p["conditions"]["users"]["includeRoles"] = json!(first)),
+        policy(|p| {
+            p["conditions"]["users"]["includeRoles"] = json!(second);
+            p["state"] = json!("enabledForReportingButNotEnforced");
+        }),
+    ])
+    .unwrap();
+    assert_eq!(half.uncovered.len(), second.len());
 }
 
 #[test]

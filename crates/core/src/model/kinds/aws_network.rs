@@ -93,7 +93,7 @@ pub(super) const KINDS: &[KindSpec] = &[
                 BOOL,
                 "The instance metadata service requires session tokens (`HttpTokens` `required`, IMDSv2 only), or is turned off (`HttpEndpoint` `disabled`).",
             ),
-            opt("public_ip", STR, "Public IPv4 address; null when the instance has none."),
+            opt("public_ip", STR, "Public IPv4 address (`PublicIpAddress`, or an Elastic IP associated with a secondary network interface); null when the instance has none."),
             p("detailed_monitoring", BOOL, "Detailed (one-minute) CloudWatch monitoring is on (`Monitoring.State` `enabled`)."),
             p(
                 "ssm_managed",
@@ -150,6 +150,11 @@ pub(super) const KINDS: &[KindSpec] = &[
         props: &[
             p("type", STR, "`application`, `network`, `gateway` or `classic`."),
             p("access_logs_enabled", BOOL, "Access logs are delivered to S3."),
+            opt(
+                "tls_listener",
+                BOOL,
+                "Network Load Balancers: a listener uses TLS (their access logs record TLS requests only); null for other types.",
+            ),
             opt(
                 "deletion_protection",
                 BOOL,

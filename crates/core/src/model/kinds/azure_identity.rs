@@ -36,6 +36,11 @@ pub(super) const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "Custom role definitions (`type` `CustomRole`) applicable at the subscription whose `actions` include `*` (every control-plane action) and whose `assignableScopes` include the subscription, a management group or `/`; `notActions` do not clear a role (they subtract from `*`, they are no deny: a `*` role less a few actions still administers the subscription). Each as `roleName (GUID)`.",
             ),
+            p(
+                "custom_role_assigners",
+                STR_LIST,
+                "Custom role definitions applicable at the subscription, assignable there or above, that grant `Microsoft.Authorization/roleAssignments/write` or `Microsoft.Authorization/roleDefinitions/write` (by name or wildcard, case-insensitive; not when a `notActions` pattern of the same block takes it back): a holder can make anyone Owner, or widen a role to `*`. Each as `roleName (GUID)`.",
+            ),
         ],
     },
     KindSpec {
@@ -52,7 +57,12 @@ pub(super) const KINDS: &[KindSpec] = &[
             p(
                 "admin_mfa_policies",
                 STR_LIST,
-                "Conditional Access policies (display names) that require MFA of administrators on every sign-in: `state` `enabled` (not report-only), users `All` or roles including Global Administrator (`62e90394-69f5-4237-9190-012177145e10`), applications `All` with none excluded, no roles or groups excluded (named users, such as break-glass accounts, may be), no condition that narrows it (locations, platforms, risk levels, device filters, client apps other than `all`, authentication flows), and a grant that cannot be met without MFA (`mfa`, or an authentication strength whose every combination is multifactor; with `OR`, no weaker alternative). Unknown when the policies could not be read, or when none qualifies and one could not be judged.",
+                "Conditional Access policies (display names) that require MFA of all users or of directory roles on every sign-in: `state` `enabled` (not report-only), users `All` or some `includeRoles`, applications `All` with none excluded, no roles or groups excluded (named users, such as break-glass accounts, may be), no condition that narrows it (locations, platforms, risk levels, device filters, client apps other than `all`, authentication flows), and a grant that cannot be met without MFA (`mfa`, or an authentication strength whose every combination is multifactor; with `OR`, no weaker alternative). Unknown when the policies could not be read, or when an administrator role is left uncovered and one could not be judged.",
+            ),
+            p(
+                "admin_mfa_uncovered_roles",
+                STR_LIST,
+                "The administrator roles of Microsoft's \"Require multifactor authentication for admins\" template (Global, Application, Authentication, Billing, Cloud Application, Conditional Access, Exchange, Helpdesk, Password, Privileged Authentication, Privileged Role, Security, SharePoint and User Administrator, by role template ID) that no such policy covers, by name; empty when one covers all users. Unknown as `admin_mfa_policies` is.",
             ),
             p(
                 "admin_mfa_exclusions",

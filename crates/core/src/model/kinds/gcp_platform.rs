@@ -140,6 +140,16 @@ pub(super) const KINDS: &[KindSpec] = &[
                 STR_LIST,
                 "Node pools whose nodes are not upgraded automatically (`management.autoUpgrade` false or an empty `management`). Unknown when a pool leaves `management` out.",
             ),
+            p(
+                "shielded_nodes",
+                BOOL,
+                "Shielded GKE Nodes are enabled on every node of the cluster (`shieldedNodes.enabled`; an empty `shieldedNodes` is off). Unknown when the answer leaves `shieldedNodes` out.",
+            ),
+            p(
+                "public_nodes",
+                STR_LIST,
+                "Where nodes get external IP addresses: each node pool whose `networkConfig.enablePrivateNodes` is false, or unset with a public cluster default, and `cluster default` when the cluster's default for new pools (`networkConfig.defaultEnablePrivateNodes`, else the older `privateClusterConfig.enablePrivateNodes`; neither set is public) is public.",
+            ),
         ],
     },
     KindSpec {
