@@ -438,7 +438,7 @@ async fn instances(client: &Client, account: &str, region: &str) -> Found {
                 "ec2:DescribeInstances: the answer had no `MetadataOptions`",
             ),
         }
-        p.set("public_ip", public_ip(&i).map_or(Value::Null, |a| json!(a)));
+        p.set("public_ip", public_ip(i).map_or(Value::Null, |a| json!(a)));
         match i.monitoring().and_then(|m| m.state()) {
             Some(s) => p.set("detailed_monitoring", s.as_str() == "enabled"),
             None => p.unknown(
