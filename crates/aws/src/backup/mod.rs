@@ -81,10 +81,12 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     found
 }
 
-/// Backup plans of the region, each with its rules' schedules and retention.
-async fn plans(ctx: &Ctx, client: &Client, region: &str) -> Found {
-    let mut found = Found::default();
-    let listed = all(
+/// Every backup plan of the region (`backup:ListBackupPlans`, every page): the plans' own
+/// readers and the selections' both start here.
+async fn list_plans(
+    client: &Client,
+) -> Result<Vec<aws_sdk_backup::types::BackupPlansListMember>, String> {
+    all(
         "backup:ListBackupPlans",
         client
             .list_backup_plans()
@@ -93,7 +95,13 @@ async fn plans(ctx: &Ctx, client: &Client, region: &str) -> Found {
             .send()
             .collect::<Vec<_>>()
             .await,
-    );
+    )
+}
+
+/// Backup plans of the region, each with its rules' schedules and retention.
+async fn plans(ctx: &Ctx, client: &Client, region: &str) -> Found {
+    let mut found = Found::default();
+    let listed = list_plans(client).await;
     let Some(plans) = found.listed(listed, &ctx.account, Some(region), &[PLAN]) else {
         return found;
     };

@@ -69,16 +69,7 @@ async fn read(ctx: &Ctx, region: &str) -> Region {
 
 /// Every resource selection of every backup plan in the region.
 async fn backup_selections(client: &aws_sdk_backup::Client) -> Result<Vec<Selection>, String> {
-    let plans = all(
-        "backup:ListBackupPlans",
-        client
-            .list_backup_plans()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Vec<_>>()
-            .await,
-    )?;
+    let plans = super::list_plans(client).await?;
     let mut out = Vec::new();
     for plan in plans {
         let Some(plan_id) = plan.backup_plan_id() else {
