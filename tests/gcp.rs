@@ -836,7 +836,7 @@ fn denied_calls_are_not_evaluated_and_the_scan_is_incomplete() {
         "logging.logMetrics.list",
         "compute.firewalls.list",
         "compute.instances.aggregatedList",
-        "cloudasset.searchAllResources",
+        "cloudasset.assets.searchAllResources",
         "serviceusage.services.list",
         "iam.serviceAccounts.list",
         "bigquery.datasets.list",

@@ -120,7 +120,7 @@ pub async fn collect(ctx: &Ctx, project: &str) -> Found {
 /// Every resource Cloud Asset Inventory finds in the project, except those of kinds the
 /// adapter reads itself; and the services of those (which hold resources too).
 async fn assets(ctx: &Ctx, project: &str) -> Result<(Vec<Resource>, BTreeSet<String>), String> {
-    const OP: &str = "cloudasset.searchAllResources";
+    const OP: &str = "cloudasset.assets.searchAllResources";
     let results = list_all!(
         ctx.clients
             .assets

@@ -14,7 +14,7 @@ pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     match list_all!(
         ctx.clients.sql.list().set_project(project),
         items,
-        "sql.instances.list"
+        "cloudsql.instances.list"
     ) {
         Ok(instances) => found
             .resources
@@ -43,7 +43,7 @@ fn normalize(project: &str, i: &DatabaseInstance) -> hipaa_scan_core::model::Res
                 Some(v) => p.set("ipv4_enabled", v),
                 None => p.unknown(
                     "ipv4_enabled",
-                    "sql.instances.list left out settings.ipConfiguration.ipv4Enabled",
+                    "cloudsql.instances.list left out settings.ipConfiguration.ipv4Enabled",
                 ),
             }
             let nets: Vec<String> = ip
@@ -66,7 +66,7 @@ fn normalize(project: &str, i: &DatabaseInstance) -> hipaa_scan_core::model::Res
             ] {
                 p.unknown(
                     prop,
-                    "sql.instances.list returned no settings.ipConfiguration",
+                    "cloudsql.instances.list returned no settings.ipConfiguration",
                 );
             }
         }
@@ -88,7 +88,7 @@ fn normalize(project: &str, i: &DatabaseInstance) -> hipaa_scan_core::model::Res
             p.set("point_in_time_recovery", false);
             p.unknown(
                 "retained_backups",
-                "sql.instances.list returned no settings.backupConfiguration",
+                "cloudsql.instances.list returned no settings.backupConfiguration",
             );
         }
     }
@@ -126,7 +126,7 @@ fn normalize(project: &str, i: &DatabaseInstance) -> hipaa_scan_core::model::Res
                 "availability_type",
                 "sql_server_audit_bucket",
             ] {
-                p.unknown(prop, "sql.instances.list returned no settings");
+                p.unknown(prop, "cloudsql.instances.list returned no settings");
             }
         }
     }
@@ -178,14 +178,14 @@ fn retained_backups(b: &google_cloud_sql_v1::model::BackupConfiguration) -> Resu
     use google_cloud_sql_v1::model::backup_retention_settings::RetentionUnit;
     let Some(r) = b.backup_retention_settings.as_ref() else {
         return Err(
-            "sql.instances.list left out settings.backupConfiguration.backupRetentionSettings"
+            "cloudsql.instances.list left out settings.backupConfiguration.backupRetentionSettings"
                 .into(),
         );
     };
     match (&r.retention_unit, r.retained_backups) {
         (RetentionUnit::Count | RetentionUnit::Unspecified, Some(n)) => Ok(i64::from(n)),
         (RetentionUnit::Count | RetentionUnit::Unspecified, None) => {
-            Err("sql.instances.list left out backupRetentionSettings.retainedBackups".into())
+            Err("cloudsql.instances.list left out backupRetentionSettings.retainedBackups".into())
         }
         (unit, _) => Err(format!(
             "backup retention unit {} is not a count of backups",
