@@ -6,13 +6,11 @@
 //! task logs sit on its storage, so it holds what the databases hold while it runs. An endpoint is
 //! how it connects to one of those databases: every row migrated crosses that connection.
 
-use std::collections::HashMap;
-
 use aws_sdk_databasemigration::types::{Endpoint, ReplicationInstance};
 use aws_sdk_databasemigration::Client;
 use serde_json::Value;
 
-use super::util::{all, customer_managed_key, describe, resource, tags, Found, Props};
+use super::util::{all, describe, resource, tags, Found, KeyManagers, Props};
 use super::Ctx;
 
 const KIND: &str = "aws.dms.replication_instance";
@@ -44,8 +42,7 @@ async fn replication_instances(ctx: &Ctx, client: &Client, region: &str) -> Foun
         return found;
     };
     let kms = aws_sdk_kms::Client::new(&conf);
-    // Key -> customer managed, asked once per key of the region.
-    let mut managers: HashMap<String, Result<bool, String>> = HashMap::new();
+    let mut managers = KeyManagers::default();
     for i in pages.iter().flat_map(|p| p.replication_instances()) {
         let Some(arn) = i.replication_instance_arn().map(str::to_string) else {
             continue;
@@ -54,16 +51,7 @@ async fn replication_instances(ctx: &Ctx, client: &Client, region: &str) -> Foun
         match i.kms_key_id().filter(|k| !k.is_empty()) {
             // Storage is always encrypted; without a key named, DMS used its default one.
             None => p.set("customer_managed_key", false),
-            Some(key) => {
-                if !managers.contains_key(key) {
-                    let v = customer_managed_key(&kms, key).await;
-                    managers.insert(key.to_string(), v);
-                }
-                match &managers[key] {
-                    Ok(v) => p.set("customer_managed_key", *v),
-                    Err(why) => p.unknown("customer_managed_key", why.clone()),
-                }
-            }
+            Some(key) => managers.mark(&kms, key, &mut p).await,
         }
         let tags = p.tags(resource_tags(client, &arn).await);
         let name = i

@@ -4,13 +4,13 @@
 //! A stream keeps every record for its retention period (24 hours to a year), so a stream that
 //! carries patient events is a store of ePHI, not only a pipe.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_kinesis::types::{EncryptionType, StreamDescriptionSummary};
 use aws_sdk_kinesis::Client;
 use serde_json::Value;
 
-use super::util::{all, customer_managed_key, describe, resource, Found, Props};
+use super::util::{all, describe, resource, Found, KeyManagers, Props};
 use super::Ctx;
 
 const STREAM: &str = "aws.kinesis.stream";
@@ -50,8 +50,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             }
         }
     }
-    // Key -> customer managed, asked once per key of the region.
-    let mut managers: HashMap<String, Result<bool, String>> = HashMap::new();
+    let mut managers = KeyManagers::default();
     for name in names {
         let summary = client
             .describe_stream_summary()
@@ -72,14 +71,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
             ),
         };
         if let Some(key) = p.pending_key.take() {
-            if !managers.contains_key(&key) {
-                let v = customer_managed_key(&kms, &key).await;
-                managers.insert(key.clone(), v);
-            }
-            match &managers[&key] {
-                Ok(v) => p.props.set("customer_managed_key", *v),
-                Err(why) => p.props.unknown("customer_managed_key", why.clone()),
-            }
+            managers.mark(&kms, &key, &mut p.props).await;
         }
         let tags = p.props.tags(stream_tags(&client, &name).await);
         found.resources.push(p.props.into_resource(resource(

@@ -3,14 +3,12 @@
 //! A notebook instance is a managed EC2 instance whose ML storage volume keeps the data its users
 //! load to explore and train on, which for a clinical model is patient data.
 
-use std::collections::HashMap;
-
 use aws_sdk_sagemaker::operation::describe_notebook_instance::DescribeNotebookInstanceOutput;
 use aws_sdk_sagemaker::types::{DirectInternetAccess, RootAccess};
 use aws_sdk_sagemaker::Client;
 use serde_json::Value;
 
-use super::util::{all, customer_managed_key, describe, resource, tags, Found, Props};
+use super::util::{all, describe, resource, tags, Found, KeyManagers, Props};
 use super::Ctx;
 
 const NOTEBOOK: &str = "aws.sagemaker.notebook_instance";
@@ -42,8 +40,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
     let Some(listed) = found.listed(listed, &ctx.account, Some(region), &[NOTEBOOK]) else {
         return found;
     };
-    // Key -> customer managed, asked once per key of the region.
-    let mut managers: HashMap<String, Result<bool, String>> = HashMap::new();
+    let mut managers = KeyManagers::default();
     for n in listed {
         let Some(name) = n.notebook_instance_name().map(str::to_string) else {
             continue;
@@ -70,16 +67,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Found {
                 match out.kms_key_id().filter(|k| !k.is_empty()) {
                     // SageMaker then encrypts the volume with its AWS managed key.
                     None => p.set("customer_managed_key", false),
-                    Some(key) => {
-                        if !managers.contains_key(key) {
-                            let v = customer_managed_key(&kms, key).await;
-                            managers.insert(key.to_string(), v);
-                        }
-                        match &managers[key] {
-                            Ok(v) => p.set("customer_managed_key", *v),
-                            Err(why) => p.unknown("customer_managed_key", why.clone()),
-                        }
-                    }
+                    Some(key) => managers.mark(&kms, key, &mut p).await,
                 }
             }
             Err(e) => {

@@ -100,6 +100,26 @@ pub fn region_resource(
     )
 }
 
+/// The customer-managed answers of one region's keys, asked of KMS once per key: a region's
+/// streams, notebooks or replication instances often share one.
+#[derive(Default)]
+pub struct KeyManagers(std::collections::HashMap<String, Result<bool, String>>);
+
+impl KeyManagers {
+    /// Sets `customer_managed_key` on `p` for `key`, or marks it unknown with why KMS could not
+    /// tell.
+    pub async fn mark(&mut self, kms: &aws_sdk_kms::Client, key: &str, p: &mut Props) {
+        if !self.0.contains_key(key) {
+            let v = customer_managed_key(kms, key).await;
+            self.0.insert(key.to_string(), v);
+        }
+        match &self.0[key] {
+            Ok(v) => p.set("customer_managed_key", *v),
+            Err(why) => p.unknown("customer_managed_key", why.clone()),
+        }
+    }
+}
+
 /// Whether a KMS key (ID, ARN or alias) is customer managed: `alias/aws/...` names an AWS
 /// managed key; anything else is asked of KMS (`kms:DescribeKey`).
 pub async fn customer_managed_key(kms: &aws_sdk_kms::Client, key: &str) -> Result<bool, String> {
