@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use super::moto_front::{self, Answer, Front};
@@ -150,4 +152,48 @@ pub fn scan_at(url: &str, key: &str, secret: &str, extra: &[&str]) -> (i32, Valu
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     (out.status.code().unwrap(), json)
+}
+
+/// The verdicts of `policies` (each with the call its listing makes) in a scan where every
+/// listing of `refused` was denied: those of the other regions, as (policy, resource name,
+/// outcome), after checking that in `refused` each policy is not evaluated once, on the
+/// "(not listed)" resource, with its call named in the reason.
+pub fn split_refused_region<'a>(
+    result: &'a Value,
+    policies: &[(&str, &str)],
+    refused: &str,
+) -> (BTreeSet<(String, String, String)>, Vec<&'a Value>) {
+    let (rest, denied): (Vec<&Value>, Vec<&Value>) = result["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| policies.iter().any(|(p, _)| v["policy"] == *p))
+        .partition(|v| v["resource"]["region"] != refused);
+    assert_eq!(denied.len(), policies.len(), "{denied:?}");
+    for (policy, call) in policies {
+        let v = denied
+            .iter()
+            .find(|v| v["policy"] == *policy)
+            .unwrap_or_else(|| panic!("no {refused} verdict for {policy}: {denied:?}"));
+        assert_eq!(v["outcome"], "not_evaluated", "{v}");
+        assert!(v["reason"].as_str().unwrap().contains(call), "{v}");
+        assert!(
+            v["resource"]["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("(not listed)"),
+            "{v}"
+        );
+    }
+    let triples = rest
+        .iter()
+        .map(|v| {
+            (
+                v["policy"].as_str().unwrap().to_string(),
+                v["resource"]["name"].as_str().unwrap().to_string(),
+                v["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (triples, rest)
 }
