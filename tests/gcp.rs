@@ -756,19 +756,13 @@ fn scans_storage_sql_kms_and_the_project_with_exact_verdicts() {
     // Every API call carried the token from the real token exchanges: one for the cloud APIs,
     // one for the Directory API's own scope.
     assert_eq!(peer.requests("/token").len(), 2);
-    for s in peer
-        .seen
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|s| s.target != "/token")
-    {
-        assert_eq!(
-            s.authorization.as_deref(),
-            Some("Bearer ya29.recorded-test-token"),
-            "{s:?}"
-        );
-    }
+    common::google::assert_bearer(
+        peer.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.target != "/token"),
+    );
     // Labels arrive as tags; the SARIF/JSON evidence never carries their values.
     let bucket = result["verdicts"]
         .as_array()

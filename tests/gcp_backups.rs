@@ -122,14 +122,7 @@ fn filestore_instances_get_exact_backup_verdicts_with_their_look_alikes() {
     ] {
         expected.push(("gcp-service-hipaa-eligible", name, "pass"));
     }
-    expected.push(("gcp-service-hipaa-eligible", "acme-prod", "pass"));
-    // Security Command Center answered no service: Security Health Analytics is written with
-    // its state unknown, and Security Command Center is on the BAA list.
-    expected.push((
-        "gcp-service-hipaa-eligible",
-        "security-health-analytics",
-        "pass",
-    ));
+    expected.extend(common::google::PROJECT_COVERAGE);
     let expected = set(&expected);
     // The zone the instance listing could not reach: a gap, judged as not evaluated under the
     // project, never passed.
@@ -172,13 +165,7 @@ fn filestore_instances_get_exact_backup_verdicts_with_their_look_alikes() {
         "{listed:?}"
     );
     assert_eq!(peer.requests(BACKUPS).len(), 1);
-    for s in listed.iter().chain(&peer.requests(BACKUPS)) {
-        assert_eq!(
-            s.authorization.as_deref(),
-            Some("Bearer ya29.recorded-test-token"),
-            "{s:?}"
-        );
-    }
+    common::google::assert_bearer(listed.iter().chain(&peer.requests(BACKUPS)));
 
     // `inventory gcp` writes a snapshot that gives the same verdicts when scanned.
     common::google::replay_matches(dir.path(), &peer, SELECT, &result);

@@ -167,14 +167,7 @@ fn firewalls_and_instances_get_exact_verdicts_with_their_look_alikes() {
         }
         expected.push(("gcp-service-hipaa-eligible", vm, "pass"));
     }
-    expected.push(("gcp-service-hipaa-eligible", "acme-prod", "pass"));
-    // Security Command Center answered no service: Security Health Analytics is written with
-    // its state unknown (tests/gcp_scc.rs).
-    expected.push((
-        "gcp-service-hipaa-eligible",
-        "security-health-analytics",
-        "pass",
-    ));
+    expected.extend(common::google::PROJECT_COVERAGE);
     let expected = set(&expected);
     // The unreachable zone: every instance check, and BAA coverage, is not evaluated there.
     let mut written_for: BTreeSet<(String, String, String)> = expected.clone();
@@ -238,13 +231,7 @@ fn firewalls_and_instances_get_exact_verdicts_with_their_look_alikes() {
             .len(),
         1
     );
-    for s in peer.requests("/compute/v1/") {
-        assert_eq!(
-            s.authorization.as_deref(),
-            Some("Bearer ya29.recorded-test-token"),
-            "{s:?}"
-        );
-    }
+    common::google::assert_bearer(&peer.requests("/compute/v1/"));
 
     // `inventory gcp` writes a snapshot that gives the same verdicts when scanned.
     common::google::replay_matches(dir.path(), &peer, SELECT, &result);

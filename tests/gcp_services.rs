@@ -253,14 +253,7 @@ fn service_accounts_datasets_and_clusters_get_exact_verdicts_with_their_look_ali
         }
         expected.push(("gcp-service-hipaa-eligible", cluster, "pass"));
     }
-    expected.push(("gcp-service-hipaa-eligible", "acme-prod", "pass"));
-    // Security Command Center answered no service: Security Health Analytics is written with
-    // its state unknown (tests/gcp_scc.rs).
-    expected.push((
-        "gcp-service-hipaa-eligible",
-        "security-health-analytics",
-        "pass",
-    ));
+    expected.extend(common::google::PROJECT_COVERAGE);
     let expected = set(&expected);
     let got = verdicts(&result);
     // The location BigQuery could not reach and the zone GKE could not: gaps, judged as
@@ -332,13 +325,7 @@ fn service_accounts_datasets_and_clusters_get_exact_verdicts_with_their_look_ali
         "{keys:?}"
     );
     assert_eq!(peer.requests(GKE).len(), 1);
-    for s in peer.requests("/bigquery/v2/").iter().chain(&keys) {
-        assert_eq!(
-            s.authorization.as_deref(),
-            Some("Bearer ya29.recorded-test-token"),
-            "{s:?}"
-        );
-    }
+    common::google::assert_bearer(peer.requests("/bigquery/v2/").iter().chain(&keys));
 
     // `inventory gcp` writes a snapshot that gives the same verdicts when scanned.
     common::google::replay_matches(dir.path(), &peer, SELECT, &result);

@@ -155,3 +155,27 @@ pub fn replay_matches(dir: &Path, peer: &Peer, select: &str, result: &serde_json
         super::verdicts(result)
     );
 }
+
+/// The token every recorded Google answer is asked with (`adc` writes credentials whose token
+/// endpoint answers it).
+pub const BEARER: &str = "Bearer ya29.recorded-test-token";
+
+/// Every request in `seen` carried the recorded token.
+pub fn assert_bearer<'a>(seen: impl IntoIterator<Item = &'a super::peer::Seen>) {
+    for s in seen {
+        assert_eq!(s.authorization.as_deref(), Some(BEARER), "{s:?}");
+    }
+}
+
+/// BAA coverage of the project itself and of Security Health Analytics, which every scan of
+/// `acme-prod` writes: the quiet routes answer Security Command Center with no service, so it
+/// is written with its state unknown (tests/gcp_scc.rs), and Security Command Center is on the
+/// BAA list.
+pub const PROJECT_COVERAGE: [(&str, &str, &str); 2] = [
+    ("gcp-service-hipaa-eligible", "acme-prod", "pass"),
+    (
+        "gcp-service-hipaa-eligible",
+        "security-health-analytics",
+        "pass",
+    ),
+];
