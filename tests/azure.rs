@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::azure::{recorded, serve_tls, Setup, TENANT};
+use common::azure::{answer, recorded, refused, serve_tls, Setup, TENANT};
 use common::peer::{route, Reply, Route};
 use common::{set, verdicts};
 use serde_json::Value;
@@ -20,15 +20,10 @@ const SUB: &str = "11111111-2222-3333-4444-555555555555";
 const DENIED: &str = "99999999-2222-3333-4444-555555555555";
 
 fn routes(base: &str) -> Vec<Route> {
-    let json = |name: &str| Reply::json(200, recorded(name, base));
+    let json = |name: &str| answer(name, base);
     let sub = format!("/subscriptions/{SUB}");
     let rg = format!("{sub}/resourceGroups/phi-prod/providers");
-    let denied = || {
-        vec![Reply::json(
-            403,
-            recorded("authorization-failed.json", base),
-        )]
-    };
+    let denied = || refused(base);
     let dsub = format!("/subscriptions/{DENIED}");
     let group = "/providers/Microsoft.Management/managementGroups/acme-root/descendants";
     vec![
@@ -635,7 +630,7 @@ const TENANT2_TOKEN: &str = "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.tenant2-
 /// `tenant2_signs_in` decides whether TENANT2's token endpoint issues it a token.
 fn two_tenants(tenant2_signs_in: bool) -> (Setup, common::Run) {
     let s = setup_with(false, |base| {
-        let json = |name: &str| Reply::json(200, recorded(name, base));
+        let json = |name: &str| answer(name, base);
         let token = if tenant2_signs_in {
             json("token-tenant2.json")
         } else {

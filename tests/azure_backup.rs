@@ -7,21 +7,16 @@
 
 mod common;
 
-use common::azure::{recorded, serve_tls, Setup, TENANT};
-use common::peer::{route, Reply, Route};
+use common::azure::{answer, refused, serve_tls, Setup, TENANT};
+use common::peer::{route, Route};
 use common::{set, verdict, verdicts, written_for};
 use serde_json::Value;
 
 const SUB: &str = "11111111-2222-3333-4444-555555555555";
 
 fn routes(base: &str) -> Vec<Route> {
-    let json = |name: &str| Reply::json(200, recorded(name, base));
-    let denied = || {
-        vec![Reply::json(
-            403,
-            recorded("authorization-failed.json", base),
-        )]
-    };
+    let json = |name: &str| answer(name, base);
+    let denied = || refused(base);
     let sub = format!("/subscriptions/{SUB}");
     let vault = |rg: &str, name: &str| {
         format!("{sub}/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{name}")
@@ -247,10 +242,7 @@ fn denied_vaults_leave_protection_and_retention_unknown() {
         let mut r = vec![route(
             "GET",
             format!("/subscriptions/{SUB}/providers/Microsoft.RecoveryServices/vaults"),
-            vec![Reply::json(
-                403,
-                recorded("authorization-failed.json", base),
-            )],
+            refused(base),
         )];
         r.extend(routes(base));
         r

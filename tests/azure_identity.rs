@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::azure::{recorded, serve_tls, Setup, TENANT};
+use common::azure::{answer, recorded, refused, serve_tls, Setup, TENANT};
 use common::peer::{route, Reply, Route};
 use common::{set, verdict, verdicts_of};
 
@@ -50,13 +50,8 @@ fn forbidden(base: &str) -> Vec<Reply> {
 /// The subscriptions, their role assignments and definitions, and Graph's users and groups;
 /// the tenant's sign-in policy answers come from `tenant` (given the base URL).
 fn routes(base: &str, tenant: impl FnOnce(&str) -> Vec<Route>) -> Vec<Route> {
-    let json = |name: &str| Reply::json(200, recorded(name, base));
-    let denied = || {
-        vec![Reply::json(
-            403,
-            recorded("authorization-failed.json", base),
-        )]
-    };
+    let json = |name: &str| answer(name, base);
+    let denied = || refused(base);
     let authz = |sub: &str, what: &str| {
         format!("/subscriptions/{sub}/providers/Microsoft.Authorization/{what}")
     };
@@ -134,7 +129,7 @@ fn routes(base: &str, tenant: impl FnOnce(&str) -> Vec<Route>) -> Vec<Route> {
 
 /// Security defaults off; the look-alike policies on page 1, the one that qualifies on page 2.
 fn qualifying_policy(base: &str) -> Vec<Route> {
-    let json = |name: &str| Reply::json(200, recorded(name, base));
+    let json = |name: &str| answer(name, base);
     vec![
         route("GET", DEFAULTS, vec![json("security-defaults-off.json")]),
         route("GET", CA, vec![json("ca-policies-page2.json")]).with_query("$skiptoken=ca-page-2"),

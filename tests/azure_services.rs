@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::azure::{recorded, serve_tls, Setup, TENANT};
-use common::peer::{route, Reply, Route};
+use common::azure::{answer, refused, serve_tls, Setup, TENANT};
+use common::peer::{route, Route};
 use common::{set, verdicts_of};
 
 const SUB: &str = "11111111-2222-3333-4444-555555555555";
@@ -42,13 +42,8 @@ fn lists(sub: &str) -> [String; 4] {
 }
 
 fn routes(base: &str) -> Vec<Route> {
-    let json = |name: &str| Reply::json(200, recorded(name, base));
-    let denied = || {
-        vec![Reply::json(
-            403,
-            recorded("authorization-failed.json", base),
-        )]
-    };
+    let json = |name: &str| answer(name, base);
+    let denied = || refused(base);
     let rg = format!("/subscriptions/{SUB}/resourceGroups");
     let [clusters, eventhubs, servicebuses, accounts] = lists(SUB);
     let mut r = vec![

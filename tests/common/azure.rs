@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::peer::{serve, Peer, Route};
+use super::peer::{serve, Peer, Reply, Route};
 
 /// The tenant whose token endpoint the peer answers (tests/recorded/azure/token.json).
 pub const TENANT: &str = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -17,6 +17,19 @@ pub fn recorded(name: &str, base: &str) -> String {
     std::fs::read_to_string(super::root().join("tests/recorded/azure").join(name))
         .unwrap()
         .replace("{{base}}", base)
+}
+
+/// A recorded answer served with 200.
+pub fn answer(name: &str, base: &str) -> Reply {
+    Reply::json(200, recorded(name, base))
+}
+
+/// Resource Manager's refusal (403 `AuthorizationFailed`), for a route's every request.
+pub fn refused(base: &str) -> Vec<Reply> {
+    vec![Reply::json(
+        403,
+        recorded("authorization-failed.json", base),
+    )]
 }
 
 /// A TLS peer, a working directory and the CA file the binary trusts.
