@@ -5,23 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hipaa_scan::engine::{Outcome, Target};
-use hipaa_scan::model::{Inventory, Resource};
+use hipaa_scan::model::{Inventory, Resource, COMMON_FIELDS};
 use hipaa_scan::scan::{Outcome as ScanOutcome, Setup};
 use serde::Deserialize;
-
-/// The fields of `resource` the engine fills for every resource, never unknown.
-const ENGINE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "provider",
-    "service",
-    "account",
-    "region",
-    "tags",
-    "in_scope",
-    "hipaa_eligible",
-];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,7 +58,7 @@ fn every_policy_has_a_fixture_with_a_pass_a_fail_and_a_not_evaluated_case() {
             .condition
             .reads
             .iter()
-            .any(|r| !ENGINE_FIELDS.contains(&r.as_str()));
+            .any(|r| !COMMON_FIELDS.iter().any(|c| c.name == r));
         let wants: &[&str] = if adapter_reads {
             &["pass", "fail", "not_evaluated"]
         } else {
