@@ -20,38 +20,13 @@ const EVERYONE: [&str; 2] = ["allUsers", "allAuthenticatedUsers"];
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let client = ctx.clients.datasets.clone();
     let mut found = Found::default();
-    let mut unreachable = Vec::new();
-    let listed = {
-        let mut pages = client
-            .list_datasets()
-            .set_project_id(project)
-            .set_all(true)
-            .by_page();
-        let mut seen = std::collections::HashSet::new();
-        let mut items = Vec::new();
-        let mut result: Result<(), String> = Ok(());
-        while let Some(page) = google_cloud_gax::paginator::Paginator::next(&mut pages).await {
-            match page {
-                Ok(page) => {
-                    items.extend(page.datasets);
-                    unreachable.extend(page.unreachable);
-                    let token = page.next_page_token;
-                    if !token.is_empty() && !seen.insert(token) {
-                        result = Err("bigquery.datasets.list: the next page token repeats; the list was not read to its end".into());
-                        break;
-                    }
-                }
-                Err(e) => {
-                    result = Err(super::clients::describe("bigquery.datasets.list", &e));
-                    break;
-                }
-            }
-        }
-        result.map(|()| items)
-    };
+    let (listed, unreachable) = list_all!(
+        client.list_datasets().set_project_id(project).set_all(true),
+        datasets,
+        "bigquery.datasets.list",
+        unreachable
+    );
     // A location the listing could not reach holds datasets that are unknown, not absent.
-    unreachable.sort();
-    unreachable.dedup();
     for loc in &unreachable {
         found.gap(
             project,

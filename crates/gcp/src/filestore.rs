@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use google_cloud_filestore_v1::model::{backup, Backup, Instance};
-use google_cloud_gax::paginator::Paginator;
 use serde_json::Value;
 
 use super::{labels, Ctx};
@@ -20,57 +19,28 @@ pub(crate) const INSTANCE: &str = "gcp.file.instance";
 const INSTANCES_OP: &str = "file.instances.list";
 const BACKUPS_OP: &str = "file.backups.list";
 
-/// Reads every page of a listing; a repeated page token ends it with an error.
-macro_rules! all_pages {
-    ($pages:expr, $op:expr, $field:ident) => {{
-        let mut pages = $pages;
-        let mut seen = std::collections::HashSet::new();
-        let mut items = Vec::new();
-        let mut unreachable: Vec<String> = Vec::new();
-        let mut result: Result<(), String> = Ok(());
-        while let Some(page) = Paginator::next(&mut pages).await {
-            match page {
-                Ok(page) => {
-                    items.extend(page.$field);
-                    unreachable.extend(page.unreachable);
-                    let token = page.next_page_token;
-                    if !token.is_empty() && !seen.insert(token) {
-                        result = Err(format!(
-                            "{}: the next page token repeats; the list was not read to its end",
-                            $op
-                        ));
-                        break;
-                    }
-                }
-                Err(e) => {
-                    result = Err(super::clients::describe($op, &e));
-                    break;
-                }
-            }
-        }
-        unreachable.sort();
-        unreachable.dedup();
-        result.map(|()| (items, unreachable))
-    }};
-}
-
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
     let parent = format!("projects/{project}/locations/-");
     let client = &ctx.clients.filestore;
+    // Each listing with the locations it could not reach, when it could be read at all.
     let (instances, backups) = tokio::join!(
         async {
-            all_pages!(
-                client.list_instances().set_parent(&parent).by_page(),
+            let (listed, unreachable) = list_all!(
+                client.list_instances().set_parent(&parent),
+                instances,
                 INSTANCES_OP,
-                instances
-            )
+                unreachable
+            );
+            listed.map(|list| (list, unreachable))
         },
         async {
-            all_pages!(
-                client.list_backups().set_parent(&parent).by_page(),
+            let (listed, unreachable) = list_all!(
+                client.list_backups().set_parent(&parent),
+                backups,
                 BACKUPS_OP,
-                backups
-            )
+                unreachable
+            );
+            listed.map(|list| (list, unreachable))
         }
     );
     let mut found = Found::default();

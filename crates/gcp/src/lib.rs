@@ -14,17 +14,34 @@
 /// items of field `$field` of each page, or the call's error. A next-page token that repeats
 /// ends the list with an error instead of reading the same pages forever. The token is a string
 /// in most googleapis crates and an optional string in Compute Engine's; both work.
+///
+/// With `unreachable`, for calls that list every location at once (`locations/-`), also the
+/// locations the answers said could not be reached, sorted and once each, from every page read
+/// (the error's too): `(Result<Vec<_>, String>, Vec<String>)`.
 macro_rules! list_all {
-    ($builder:expr, $field:ident, $op:expr) => {{
+    ($builder:expr, $field:ident, $op:expr) => {
+        list_all!(@read $builder, $op, page, items, { items.extend(page.$field); })
+    };
+    ($builder:expr, $field:ident, $op:expr, unreachable) => {{
+        let mut unreachable: Vec<String> = Vec::new();
+        let listed = list_all!(@read $builder, $op, page, items, {
+            items.extend(page.$field);
+            unreachable.extend(page.unreachable);
+        });
+        unreachable.sort();
+        unreachable.dedup();
+        (listed, unreachable)
+    }};
+    (@read $builder:expr, $op:expr, $page:ident, $items:ident, $take:block) => {{
         let mut pages = $builder.by_page();
         let mut seen = std::collections::HashSet::new();
-        let mut items = Vec::new();
+        let mut $items = Vec::new();
         let mut result: Result<(), String> = Ok(());
         while let Some(page) = google_cloud_gax::paginator::Paginator::next(&mut pages).await {
             match page {
-                Ok(page) => {
-                    let token = $crate::page_token(page.next_page_token.clone());
-                    items.extend(page.$field);
+                Ok($page) => {
+                    let token = $crate::page_token($page.next_page_token.clone());
+                    $take
                     if !token.is_empty() && !seen.insert(token) {
                         result = Err(format!(
                             "{}: the next page token repeats; the list was not read to its end",
@@ -39,7 +56,7 @@ macro_rules! list_all {
                 }
             }
         }
-        result.map(|()| items)
+        result.map(|()| $items)
     }};
 }
 

@@ -5,7 +5,6 @@
 //! one. A failed listing is a gap; Security Health Analytics missing from a listing that
 //! answered leaves its state unknown, never absent.
 
-use google_cloud_gax::paginator::Paginator;
 use google_cloud_securitycentermanagement_v1::model::security_center_service::EnablementState;
 use google_cloud_securitycentermanagement_v1::model::SecurityCenterService;
 
@@ -21,35 +20,16 @@ const OP: &str = "securitycentermanagement.securityCenterServices.list";
 pub(crate) const HEALTH_ANALYTICS: &str = "security-health-analytics";
 
 pub(crate) async fn collect(ctx: &Ctx, project: &str) -> Found {
-    let mut pages = ctx
-        .clients
-        .scc
-        .list_security_center_services()
-        .set_parent(format!("projects/{project}/locations/global"))
-        .by_page();
-    let mut seen = std::collections::HashSet::new();
-    let mut items: Vec<SecurityCenterService> = Vec::new();
-    let mut listed: Result<(), String> = Ok(());
-    while let Some(page) = Paginator::next(&mut pages).await {
-        match page {
-            Ok(page) => {
-                items.extend(page.security_center_services);
-                let token = page.next_page_token;
-                if !token.is_empty() && !seen.insert(token) {
-                    listed = Err(format!(
-                        "{OP}: the next page token repeats; the list was not read to its end"
-                    ));
-                    break;
-                }
-            }
-            Err(e) => {
-                listed = Err(super::clients::describe(OP, &e));
-                break;
-            }
-        }
-    }
+    let listed = list_all!(
+        ctx.clients
+            .scc
+            .list_security_center_services()
+            .set_parent(format!("projects/{project}/locations/global")),
+        security_center_services,
+        OP
+    );
     let mut found = Found::default();
-    if let Some(list) = found.listed(listed.map(|()| items), project, None, &[SERVICE]) {
+    if let Some(list) = found.listed(listed, project, None, &[SERVICE]) {
         let mut resources: Vec<_> = list.iter().map(|s| normalize(project, s)).collect();
         if !resources.iter().any(|r| r.name == HEALTH_ANALYTICS) {
             let mut p = Props::default();
