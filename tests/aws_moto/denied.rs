@@ -22,7 +22,8 @@ async fn denied_calls_are_not_evaluated_never_passed() {
                 {"Effect":"Deny","Action":["iam:ListMFADevices","rds:DescribeDBClusters",
                   "ec2:DescribeFlowLogs","ec2:DescribeVolumes","kms:GetKeyRotationStatus",
                   "dynamodb:DescribeTable","iam:ListEntitiesForPolicy",
-                  "cloudtrail:GetTrailStatus"],"Resource":"*"}]}"#,
+                  "cloudtrail:GetTrailStatus","elasticloadbalancing:DescribeListeners"],
+                  "Resource":"*"}]}"#,
         )
         .send()
         .await
@@ -163,6 +164,17 @@ async fn denied_calls_are_not_evaluated_never_passed() {
     assert_eq!(
         find("aws-cloudwatch-alarm-root-usage", "123456789012")["outcome"],
         "fail"
+    );
+    // Whether the TCP network load balancer has a TLS listener (and so anything to log) could
+    // not be read: its access logs are not judged either way.
+    let nlb = find("aws-elb-access-logs", "tcp-nlb");
+    assert_eq!(nlb["outcome"], "not_evaluated", "{nlb}");
+    assert!(
+        nlb["reason"]
+            .as_str()
+            .unwrap()
+            .contains("elasticloadbalancing:DescribeListeners"),
+        "{nlb}"
     );
 
     let (code, _) = scan(&moto, &id, &secret, &["--fail-on", "high"]);
